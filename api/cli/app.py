@@ -1,0 +1,63 @@
+"""The root `parcours` command and its shared plumbing (settings, errors, the operator actor)."""
+
+import getpass
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib.metadata import version as installed_version
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+
+from api.bootstrap import Parcours, build
+from api.settings import Settings
+from domain.actor import Actor
+from domain.errors import DomainError
+from domain.vocabulary import Role
+
+app = typer.Typer(name="parcours", help="The shared ledger of a network of associations.")
+err = Console(stderr=True, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True)
+
+
+def operator() -> Actor:
+    """The person at the terminal: an operator with network-admin rights on this instance."""
+    return Actor(user_id=f"cli:{getpass.getuser()}", role=Role.NETWORK_ADMIN)
+
+
+@contextmanager
+def opened() -> Iterator[Parcours]:
+    """The instance, built from the environment; bad settings or refusals exit with a clear line."""
+    try:
+        settings = Settings()
+    except ValidationError as error:
+        for problem in error.errors():
+            where = ".".join(str(part) for part in problem["loc"]) or "settings"
+            err.print(f"[red]error[/red]: {where}: {problem['msg']}")
+        raise typer.Exit(2) from None
+    parcours = build(settings)
+    try:
+        yield parcours
+    except DomainError as error:
+        where = f"{error.field}: " if error.field else ""
+        err.print(f"[red]error[/red] {error.code}: {where}{error.message}")
+        raise typer.Exit(2) from None
+    finally:
+        parcours.close()
+
+
+@app.command()
+def version() -> None:
+    """Print the installed version of Parcours."""
+    out.print(installed_version("parcours"))
+
+
+def main() -> None:
+    from api.cli import association  # noqa: F401 - registers the sub-command
+
+    app(prog_name="parcours")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

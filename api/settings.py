@@ -1,0 +1,66 @@
+"""One settings object, read from `PARCOURS_*` environment variables and validated at start.
+
+A production instance refuses to start on development conveniences (a generated key-encryption
+key in the data directory); every error names the variable at fault.
+"""
+
+import base64
+import binascii
+from enum import Enum
+from pathlib import Path
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Environment(Enum):
+    DEVELOPMENT = "development"
+    TEST = "test"
+    PRODUCTION = "production"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PARCOURS_", frozen=True, extra="ignore")
+
+    env: Environment = Environment.DEVELOPMENT
+    data_dir: Path = Path("./var")
+    database_url: str | None = None
+    """`postgresql://user@host:port/db` for PostgreSQL; unset for embedded SQLite files."""
+    database_schema: str = Field(default="public", pattern=r"^[a-z_][a-z0-9_]{0,62}$")
+    master_key: str | None = None
+    """Base64 of the 32-byte key-encryption key; generated into the data dir in development."""
+    master_key_id: str = Field(default="kek-1", min_length=1, max_length=64)
+    key_cache_seconds: float = Field(default=30.0, ge=0, le=3600)
+    referral_expiry_days: int = Field(default=30, ge=1, le=365)
+
+    @field_validator("database_url")
+    @classmethod
+    def _postgres_only(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("postgresql://", "postgres://")):
+            msg = "PARCOURS_DATABASE_URL must be a postgresql:// URL (unset it for SQLite)"
+            raise ValueError(msg)
+        return value
+
+    @field_validator("master_key")
+    @classmethod
+    def _key_of_32_bytes(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                raw = base64.b64decode(value, validate=True)
+            except binascii.Error:
+                raw = b""
+            if len(raw) != 32:
+                msg = "PARCOURS_MASTER_KEY must be the base64 of exactly 32 random bytes"
+                raise ValueError(msg)
+        return value
+
+    @model_validator(mode="after")
+    def _production_needs_keys(self) -> "Settings":
+        if self.env is Environment.PRODUCTION and self.master_key is None:
+            msg = "PARCOURS_MASTER_KEY is required when PARCOURS_ENV=production"
+            raise ValueError(msg)
+        return self
+
+    @property
+    def uses_postgres(self) -> bool:
+        return self.database_url is not None

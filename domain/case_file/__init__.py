@@ -1,0 +1,1 @@
+"""The case file of one young person: one event stream, the ledger of their parcours."""

@@ -1,0 +1,12 @@
+"""The ledger service: the only way to write to Parcours."""
+
+from domain.ledger.case_flows import CaseFlowCommands
+from domain.ledger.core import Clock, ConcurrencyConflict, utc_now
+from domain.ledger.network import NetworkCommands
+
+
+class Ledger(CaseFlowCommands, NetworkCommands):
+    """Every command of the network, over one event store (SQLite or PostgreSQL)."""
+
+
+__all__ = ["Clock", "ConcurrencyConflict", "Ledger", "utc_now"]

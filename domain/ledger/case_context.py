@@ -1,0 +1,28 @@
+"""What a case-file command may need besides the case file, computed only when asked."""
+
+from datetime import date, datetime
+from functools import cached_property
+from uuid import UUID
+
+from domain.case_file.young_person import YoungPerson
+from domain.ledger.core import LedgerCore
+from domain.privacy.sealed import Seal
+
+
+class CaseContext:
+    def __init__(self, ledger: LedgerCore, young_person: YoungPerson) -> None:
+        self._ledger = ledger
+        self.young_person = young_person
+        self.now: datetime = ledger.clock()
+
+    @cached_property
+    def seal(self) -> Seal:
+        return self._ledger.vault.sealer(self.young_person.id)
+
+    @cached_property
+    def partners(self) -> frozenset[UUID]:
+        return self._ledger.programme_partners(self.young_person)
+
+    @cached_property
+    def born_on(self) -> date | None:
+        return self._ledger.born_on(self.young_person)

@@ -1,0 +1,471 @@
+"""Commands on a young person's case file: the ledger's main entrance.
+
+Each command loads the case file (and whatever it must check across aggregates), lets the
+aggregate decide, and saves everything it changed in one atomic `save()`.
+"""
+
+from collections.abc import Callable
+from datetime import date, datetime
+from uuid import UUID, uuid4
+
+from domain.actor import Actor
+from domain.case_file.personal_data import seal_personal_data
+from domain.case_file.young_person import YoungPerson
+from domain.ledger.case_context import CaseContext
+from domain.ledger.core import Decision, LedgerCore
+from domain.network.association import Association
+from domain.network.programme import Programme
+from domain.vocabulary import ConsentGiver, Domain, GoalStatus, Sensitivity
+
+CaseAction = Callable[[YoungPerson, CaseContext], UUID]
+
+
+class CaseFileCommands(LedgerCore):
+    def on_case(
+        self,
+        command: str,
+        actor: Actor,
+        young_person_id: UUID,
+        idempotency_key: str | None,
+        action: CaseAction,
+    ) -> UUID:
+        def decide() -> Decision:
+            young_person = self.young_person(young_person_id)
+            return action(young_person, CaseContext(self, young_person)), [young_person]
+
+        return self.execute(command, actor, idempotency_key, decide)
+
+    # --- enrolment and lifecycle ---------------------------------------------------------------
+
+    def enrol_young_person(
+        self,
+        actor: Actor,
+        *,
+        first_name: str,
+        last_name: str,
+        date_of_birth: date,
+        territory: str,
+        contact: str | None = None,
+        referent_user_id: str | None = None,
+        occurred_at: datetime | None = None,
+        idempotency_key: str | None = None,
+    ) -> UUID:
+        def decide() -> Decision:
+            if actor.association_id is not None:
+                self.load(Association, actor.association_id, "association_id")
+            young_person_id = uuid4()
+            self.vault.create_key(young_person_id)
+            now = self.clock()
+            personal = seal_personal_data(
+                self.vault.sealer(young_person_id),
+                first_name,
+                last_name,
+                date_of_birth,
+                contact,
+                today=now.date(),
+            )
+            young_person = YoungPerson.enrol(
+                id=young_person_id,
+                actor=actor,
+                personal=personal,
+                territory=territory,
+                referent_user_id=referent_user_id,
+                occurred_at=occurred_at or now,
+                now=now,
+            )
+            return young_person_id, [young_person]
+
+        return self.execute("enrol_young_person", actor, idempotency_key, decide)
+
+    def correct_personal_data(
+        self,
+        actor: Actor,
+        young_person_id: UUID,
+        *,
+        first_name: str,
+        last_name: str,
+        date_of_birth: date,
+        contact: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> UUID:
+        def act(yp: YoungPerson, ctx: CaseContext) -> UUID:
+            personal = seal_personal_data(
+                ctx.seal, first_name, last_name, date_of_birth, contact, today=ctx.now.date()
+            )
+            yp.correct_personal_data(
+                actor=actor, personal=personal, occurred_at=ctx.now, now=ctx.now
+            )
+            return yp.id
+
+        return self.on_case("correct_personal_data", actor, young_person_id, idempotency_key, act)
+
+    def change_referent(
+        self,
+        actor: Actor,
+        young_person_id: UUID,
+        *,
+        referent_user_id: str,
+        occurred_at: datetime | None = None,
+        idempotency_key: str | None = None,
+    ) -> UUID:
+        def act(yp: YoungPerson, ctx: CaseContext) -> UUID:
+            yp.change_referent(
+                actor=actor,
+                referent_user_id=referent_user_id,
+                occurred_at=occurred_at or ctx.now,
+                now=ctx.now,
+            )
+            return yp.id
+
+        return self.on_case("change_referent", actor, young_person_id, idempotency_key, act)
+
+    def assign_mentor(
+        self,
+        actor: Actor,
+        young_person_id: UUID,
+        *,
+        mentor_user_id: str,
+        mentor_association_id: UUID,
+        occurred_at: datetime | None = None,
+        idempotency_key: str | None = None,
+    ) -> UUID:
+        def act(yp: YoungPerson, ctx: CaseContext) -> UUID:
+            yp.assign_mentor(
+                actor=actor,
+                mentor_user_id=mentor_user_id,
+                mentor_association_id=mentor_association_id,
+                occurred_at=occurred_at or ctx.now,
+                now=ctx.now,
+                partners=ctx.partners,
+            )
+            return yp.id
+
+        return self.on_case("assign_mentor", actor, young_person_id, idempotency_key, act)
+
+    def unassign_mentor(
+        self,
+        actor: Actor,
+        young_person_id: UUID,
+        *,
+        mentor_user_id: str,
+        occurred_at: datetime | None = None,
+        idempotency_key: str | None = None,
+    ) -> UUID:
+        def act(yp: YoungPerson, ctx: CaseContext) -> UUID:
+            yp.unassign_mentor(
+                actor=actor,
+                mentor_user_id=mentor_user_id,
+                occurred_at=occurred_at or ctx.now,
+                now=ctx.now,
+                partners=ctx.partners,
+            )
+            return yp.id
+
+        return self.on_case("unassign_mentor", actor, young_person_id, idempotency_key, act)
+
+    def close_case(
+        self,
+        actor: Actor,
+        young_person_id: UUID,
+        *,
+        reason: str | None = None,
+        occurred_at: datetime | None = None,
+        idempotency_key: str | None = None,
+    ) -> UUID:
+        def act(yp: YoungPerson, ctx: CaseContext) -> UUID:
+            yp.close_case(
+                actor=actor,
+                reason=reason,
+                occurred_at=occurred_at or ctx.now,
+                now=ctx.now,
+                seal=ctx.seal,
+            )
+            return yp.id
+
+        return self.on_case("close_case", actor, young_person_id, idempotency_key, act)
+
+    def reopen_case(
+        self,
+        actor: Actor,
+        young_person_id: UUID,
+        *,
+        occurred_at: datetime | None = None,
+        idempotency_key: str | None = None,
+    ) -> UUID:
+        def act(yp: YoungPerson, ctx: CaseContext) -> UUID:
+            yp.reopen_case(actor=actor, occurred_at=occurred_at or ctx.now, now=ctx.now)
+            return yp.id
+
+        return self.on_case("reopen_case", actor, young_person_id, idempotency_key, act)
+
+    # --- consents ------------------------------------------------------------------------------
+
+    def give_consent(
+        self,
+        actor: Actor,
+        young_person_id: UUID,
+        *,
+        sensitivities: tuple[Sensitivity, ...],
+        purpose: str,
+        given_by: ConsentGiver,
+        recipients: tuple[UUID, ...] | None = None,
+        expires_on: date | None = None,
+        occurred_at: datetime | None = None,
+        idempotency_key: str | None = None,
+    ) -> UUID:
+        def act(yp: YoungPerson, ctx: CaseContext) -> UUID:
+            for association_id in recipients or ():
+                self.load(Association, association_id, "association_ids")
+            consent_id = uuid4()
+            yp.give_consent(
+                actor=actor,
+                consent_id=consent_id,
+                sensitivities=sensitivities,
+                recipients=recipients,
+                purpose=purpose,
+                given_by=given_by,
+                expires_on=expires_on,
+                occurred_at=occurred_at or ctx.now,
+                now=ctx.now,
+                seal=ctx.seal,
+                partners=ctx.partners,
+            )
+            return consent_id
+
+        return self.on_case("give_consent", actor, young_person_id, idempotency_key, act)
+
+    def withdraw_consent(
+        self,
+        actor: Actor,
+        young_person_id: UUID,
+        *,
+        consent_id: UUID,
+        occurred_at: datetime | None = None,
+        idempotency_key: str | None = None,
+    ) -> UUID:
+        def act(yp: YoungPerson, ctx: CaseContext) -> UUID:
+            yp.withdraw_consent(
+                actor=actor,
+                consent_id=consent_id,
+                occurred_at=occurred_at or ctx.now,
+                now=ctx.now,
+                partners=ctx.partners,
+            )
+            return consent_id
+
+        return self.on_case("withdraw_consent", actor, young_person_id, idempotency_key, act)
+
+    # --- needs and plan ------------------------------------------------------------------------
+
+    def identify_need(
+        self,
+        actor: Actor,
+        young_person_id: UUID,
+        *,
+        domain: Domain,
+        severity: int,
+        description: str | None = None,
+        occurred_at: datetime | None = None,
+        idempotency_key: str | None = None,
+    ) -> UUID:
+        def act(yp: YoungPerson, ctx: CaseContext) -> UUID:
+            need_id = uuid4()
+            yp.identify_need(
+                actor=actor,
+                need_id=need_id,
+                domain=domain,
+                severity=severity,
+                description=description,
+                occurred_at=occurred_at or ctx.now,
+                now=ctx.now,
+                seal=ctx.seal,
+                born_on=ctx.born_on,
+                partners=ctx.partners,
+            )
+            return need_id
+
+        return self.on_case("identify_need", actor, young_person_id, idempotency_key, act)
+
+    def meet_need(
+        self,
+        actor: Actor,
+        young_person_id: UUID,
+        *,
+        need_id: UUID,
+        occurred_at: datetime | None = None,
+        idempotency_key: str | None = None,
+    ) -> UUID:
+        def act(yp: YoungPerson, ctx: CaseContext) -> UUID:
+            yp.meet_need(
+                actor=actor,
+                need_id=need_id,
+                occurred_at=occurred_at or ctx.now,
+                now=ctx.now,
+                partners=ctx.partners,
+            )
+            return need_id
+
+        return self.on_case("meet_need", actor, young_person_id, idempotency_key, act)
+
+    def close_need(
+        self,
+        actor: Actor,
+        young_person_id: UUID,
+        *,
+        need_id: UUID,
+        occurred_at: datetime | None = None,
+        idempotency_key: str | None = None,
+    ) -> UUID:
+        def act(yp: YoungPerson, ctx: CaseContext) -> UUID:
+            yp.close_need(
+                actor=actor,
+                need_id=need_id,
+                occurred_at=occurred_at or ctx.now,
+                now=ctx.now,
+                partners=ctx.partners,
+            )
+            return need_id
+
+        return self.on_case("close_need", actor, young_person_id, idempotency_key, act)
+
+    def agree_action_plan(
+        self,
+        actor: Actor,
+        young_person_id: UUID,
+        *,
+        occurred_at: datetime | None = None,
+        idempotency_key: str | None = None,
+    ) -> UUID:
+        def act(yp: YoungPerson, ctx: CaseContext) -> UUID:
+            yp.agree_action_plan(actor=actor, occurred_at=occurred_at or ctx.now, now=ctx.now)
+            return yp.id
+
+        return self.on_case("agree_action_plan", actor, young_person_id, idempotency_key, act)
+
+    def add_goal(
+        self,
+        actor: Actor,
+        young_person_id: UUID,
+        *,
+        domain: Domain,
+        description: str,
+        target_date: date | None = None,
+        occurred_at: datetime | None = None,
+        idempotency_key: str | None = None,
+    ) -> UUID:
+        def act(yp: YoungPerson, ctx: CaseContext) -> UUID:
+            goal_id = uuid4()
+            yp.add_goal(
+                actor=actor,
+                goal_id=goal_id,
+                domain=domain,
+                description=description,
+                target_date=target_date,
+                occurred_at=occurred_at or ctx.now,
+                now=ctx.now,
+                seal=ctx.seal,
+                partners=ctx.partners,
+            )
+            return goal_id
+
+        return self.on_case("add_goal", actor, young_person_id, idempotency_key, act)
+
+    def review_goal(
+        self,
+        actor: Actor,
+        young_person_id: UUID,
+        *,
+        goal_id: UUID,
+        progress: int,
+        occurred_at: datetime | None = None,
+        idempotency_key: str | None = None,
+    ) -> UUID:
+        def act(yp: YoungPerson, ctx: CaseContext) -> UUID:
+            yp.review_goal(
+                actor=actor,
+                goal_id=goal_id,
+                progress=progress,
+                occurred_at=occurred_at or ctx.now,
+                now=ctx.now,
+                partners=ctx.partners,
+            )
+            return goal_id
+
+        return self.on_case("review_goal", actor, young_person_id, idempotency_key, act)
+
+    def end_goal(
+        self,
+        actor: Actor,
+        young_person_id: UUID,
+        *,
+        goal_id: UUID,
+        status: GoalStatus,
+        occurred_at: datetime | None = None,
+        idempotency_key: str | None = None,
+    ) -> UUID:
+        def act(yp: YoungPerson, ctx: CaseContext) -> UUID:
+            yp.end_goal(
+                actor=actor,
+                goal_id=goal_id,
+                status=status,
+                occurred_at=occurred_at or ctx.now,
+                now=ctx.now,
+                partners=ctx.partners,
+            )
+            return goal_id
+
+        return self.on_case("end_goal", actor, young_person_id, idempotency_key, act)
+
+    # --- programmes ----------------------------------------------------------------------------
+
+    def enrol_in_programme(
+        self,
+        actor: Actor,
+        young_person_id: UUID,
+        *,
+        programme_id: UUID,
+        occurred_at: datetime | None = None,
+        idempotency_key: str | None = None,
+    ) -> UUID:
+        """The case file and the programme's places change together, or not at all."""
+
+        def decide() -> Decision:
+            young_person = self.young_person(young_person_id)
+            programme = self.load(Programme, programme_id, "programme_id")
+            now = self.clock()
+            young_person.enrol_in_programme(
+                actor=actor,
+                programme_id=programme_id,
+                programme_partners=programme.partner_set,
+                occurred_at=occurred_at or now,
+                now=now,
+            )
+            programme.admit(actor=actor, young_person_id=young_person_id, on=now.date())
+            return programme_id, [young_person, programme]
+
+        return self.execute("enrol_in_programme", actor, idempotency_key, decide)
+
+    def leave_programme(
+        self,
+        actor: Actor,
+        young_person_id: UUID,
+        *,
+        programme_id: UUID,
+        occurred_at: datetime | None = None,
+        idempotency_key: str | None = None,
+    ) -> UUID:
+        def decide() -> Decision:
+            young_person = self.young_person(young_person_id)
+            programme = self.load(Programme, programme_id, "programme_id")
+            now = self.clock()
+            young_person.leave_programme(
+                actor=actor,
+                programme_id=programme_id,
+                programme_partners=programme.partner_set,
+                occurred_at=occurred_at or now,
+                now=now,
+            )
+            programme.release(actor=actor, young_person_id=young_person_id)
+            return programme_id, [young_person, programme]
+
+        return self.execute("leave_programme", actor, idempotency_key, decide)

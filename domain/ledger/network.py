@@ -1,0 +1,279 @@
+"""Commands on the network itself: associations, programmes, shared resources, practice notes."""
+
+from datetime import date
+from uuid import UUID, uuid4
+
+from domain.actor import Actor
+from domain.ledger.core import Decision, LedgerCore
+from domain.network.association import Association, Competence
+from domain.network.practice_note import PracticeNote
+from domain.network.programme import Component, Programme
+from domain.network.shared_resource import SharedResource
+from domain.vocabulary import Domain, ResourceKind
+
+
+class NetworkCommands(LedgerCore):
+    # --- associations --------------------------------------------------------------------------
+
+    def register_association(
+        self,
+        actor: Actor,
+        *,
+        name: str,
+        territory: str,
+        competences: tuple[Competence, ...] = (),
+        idempotency_key: str | None = None,
+    ) -> UUID:
+        def decide() -> Decision:
+            association = Association.register(
+                actor=actor, name=name, territory=territory, competences=competences
+            )
+            return association.id, [association]
+
+        return self.execute("register_association", actor, idempotency_key, decide)
+
+    def declare_competence(
+        self,
+        actor: Actor,
+        association_id: UUID,
+        *,
+        competence: Competence,
+        idempotency_key: str | None = None,
+    ) -> UUID:
+        def decide() -> Decision:
+            association = self.load(Association, association_id, "association_id")
+            association.declare_competence(actor=actor, competence=competence)
+            return association_id, [association]
+
+        return self.execute("declare_competence", actor, idempotency_key, decide)
+
+    def withdraw_competence(
+        self,
+        actor: Actor,
+        association_id: UUID,
+        *,
+        domain: Domain,
+        idempotency_key: str | None = None,
+    ) -> UUID:
+        def decide() -> Decision:
+            association = self.load(Association, association_id, "association_id")
+            association.withdraw_competence(actor=actor, domain=domain)
+            return association_id, [association]
+
+        return self.execute("withdraw_competence", actor, idempotency_key, decide)
+
+    # --- shared resources ----------------------------------------------------------------------
+
+    def offer_resource(
+        self,
+        actor: Actor,
+        association_id: UUID,
+        *,
+        kind: ResourceKind,
+        name: str,
+        capacity: int,
+        idempotency_key: str | None = None,
+    ) -> UUID:
+        """The resource and the association's list of offers are saved together."""
+
+        def decide() -> Decision:
+            association = self.load(Association, association_id, "association_id")
+            resource = SharedResource.offer(
+                actor=actor, association_id=association_id, kind=kind, name=name, capacity=capacity
+            )
+            association.offer_resource(actor=actor, resource_id=resource.id)
+            return resource.id, [association, resource]
+
+        return self.execute("offer_resource", actor, idempotency_key, decide)
+
+    def withdraw_resource(
+        self, actor: Actor, resource_id: UUID, *, idempotency_key: str | None = None
+    ) -> UUID:
+        def decide() -> Decision:
+            resource = self.load(SharedResource, resource_id, "resource_id")
+            association = self.load(Association, resource.association_id, "association_id")
+            now = self.clock()
+            resource.withdraw(actor=actor, at=now)
+            association.withdraw_resource(actor=actor, resource_id=resource_id, at=now)
+            return resource_id, [resource, association]
+
+        return self.execute("withdraw_resource", actor, idempotency_key, decide)
+
+    def allocate_resource(
+        self,
+        actor: Actor,
+        resource_id: UUID,
+        *,
+        starts_on: date,
+        ends_on: date,
+        quantity: int,
+        programme_id: UUID | None = None,
+        association_id: UUID | None = None,
+        idempotency_key: str | None = None,
+    ) -> UUID:
+        def decide() -> Decision:
+            resource = self.load(SharedResource, resource_id, "resource_id")
+            if programme_id is not None:
+                self.load(Programme, programme_id, "programme_id")
+            if association_id is not None:
+                self.load(Association, association_id, "association_id")
+            allocation_id = uuid4()
+            resource.allocate(
+                actor=actor,
+                allocation_id=allocation_id,
+                programme_id=programme_id,
+                association_id=association_id,
+                starts_on=starts_on,
+                ends_on=ends_on,
+                quantity=quantity,
+            )
+            return allocation_id, [resource]
+
+        return self.execute("allocate_resource", actor, idempotency_key, decide)
+
+    def release_allocation(
+        self,
+        actor: Actor,
+        resource_id: UUID,
+        *,
+        allocation_id: UUID,
+        idempotency_key: str | None = None,
+    ) -> UUID:
+        def decide() -> Decision:
+            resource = self.load(SharedResource, resource_id, "resource_id")
+            resource.release(actor=actor, allocation_id=allocation_id)
+            return allocation_id, [resource]
+
+        return self.execute("release_allocation", actor, idempotency_key, decide)
+
+    # --- programmes ----------------------------------------------------------------------------
+
+    def launch_programme(
+        self,
+        actor: Actor,
+        *,
+        name: str,
+        components: tuple[Component, ...],
+        capacity: int | None = None,
+        starts_on: date | None = None,
+        ends_on: date | None = None,
+        partners: tuple[UUID, ...] | None = None,
+        idempotency_key: str | None = None,
+    ) -> UUID:
+        """Partners default to the associations delivering the components."""
+
+        def decide() -> Decision:
+            chosen = partners or tuple(dict.fromkeys(c.association_id for c in components))
+            for association_id in chosen:
+                self.load(Association, association_id, "partners")
+            programme = Programme.launch(
+                actor=actor,
+                name=name,
+                partners=chosen,
+                components=components,
+                capacity=capacity,
+                starts_on=starts_on,
+                ends_on=ends_on,
+            )
+            return programme.id, [programme]
+
+        return self.execute("launch_programme", actor, idempotency_key, decide)
+
+    def join_programme(
+        self,
+        actor: Actor,
+        programme_id: UUID,
+        *,
+        association_id: UUID,
+        domains: tuple[Domain, ...] = (),
+        idempotency_key: str | None = None,
+    ) -> UUID:
+        def decide() -> Decision:
+            programme = self.load(Programme, programme_id, "programme_id")
+            self.load(Association, association_id, "association_id")
+            programme.join(actor=actor, association_id=association_id, components=domains)
+            return programme_id, [programme]
+
+        return self.execute("join_programme", actor, idempotency_key, decide)
+
+    def leave_partnership(
+        self,
+        actor: Actor,
+        programme_id: UUID,
+        *,
+        association_id: UUID,
+        idempotency_key: str | None = None,
+    ) -> UUID:
+        def decide() -> Decision:
+            programme = self.load(Programme, programme_id, "programme_id")
+            programme.leave(actor=actor, association_id=association_id)
+            return programme_id, [programme]
+
+        return self.execute("leave_partnership", actor, idempotency_key, decide)
+
+    def close_programme(
+        self, actor: Actor, programme_id: UUID, *, idempotency_key: str | None = None
+    ) -> UUID:
+        def decide() -> Decision:
+            programme = self.load(Programme, programme_id, "programme_id")
+            programme.close(actor=actor, at=self.clock())
+            return programme_id, [programme]
+
+        return self.execute("close_programme", actor, idempotency_key, decide)
+
+    # --- practice notes ------------------------------------------------------------------------
+
+    def publish_practice_note(
+        self,
+        actor: Actor,
+        *,
+        title: str,
+        body: str,
+        domains: tuple[Domain, ...],
+        programme_id: UUID | None = None,
+        idempotency_key: str | None = None,
+    ) -> UUID:
+        def decide() -> Decision:
+            if programme_id is not None:
+                self.load(Programme, programme_id, "programme_id")
+            note_id = uuid4()
+            self.vault.create_key(note_id)
+            note = PracticeNote.publish(
+                id=note_id,
+                actor=actor,
+                title=title,
+                body=body,
+                domains=domains,
+                programme_id=programme_id,
+                seal=self.vault.sealer(note_id),
+                at=self.clock(),
+            )
+            return note_id, [note]
+
+        return self.execute("publish_practice_note", actor, idempotency_key, decide)
+
+    def revise_practice_note(
+        self,
+        actor: Actor,
+        note_id: UUID,
+        *,
+        title: str,
+        body: str,
+        idempotency_key: str | None = None,
+    ) -> UUID:
+        def decide() -> Decision:
+            note = self.load(PracticeNote, note_id, "note_id")
+            note.revise(actor=actor, title=title, body=body, seal=self.vault.sealer(note_id))
+            return note_id, [note]
+
+        return self.execute("revise_practice_note", actor, idempotency_key, decide)
+
+    def endorse_practice_note(
+        self, actor: Actor, note_id: UUID, *, idempotency_key: str | None = None
+    ) -> UUID:
+        def decide() -> Decision:
+            note = self.load(PracticeNote, note_id, "note_id")
+            note.endorse(actor=actor)
+            return note_id, [note]
+
+        return self.execute("endorse_practice_note", actor, idempotency_key, decide)

@@ -1,0 +1,1 @@
+"""The network's own aggregates: associations, programmes, shared resources, practice notes."""

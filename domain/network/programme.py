@@ -1,0 +1,153 @@
+"""An integrated programme: several associations combine services for a cohort."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.actor import Actor
+from domain.errors import InvalidInput, NotPermitted, RuleViolation
+from domain.rules import require_period, require_range, require_text
+from domain.vocabulary import Domain, Role
+
+
+@dataclass(frozen=True)
+class Component:
+    association_id: UUID
+    domain: Domain
+
+
+class Programme(Aggregate):
+    @classmethod
+    def launch(
+        cls,
+        *,
+        actor: Actor,
+        name: str,
+        partners: tuple[UUID, ...],
+        components: tuple[Component, ...],
+        capacity: int | None,
+        starts_on: date | None,
+        ends_on: date | None,
+    ) -> "Programme":
+        if actor.role not in (Role.NETWORK_ADMIN, Role.SYSTEM):
+            raise NotPermitted("only a network admin launches programmes")
+        if not partners:
+            raise InvalidInput("a programme needs at least one partner", field="partners")
+        if not components:
+            raise InvalidInput("a programme needs at least one component", field="components")
+        if any(c.association_id not in partners for c in components):
+            raise InvalidInput("every component is delivered by a partner", field="components")
+        if capacity is not None:
+            require_range(capacity, "capacity", 1, 1_000_000)
+        require_period(starts_on, ends_on)
+        return cls(
+            actor=actor,
+            name=require_text(name, "name"),
+            partners=tuple(dict.fromkeys(partners)),
+            components=tuple(dict.fromkeys(components)),
+            capacity=capacity,
+            starts_on=starts_on,
+            ends_on=ends_on,
+        )
+
+    @event("Launched")
+    def __init__(
+        self,
+        *,
+        actor: Actor,
+        name: str,
+        partners: tuple[UUID, ...],
+        components: tuple[Component, ...],
+        capacity: int | None,
+        starts_on: date | None,
+        ends_on: date | None,
+    ) -> None:
+        self.name = name
+        self.partners = list(partners)
+        self.components = list(components)
+        self.capacity = capacity
+        self.starts_on = starts_on
+        self.ends_on = ends_on
+        self.enrolled = 0
+        self.closed_at: datetime | None = None
+
+    def join(self, *, actor: Actor, association_id: UUID, components: tuple[Domain, ...]) -> None:
+        self._require_manager(actor, association_id)
+        self._require_open()
+        if association_id in self.partners:
+            raise RuleViolation("already a partner", field="association_id")
+        self._partner_joined(actor=actor, association_id=association_id, domains=components)
+
+    @event("PartnerJoined")
+    def _partner_joined(
+        self, actor: Actor, association_id: UUID, domains: tuple[Domain, ...]
+    ) -> None:
+        self.partners.append(association_id)
+        self.components.extend(Component(association_id, d) for d in domains)
+
+    def leave(self, *, actor: Actor, association_id: UUID) -> None:
+        self._require_manager(actor, association_id)
+        if association_id not in self.partners:
+            raise RuleViolation("not a partner of this programme", field="association_id")
+        if len(self.partners) == 1:
+            raise RuleViolation(
+                "the last partner cannot leave: close the programme", field="association_id"
+            )
+        self._partner_left(actor=actor, association_id=association_id)
+
+    @event("PartnerLeft")
+    def _partner_left(self, actor: Actor, association_id: UUID) -> None:
+        self.partners.remove(association_id)
+        self.components = [c for c in self.components if c.association_id != association_id]
+
+    def close(self, *, actor: Actor, at: datetime) -> None:
+        if actor.role not in (Role.NETWORK_ADMIN, Role.SYSTEM):
+            raise NotPermitted("only a network admin closes programmes")
+        self._require_open()
+        self._closed(actor=actor, closed_at=at)
+
+    @event("Closed")
+    def _closed(self, actor: Actor, closed_at: datetime) -> None:
+        self.closed_at = closed_at
+
+    def admit(self, *, actor: Actor, young_person_id: UUID, on: date) -> None:
+        """Takes one place for an enrolling young person; saved with the case file's event."""
+        self._require_open()
+        if self.ends_on is not None and on > self.ends_on:
+            raise RuleViolation(
+                "the programme has ended", field="programme_id", code="PROGRAMME_CLOSED"
+            )
+        if self.capacity is not None and self.enrolled >= self.capacity:
+            raise RuleViolation(
+                "the programme is full", field="programme_id", code="PROGRAMME_FULL"
+            )
+        self._place_taken(actor=actor, young_person_id=young_person_id)
+
+    @event("PlaceTaken")
+    def _place_taken(self, actor: Actor, young_person_id: UUID) -> None:
+        self.enrolled += 1
+
+    def release(self, *, actor: Actor, young_person_id: UUID) -> None:
+        self._place_released(actor=actor, young_person_id=young_person_id)
+
+    @event("PlaceReleased")
+    def _place_released(self, actor: Actor, young_person_id: UUID) -> None:
+        self.enrolled -= 1
+
+    @property
+    def partner_set(self) -> frozenset[UUID]:
+        return frozenset(self.partners)
+
+    def _require_open(self) -> None:
+        if self.closed_at is not None:
+            raise RuleViolation(
+                "the programme is closed", field="programme_id", code="PROGRAMME_CLOSED"
+            )
+
+    @staticmethod
+    def _require_manager(actor: Actor, association_id: UUID) -> None:
+        own = actor.acts_for(association_id) and actor.role is Role.COORDINATOR
+        if not (own or actor.role in (Role.NETWORK_ADMIN, Role.SYSTEM)):
+            raise NotPermitted("only the association's coordinator or a network admin may do this")

@@ -1,0 +1,151 @@
+"""Where subject keys live: never beside the events, always wrapped by a key-encryption key.
+
+Two stores share one protocol. SQLite keeps keys in their own file with `secure_delete` on, so a
+destroyed key's bytes are overwritten in the file, not merely unlinked from the b-tree. PostgreSQL
+cannot promise that (dead tuples, WAL, backups), which is why every key is wrapped by a KEK that
+lives outside the database: rotating the KEK turns any residue of a destroyed key into noise.
+"""
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
+from typing import Protocol
+from uuid import UUID
+
+from psycopg import Connection, sql
+from psycopg.rows import TupleRow
+from psycopg_pool import ConnectionPool
+
+
+class KeyStore(Protocol):
+    def put(self, subject: UUID, kek_id: str, wrapped: bytes) -> None: ...
+
+    def get(self, subject: UUID) -> tuple[str, bytes] | None: ...
+
+    def delete(self, subject: UUID) -> bool: ...
+
+
+class InMemoryKeyStore:
+    """For domain tests: same behaviour, no file."""
+
+    def __init__(self) -> None:
+        self._keys: dict[UUID, tuple[str, bytes]] = {}
+        self._lock = threading.Lock()
+
+    def put(self, subject: UUID, kek_id: str, wrapped: bytes) -> None:
+        with self._lock:
+            self._keys.setdefault(subject, (kek_id, wrapped))
+
+    def get(self, subject: UUID) -> tuple[str, bytes] | None:
+        return self._keys.get(subject)
+
+    def delete(self, subject: UUID) -> bool:
+        with self._lock:
+            return self._keys.pop(subject, None) is not None
+
+
+_SQLITE_SCHEMA = """
+CREATE TABLE IF NOT EXISTS subject_keys (
+    subject_id BLOB PRIMARY KEY,
+    kek_id TEXT NOT NULL,
+    wrapped BLOB NOT NULL
+) WITHOUT ROWID
+"""
+
+
+class SQLiteKeyStore:
+    """Keys in their own SQLite file, `secure_delete` on, in rollback-journal mode.
+
+    WAL mode would keep copies of deleted pages in the `-wal` file until a checkpoint; the
+    classic journal with `secure_delete` zeroes freed content in place at commit.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._lock = threading.Lock()
+        with self._connect() as db:
+            db.execute(_SQLITE_SCHEMA)
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            db = sqlite3.connect(self._path, timeout=30, isolation_level=None)
+            try:
+                db.execute("PRAGMA secure_delete=ON")
+                db.execute("PRAGMA journal_mode=DELETE")
+                db.execute("BEGIN IMMEDIATE")
+                yield db
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK") if db.in_transaction else None
+                raise
+            finally:
+                db.close()
+
+    def put(self, subject: UUID, kek_id: str, wrapped: bytes) -> None:
+        with self._connect() as db:
+            db.execute(
+                "INSERT OR IGNORE INTO subject_keys VALUES (?, ?, ?)",
+                (subject.bytes, kek_id, wrapped),
+            )
+
+    def get(self, subject: UUID) -> tuple[str, bytes] | None:
+        with self._connect() as db:
+            row = db.execute(
+                "SELECT kek_id, wrapped FROM subject_keys WHERE subject_id = ?", (subject.bytes,)
+            ).fetchone()
+        return None if row is None else (str(row[0]), bytes(row[1]))
+
+    def delete(self, subject: UUID) -> bool:
+        with self._connect() as db:
+            cursor = db.execute("DELETE FROM subject_keys WHERE subject_id = ?", (subject.bytes,))
+        return cursor.rowcount > 0
+
+
+class PostgresKeyStore:
+    """Keys in a table of their own, in the ledger's schema, wrapped by the KEK."""
+
+    def __init__(self, conninfo: str, schema: str) -> None:
+        self._pool = ConnectionPool(
+            conninfo, min_size=1, max_size=4, kwargs={"autocommit": True}, open=True
+        )
+        self._table = sql.Identifier(schema, "parcours_subject_keys")
+        with self._connect() as db:
+            db.execute(
+                sql.SQL(
+                    "CREATE TABLE IF NOT EXISTS {} (subject_id uuid PRIMARY KEY, "
+                    "kek_id text NOT NULL, wrapped bytea NOT NULL)"
+                ).format(self._table)
+            )
+
+    def _connect(self) -> "AbstractContextManager[Connection[TupleRow]]":
+        return self._pool.connection()
+
+    def close(self) -> None:
+        self._pool.close()
+
+    def put(self, subject: UUID, kek_id: str, wrapped: bytes) -> None:
+        with self._connect() as db:
+            db.execute(
+                sql.SQL("INSERT INTO {} VALUES (%s, %s, %s) ON CONFLICT DO NOTHING").format(
+                    self._table
+                ),
+                (subject, kek_id, wrapped),
+            )
+
+    def get(self, subject: UUID) -> tuple[str, bytes] | None:
+        with self._connect() as db:
+            row = db.execute(
+                sql.SQL("SELECT kek_id, wrapped FROM {} WHERE subject_id = %s").format(self._table),
+                (subject,),
+            ).fetchone()
+        return None if row is None else (str(row[0]), bytes(row[1]))
+
+    def delete(self, subject: UUID) -> bool:
+        with self._connect() as db:
+            cursor = db.execute(
+                sql.SQL("DELETE FROM {} WHERE subject_id = %s").format(self._table), (subject,)
+            )
+        return cursor.rowcount > 0

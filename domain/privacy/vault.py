@@ -1,0 +1,89 @@
+"""The vault: seals and opens personal values with per-subject keys, and destroys keys.
+
+It is the only object that sees subject keys in clear. Keys are unwrapped on demand and kept in a
+small in-process cache for a bounded time (`cache_seconds`), which is the erasure latency of
+another process: the README states it.
+"""
+
+import threading
+import time
+from uuid import UUID
+
+from domain.privacy import cipher
+from domain.privacy.keystore import KeyStore
+from domain.privacy.sealed import Seal, Sealed
+
+ERASED = "[erased]"
+_CACHE_ENTRIES = 10_000
+
+
+class KeyEncryptionKey:
+    """The key that wraps subject keys; identified so that rotation can tell old from new."""
+
+    def __init__(self, kek_id: str, key: bytes) -> None:
+        if len(key) != cipher.KEY_BYTES:
+            msg = f"key-encryption key must be {cipher.KEY_BYTES} bytes, got {len(key)}"
+            raise ValueError(msg)
+        self.kek_id = kek_id
+        self.key = key
+
+
+class Vault:
+    def __init__(self, store: KeyStore, kek: KeyEncryptionKey, cache_seconds: float = 30.0):
+        self._store = store
+        self._kek = kek
+        self._cache_seconds = cache_seconds
+        self._cache: dict[UUID, tuple[float, bytes]] = {}
+        self._lock = threading.Lock()
+
+    def create_key(self, subject: UUID) -> None:
+        key = cipher.new_key()
+        self._store.put(subject, self._kek.kek_id, cipher.wrap(self._kek.key, subject, key))
+
+    def sealer(self, subject: UUID) -> Seal:
+        key = self._key(subject)
+        if key is None:
+            msg = f"no key for subject {subject}: it was never created or has been erased"
+            raise KeyError(msg)
+        return lambda plaintext: cipher.seal(key, subject, plaintext)
+
+    def open(self, sealed: Sealed | None) -> str | None:
+        """The plaintext, or `None` when the subject's key has been destroyed."""
+        if sealed is None:
+            return None
+        key = self._key(sealed.subject)
+        return None if key is None else cipher.open_sealed(key, sealed)
+
+    def has_key(self, subject: UUID) -> bool:
+        return self._key(subject) is not None
+
+    def destroy_key(self, subject: UUID) -> bool:
+        with self._lock:
+            self._cache.pop(subject, None)
+        return self._store.delete(subject)
+
+    def _key(self, subject: UUID) -> bytes | None:
+        now = time.monotonic()
+        with self._lock:
+            cached = self._cache.get(subject)
+        if cached is not None and now - cached[0] < self._cache_seconds:
+            return cached[1]
+        stored = self._store.get(subject)
+        if stored is None:
+            return None
+        key = cipher.unwrap(self._kek.key, subject, stored[1])
+        with self._lock:
+            if len(self._cache) >= _CACHE_ENTRIES:
+                self._cache.clear()
+            self._cache[subject] = (now, key)
+        return key
+
+
+class PlaintextVault(Vault):
+    """Stores values in clear. Exists only as the negative control of the no-clear-text scan."""
+
+    def sealer(self, subject: UUID) -> Seal:
+        return lambda plaintext: Sealed(subject=subject, token=plaintext)
+
+    def open(self, sealed: Sealed | None) -> str | None:
+        return None if sealed is None else sealed.token

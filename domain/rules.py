@@ -1,0 +1,58 @@
+"""Input rules shared by the aggregates; each refusal names the field and the rule."""
+
+from datetime import date, datetime, timedelta
+
+from domain.errors import InvalidInput
+from domain.privacy.sealed import Seal, Sealed
+
+FUTURE_TOLERANCE = timedelta(minutes=5)
+SHORT_TEXT = 200
+LONG_TEXT = 10_000
+
+
+def require_text(value: str, field: str, max_length: int = SHORT_TEXT) -> str:
+    stripped = value.strip()
+    if not stripped:
+        raise InvalidInput(f"{field} must not be empty", field=field)
+    if len(stripped) > max_length:
+        raise InvalidInput(f"{field} must be at most {max_length} characters", field=field)
+    return stripped
+
+
+def seal_text(seal: Seal, value: str, field: str, max_length: int = LONG_TEXT) -> Sealed:
+    return seal(require_text(value, field, max_length))
+
+
+def seal_optional(
+    seal: Seal, value: str | None, field: str, max_length: int = LONG_TEXT
+) -> Sealed | None:
+    return None if value is None or not value.strip() else seal_text(seal, value, field, max_length)
+
+
+def require_range(value: int, field: str, low: int, high: int) -> int:
+    if not low <= value <= high:
+        raise InvalidInput(f"{field} must be between {low} and {high}", field=field)
+    return value
+
+
+def require_aware(moment: datetime, field: str) -> datetime:
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise InvalidInput(f"{field} must carry a time zone", field=field)
+    return moment
+
+
+def require_occurred_at(
+    occurred_at: datetime, now: datetime, born_on: date | None, field: str = "occurred_at"
+) -> datetime:
+    """Business time may be late (a late entry is normal) but never in the future or pre-birth."""
+    require_aware(occurred_at, field)
+    if occurred_at > now + FUTURE_TOLERANCE:
+        raise InvalidInput(f"{field} must not be more than 5 minutes in the future", field=field)
+    if born_on is not None and occurred_at.date() < born_on:
+        raise InvalidInput(f"{field} must not be before the young person's birth", field=field)
+    return occurred_at
+
+
+def require_period(starts_on: date | None, ends_on: date | None, field: str = "ends_on") -> None:
+    if starts_on is not None and ends_on is not None and ends_on < starts_on:
+        raise InvalidInput(f"{field} must not be before the start", field=field)
