@@ -6,11 +6,13 @@ returned `Parcours` container.
 
 import base64
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from psycopg import conninfo, sql
 from psycopg import connect as pg_connect
+from psycopg import conninfo, sql
 
 from api.settings import Settings
 from domain.ledger import Clock, Ledger, utc_now
@@ -41,9 +43,10 @@ class Parcours:
 
 def build(settings: Settings, *, vault: Vault | None = None, clock: Clock = utc_now) -> Parcours:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    key_store = _key_store(settings)
-    chosen_vault = vault or Vault(key_store, _kek(settings), settings.key_cache_seconds)
-    ledger = Ledger(event_store_env(settings), chosen_vault, clock)
+    with _schema_lock(settings):
+        key_store = _key_store(settings)
+        chosen_vault = vault or Vault(key_store, _kek(settings), settings.key_cache_seconds)
+        ledger = Ledger(event_store_env(settings), chosen_vault, clock)
     return Parcours(settings=settings, ledger=ledger, vault=chosen_vault, key_store=key_store)
 
 
@@ -56,7 +59,6 @@ def event_store_env(settings: Settings) -> dict[str, str]:
             "SQLITE_LOCK_TIMEOUT": "10",
         }
     params = conninfo.conninfo_to_dict(settings.database_url)
-    ensure_schema(settings.database_url, settings.database_schema)
     return {
         "PERSISTENCE_MODULE": "eventsourcing.postgres",
         "POSTGRES_DBNAME": str(params.get("dbname", "postgres")),
@@ -72,9 +74,22 @@ def event_store_env(settings: Settings) -> dict[str, str]:
     }
 
 
-def ensure_schema(database_url: str, schema: str) -> None:
-    with pg_connect(database_url, autocommit=True) as db:
-        db.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
+@contextmanager
+def _schema_lock(settings: Settings) -> Iterator[None]:
+    """Serialises start-ups on one PostgreSQL schema: concurrent `CREATE … IF NOT EXISTS` of the
+    same objects otherwise fail ("tuple concurrently updated") when several processes start."""
+    if settings.database_url is None:
+        yield
+        return
+    with pg_connect(settings.database_url, autocommit=True) as db:
+        lock = ("SELECT pg_advisory_lock(hashtext(%s))", (f"parcours:{settings.database_schema}",))
+        db.execute(*lock)
+        try:
+            schema = sql.Identifier(settings.database_schema)
+            db.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(schema))
+            yield
+        finally:
+            db.execute("SELECT pg_advisory_unlock(hashtext(%s))", lock[1])
 
 
 def _key_store(settings: Settings) -> KeyStore:

@@ -1,5 +1,14 @@
 """The `parcours` command line: a thin edge over the same factory as the API."""
 
-from api.cli.app import app, main
+from api.cli import association
+from api.cli.app import app
+
+COMMANDS = (association,)
+"""Modules whose import registers their sub-commands on `app`."""
+
+
+def main() -> None:
+    app(prog_name="parcours")
+
 
 __all__ = ["app", "main"]

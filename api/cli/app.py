@@ -1,7 +1,6 @@
 """The root `parcours` command and its shared plumbing (settings, errors, the operator actor)."""
 
 import getpass
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib.metadata import version as installed_version
@@ -51,13 +50,3 @@ def opened() -> Iterator[Parcours]:
 def version() -> None:
     """Print the installed version of Parcours."""
     out.print(installed_version("parcours"))
-
-
-def main() -> None:
-    from api.cli import association  # noqa: F401 - registers the sub-command
-
-    app(prog_name="parcours")
-
-
-if __name__ == "__main__":
-    sys.exit(main())

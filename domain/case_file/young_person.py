@@ -545,7 +545,32 @@ class YoungPerson(Aggregate):
             programme_id=programme_id,
         )
 
-    @event("InterventionRecorded")
+    class InterventionRecorded(Aggregate.Event):
+        """Version 2 links an intervention to the programme it serves.
+
+        Upcasting convention (README, "Evolving events"): an event class whose stored shape
+        changes gets `class_version = N` and a static `upcast_vK_vK+1(state)` per step, which
+        rewrites the stored dict in place to the next shape; stored events are never rewritten.
+        """
+
+        class_version = 2
+        actor: Actor
+        intervention_id: UUID
+        domain: Domain
+        kind: str
+        occurred_at: datetime
+        duration_minutes: int | None
+        summary: Sealed | None
+        goal_id: UUID | None
+        need_id: UUID | None
+        programme_id: UUID | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, object]) -> None:
+            """v1 interventions predate programme links: they served no programme."""
+            state["programme_id"] = None
+
+    @event(InterventionRecorded)
     def _intervention_recorded(
         self,
         actor: Actor,

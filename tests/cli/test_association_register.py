@@ -1,0 +1,86 @@
+"""`parcours association register`: a thin edge over the ledger, on both backends."""
+
+import json
+import os
+from collections.abc import Iterator
+from uuid import UUID
+
+import pytest
+from typer.testing import CliRunner
+
+from api.bootstrap import build
+from api.cli import app
+from api.settings import Settings
+from domain.network.association import Association
+from domain.vocabulary import Domain
+
+
+@pytest.fixture
+def environment(settings: Settings) -> Iterator[dict[str, str]]:
+    env = {"PARCOURS_DATA_DIR": str(settings.data_dir), "PARCOURS_ENV": "test"}
+    if settings.database_url is not None:
+        env["PARCOURS_DATABASE_URL"] = settings.database_url
+        env["PARCOURS_DATABASE_SCHEMA"] = settings.database_schema
+    return env
+
+
+def test_register_prints_the_new_id_as_json_on_its_last_line(
+    settings: Settings, environment: dict[str, str]
+) -> None:
+    result = CliRunner().invoke(
+        app,
+        [
+            "association",
+            "register",
+            "--name",
+            "Maison des Jeunes",
+            "--territory",
+            "93",
+            "--competence",
+            "HOUSING:12",
+            "--competence",
+            "mentoring",
+            "--json",
+        ],
+        env=environment,
+    )
+
+    assert result.exit_code == 0, result.output
+    created = json.loads(result.output.strip().splitlines()[-1])
+    parcours = build(settings)
+    try:
+        association = parcours.ledger.load(Association, UUID(created["id"]), "id")
+    finally:
+        parcours.close()
+    assert association.name == "Maison des Jeunes"
+    assert association.competences[Domain.HOUSING.value].monthly_capacity == 12
+    assert association.competences[Domain.MENTORING.value].monthly_capacity is None
+
+
+def test_an_unknown_domain_is_refused_naming_the_option(environment: dict[str, str]) -> None:
+    result = CliRunner().invoke(
+        app,
+        ["association", "register", "--name", "X", "--territory", "93", "--competence", "FOO:3"],
+        env=environment,
+    )
+
+    assert result.exit_code == 2
+    assert "competence" in result.output
+    assert "unknown domain 'FOO'" in result.output
+
+
+def test_bad_settings_are_refused_naming_the_variable(environment: dict[str, str]) -> None:
+    environment = {**environment, "PARCOURS_DATABASE_URL": "mysql://nope"}
+    result = CliRunner().invoke(
+        app, ["association", "register", "--name", "X", "--territory", "9"], env=environment
+    )
+
+    assert result.exit_code == 2
+    assert "PARCOURS_DATABASE_URL must be a postgresql:// URL" in result.output
+
+
+def test_version_prints_the_installed_version() -> None:
+    result = CliRunner().invoke(app, ["version"], env=dict(os.environ))
+
+    assert result.exit_code == 0
+    assert result.output.strip() == "0.1.0"
