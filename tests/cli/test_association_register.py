@@ -2,7 +2,6 @@
 
 import json
 import os
-from collections.abc import Iterator
 from uuid import UUID
 
 import pytest
@@ -16,7 +15,7 @@ from domain.vocabulary import Domain
 
 
 @pytest.fixture
-def environment(settings: Settings) -> Iterator[dict[str, str]]:
+def environment(settings: Settings) -> dict[str, str]:
     env = {"PARCOURS_DATA_DIR": str(settings.data_dir), "PARCOURS_ENV": "test"}
     if settings.database_url is not None:
         env["PARCOURS_DATABASE_URL"] = settings.database_url
