@@ -1,0 +1,1 @@
+"""The layers the `YoungPerson` aggregate is built from, one concern per module."""

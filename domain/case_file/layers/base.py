@@ -1,0 +1,150 @@
+"""The case file's foundation: enrolment, personal data, involvement and shared checks.
+
+`YoungPerson` is built as a chain of layers, one concern per module (lifecycle, consents, needs,
+plan, interventions, referrals, handovers, programmes). Each layer's public methods decide; its
+private `@event` methods only assign state. Event topics name the layer that defines them.
+"""
+
+from datetime import datetime
+from typing import Self, TypeVar
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.actor import Actor
+from domain.case_file.consent import Consent
+from domain.case_file.handover import Handover
+from domain.case_file.intervention import Intervention
+from domain.case_file.need import Need
+from domain.case_file.personal_data import PersonalData
+from domain.case_file.plan import Goal
+from domain.case_file.referral import Referral
+from domain.errors import NotFound, NotPermitted, RuleViolation
+from domain.rules import SHORT_TEXT, require_occurred_at, require_range, require_text
+
+NO_PARTNERS: frozenset[UUID] = frozenset()
+T = TypeVar("T")
+
+
+class CaseFile(Aggregate):
+    @classmethod
+    def enrol(
+        cls,
+        *,
+        id: UUID,
+        actor: Actor,
+        personal: PersonalData,
+        territory: str,
+        referent_user_id: str | None,
+        occurred_at: datetime,
+        now: datetime,
+    ) -> Self:
+        if actor.association_id is None:
+            raise NotPermitted("only a worker of an association may enrol a young person")
+        require_occurred_at(occurred_at, now, None)
+        return cls(
+            id=id,
+            actor=actor,
+            personal=personal,
+            territory=require_text(territory, "territory", SHORT_TEXT),
+            lead_association_id=actor.association_id,
+            referent_user_id=referent_user_id or actor.user_id,
+            occurred_at=occurred_at,
+        )
+
+    @event("Enrolled")
+    def __init__(
+        self,
+        *,
+        id: UUID,
+        actor: Actor,
+        personal: PersonalData,
+        territory: str,
+        lead_association_id: UUID,
+        referent_user_id: str,
+        occurred_at: datetime,
+    ) -> None:
+        self.personal = personal
+        self.territory = territory
+        self.lead_association_id = lead_association_id
+        self.referent_user_id = referent_user_id
+        self.enrolled_at = occurred_at
+        self.closed_at: datetime | None = None
+        self.erased_at: datetime | None = None
+        self.mentors: dict[str, UUID] = {}
+        self.consents: dict[str, Consent] = {}
+        self.needs: dict[str, Need] = {}
+        self.plan_agreed_at: datetime | None = None
+        self.goals: dict[str, Goal] = {}
+        self.interventions: dict[str, Intervention] = {}
+        self.referrals: dict[str, Referral] = {}
+        self.handovers: dict[str, Handover] = {}
+        self.programmes: dict[str, datetime] = {}
+
+    def correct_personal_data(
+        self, *, actor: Actor, personal: PersonalData, occurred_at: datetime, now: datetime
+    ) -> None:
+        self._require_lead(actor)
+        self._require_not_erased()
+        self._personal_data_corrected(
+            actor=actor, personal=personal, occurred_at=require_occurred_at(occurred_at, now, None)
+        )
+
+    @event("PersonalDataCorrected")
+    def _personal_data_corrected(
+        self, actor: Actor, personal: PersonalData, occurred_at: datetime
+    ) -> None:
+        self.personal = personal
+
+    def involved_associations(self, partners: frozenset[UUID] = NO_PARTNERS) -> frozenset[UUID]:
+        """Who is involved now, per DESIGN.md; `partners` are those of enrolled programmes."""
+        involved = {self.lead_association_id, *partners}
+        involved.update(r.to_association for r in self.referrals.values() if r.is_open)
+        involved.update(h.to_association for h in self.handovers.values() if h.is_pending)
+        return frozenset(involved)
+
+    @property
+    def programme_ids(self) -> tuple[UUID, ...]:
+        return tuple(UUID(key) for key in self.programmes)
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+    def _require_lead(self, actor: Actor) -> None:
+        if not actor.acts_for(self.lead_association_id):
+            raise NotPermitted("only the lead association may do this")
+
+    def _require_involved(self, actor: Actor, partners: frozenset[UUID]) -> None:
+        if actor.association_id not in self.involved_associations(partners):
+            raise NotPermitted("the association is not involved with this young person")
+
+    def _require_open(self) -> None:
+        self._require_not_erased()
+        if self.closed_at is not None:
+            raise RuleViolation("the case is closed: reopen it first", code="CASE_CLOSED")
+
+    def _require_not_erased(self) -> None:
+        if self.erased_at is not None:
+            raise RuleViolation("the young person's data was erased", code="ERASED")
+
+    @staticmethod
+    def _find(items: dict[str, T], item_id: UUID, field: str) -> T:
+        try:
+            return items[str(item_id)]
+        except KeyError:
+            what = field.removesuffix("_id")
+            raise NotFound(f"no such {what} in this case file", field=field) from None
+
+
+def association_of(actor: Actor) -> UUID:
+    assert actor.association_id is not None, "decided before the event: actor acts for one"
+    return actor.association_id
+
+
+def acts_for_any(actor: Actor, associations: frozenset[UUID]) -> bool:
+    return actor.association_id is not None and actor.association_id in associations
+
+
+def checked_duration(minutes: int | None) -> int | None:
+    return None if minutes is None else require_range(minutes, "duration_minutes", 1, 24 * 60)

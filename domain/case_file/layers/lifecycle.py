@@ -1,0 +1,117 @@
+"""Who steers the case: the referent, mentors, and closing or reopening the case."""
+
+from datetime import datetime
+from uuid import UUID
+
+from eventsourcing.domain import event
+
+from domain.actor import Actor
+from domain.case_file.layers.base import NO_PARTNERS, CaseFile
+from domain.errors import NotFound, RuleViolation
+from domain.privacy.sealed import Seal, Sealed
+from domain.rules import require_occurred_at, require_text, seal_optional
+
+
+class CaseLifecycle(CaseFile):
+    def change_referent(
+        self, *, actor: Actor, referent_user_id: str, occurred_at: datetime, now: datetime
+    ) -> None:
+        self._require_lead(actor)
+        referent = require_text(referent_user_id, "referent_user_id")
+        if referent == self.referent_user_id:
+            raise RuleViolation("this worker is already the referent", field="referent_user_id")
+        self._referent_changed(
+            actor=actor,
+            referent_user_id=referent,
+            occurred_at=require_occurred_at(occurred_at, now, None),
+        )
+
+    @event("ReferentChanged")
+    def _referent_changed(self, actor: Actor, referent_user_id: str, occurred_at: datetime) -> None:
+        self.referent_user_id = referent_user_id
+
+    def assign_mentor(
+        self,
+        *,
+        actor: Actor,
+        mentor_user_id: str,
+        mentor_association_id: UUID,
+        occurred_at: datetime,
+        now: datetime,
+        partners: frozenset[UUID] = NO_PARTNERS,
+    ) -> None:
+        self._require_involved(actor, partners)
+        if mentor_association_id not in self.involved_associations(partners):
+            raise RuleViolation(
+                "a mentor must be a worker of an involved association",
+                field="mentor_association_id",
+                code="NOT_INVOLVED",
+            )
+        mentor = require_text(mentor_user_id, "mentor_user_id")
+        if mentor in self.mentors:
+            raise RuleViolation("this worker is already a mentor", field="mentor_user_id")
+        self._mentor_assigned(
+            actor=actor,
+            mentor_user_id=mentor,
+            mentor_association_id=mentor_association_id,
+            occurred_at=require_occurred_at(occurred_at, now, None),
+        )
+
+    @event("MentorAssigned")
+    def _mentor_assigned(
+        self, actor: Actor, mentor_user_id: str, mentor_association_id: UUID, occurred_at: datetime
+    ) -> None:
+        self.mentors[mentor_user_id] = mentor_association_id
+
+    def unassign_mentor(
+        self,
+        *,
+        actor: Actor,
+        mentor_user_id: str,
+        occurred_at: datetime,
+        now: datetime,
+        partners: frozenset[UUID] = NO_PARTNERS,
+    ) -> None:
+        self._require_involved(actor, partners)
+        if mentor_user_id not in self.mentors:
+            raise NotFound("this worker is not a mentor", field="mentor_user_id")
+        self._mentor_unassigned(
+            actor=actor,
+            mentor_user_id=mentor_user_id,
+            occurred_at=require_occurred_at(occurred_at, now, None),
+        )
+
+    @event("MentorUnassigned")
+    def _mentor_unassigned(self, actor: Actor, mentor_user_id: str, occurred_at: datetime) -> None:
+        del self.mentors[mentor_user_id]
+
+    def close_case(
+        self, *, actor: Actor, reason: str | None, occurred_at: datetime, now: datetime, seal: Seal
+    ) -> None:
+        self._require_lead(actor)
+        self._require_open()
+        if any(h.is_pending for h in self.handovers.values()):
+            raise RuleViolation(
+                "a handover is pending: cancel it or let it be answered first",
+                code="HANDOVER_PENDING",
+            )
+        self._case_closed(
+            actor=actor,
+            reason=seal_optional(seal, reason, "reason"),
+            occurred_at=require_occurred_at(occurred_at, now, None),
+        )
+
+    @event("CaseClosed")
+    def _case_closed(self, actor: Actor, reason: Sealed | None, occurred_at: datetime) -> None:
+        self.closed_at = occurred_at
+
+    def reopen_case(self, *, actor: Actor, occurred_at: datetime, now: datetime) -> None:
+        self._require_lead(actor)
+        self._require_not_erased()
+        if self.closed_at is None:
+            raise RuleViolation("the case is not closed", code="CASE_OPEN")
+        self._case_reopened(actor=actor, occurred_at=require_occurred_at(occurred_at, now, None))
+
+    @event("CaseReopened")
+    def _case_reopened(self, actor: Actor, occurred_at: datetime) -> None:
+        self.closed_at = None

@@ -1,0 +1,72 @@
+"""Enrolment in integrated programmes and leaving them."""
+
+from datetime import datetime
+from uuid import UUID
+
+from eventsourcing.domain import event
+
+from domain.actor import Actor
+from domain.case_file.layers.base import acts_for_any
+from domain.case_file.layers.handovers import CaseHandovers
+from domain.errors import NotFound, NotPermitted, RuleViolation
+from domain.rules import require_occurred_at
+
+
+class CaseProgrammes(CaseHandovers):
+    def enrol_in_programme(
+        self,
+        *,
+        actor: Actor,
+        programme_id: UUID,
+        programme_partners: frozenset[UUID],
+        occurred_at: datetime,
+        now: datetime,
+    ) -> None:
+        """The lead or a partner of the programme enrols; the programme checks its capacity."""
+        if not (
+            actor.acts_for(self.lead_association_id) or acts_for_any(actor, programme_partners)
+        ):
+            raise NotPermitted(
+                "only the lead or a partner of the programme may enrol", field="programme_id"
+            )
+        self._require_open()
+        if str(programme_id) in self.programmes:
+            raise RuleViolation("already enrolled in this programme", field="programme_id")
+        self._enrolled_in_programme(
+            actor=actor,
+            programme_id=programme_id,
+            occurred_at=require_occurred_at(occurred_at, now, None),
+        )
+
+    @event("EnrolledInProgramme")
+    def _enrolled_in_programme(
+        self, actor: Actor, programme_id: UUID, occurred_at: datetime
+    ) -> None:
+        self.programmes[str(programme_id)] = occurred_at
+
+    def leave_programme(
+        self,
+        *,
+        actor: Actor,
+        programme_id: UUID,
+        programme_partners: frozenset[UUID],
+        occurred_at: datetime,
+        now: datetime,
+    ) -> None:
+        if not (
+            actor.acts_for(self.lead_association_id) or acts_for_any(actor, programme_partners)
+        ):
+            raise NotPermitted(
+                "only the lead or a partner of the programme may do this", field="programme_id"
+            )
+        if str(programme_id) not in self.programmes:
+            raise NotFound("not enrolled in this programme", field="programme_id")
+        self._left_programme(
+            actor=actor,
+            programme_id=programme_id,
+            occurred_at=require_occurred_at(occurred_at, now, None),
+        )
+
+    @event("LeftProgramme")
+    def _left_programme(self, actor: Actor, programme_id: UUID, occurred_at: datetime) -> None:
+        del self.programmes[str(programme_id)]
