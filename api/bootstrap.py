@@ -19,9 +19,15 @@ from domain.ledger import Clock, Ledger, utc_now
 from domain.privacy import cipher
 from domain.privacy.keystore import KeyStore, PostgresKeyStore, SQLiteKeyStore
 from domain.privacy.vault import KeyEncryptionKey, Vault
+from projections.catalogue import PROJECTIONS
+from projections.leadership import AdvisoryLeadership, FileLeadership, Leadership
+from projections.runner import ProjectionRunner
+from projections.source import EventSource
+from projections.store import PostgresReadStore, ReadStore, SQLiteReadStore
 
 EVENTS_FILE = "ledger.sqlite"
 KEYS_FILE = "keys.sqlite"
+READ_FILE = "read.sqlite"
 MASTER_KEY_FILE = "master.key"
 
 
@@ -33,8 +39,12 @@ class Parcours:
     ledger: Ledger
     vault: Vault
     key_store: KeyStore
+    read_store: ReadStore
+    projections: ProjectionRunner
 
     def close(self) -> None:
+        self.projections.leadership.release()
+        self.read_store.close()
         self.ledger.close()
         close = getattr(self.key_store, "close", None)
         if close is not None:
@@ -47,7 +57,36 @@ def build(settings: Settings, *, vault: Vault | None = None, clock: Clock = utc_
         key_store = _key_store(settings)
         chosen_vault = vault or Vault(key_store, _kek(settings), settings.key_cache_seconds)
         ledger = Ledger(event_store_env(settings), chosen_vault, clock)
-    return Parcours(settings=settings, ledger=ledger, vault=chosen_vault, key_store=key_store)
+        read_store = _read_store(settings)
+        runner = ProjectionRunner(
+            read_store,
+            EventSource(ledger.recorder, ledger.mapper),
+            PROJECTIONS,
+            _leadership(settings),
+        )
+        runner.prepare()
+    return Parcours(
+        settings=settings,
+        ledger=ledger,
+        vault=chosen_vault,
+        key_store=key_store,
+        read_store=read_store,
+        projections=runner,
+    )
+
+
+def _read_store(settings: Settings) -> ReadStore:
+    if settings.database_url is None:
+        return SQLiteReadStore(settings.data_dir / READ_FILE)
+    return PostgresReadStore(settings.database_url, settings.database_schema)
+
+
+def _leadership(settings: Settings) -> Leadership:
+    if settings.database_url is None:
+        return FileLeadership(settings.data_dir / "projections.lock")
+    return AdvisoryLeadership(
+        settings.database_url, f"parcours-projections:{settings.database_schema}"
+    )
 
 
 def event_store_env(settings: Settings) -> dict[str, str]:

@@ -40,7 +40,6 @@ class ConcurrencyConflict(RuleViolation):
 
 
 class LedgerCore(Application[UUID]):
-    name = "Parcours"
     snapshotting_intervals = {YoungPerson: SNAPSHOT_INTERVAL}
 
     def __init__(self, env: Mapping[str, str], vault: Vault, clock: Clock = utc_now) -> None:

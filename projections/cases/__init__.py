@@ -1,0 +1,16 @@
+"""The case overview and the access facts: what the API shows and what authorisation reads."""
+
+from projections.cases import access, flows, overview
+from projections.projection import Handler, Projection
+
+HANDLERS: dict[str, list[Handler]] = {}
+for _module in (overview, access, flows):
+    for _name, _handlers in _module.HANDLERS.items():
+        HANDLERS.setdefault(_name, []).extend(_handlers)
+
+
+class CasesProjection(Projection):
+    name = "cases"
+    version = 1
+    tables = {**overview.TABLES, **access.TABLES, **flows.TABLES}
+    handlers = HANDLERS

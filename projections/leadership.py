@@ -1,0 +1,66 @@
+"""Only one process runs the projections at a time; the others wait their turn.
+
+PostgreSQL: a session advisory lock on a dedicated connection. SQLite: an exclusive `flock` on a
+file in the data dir. Both are released by the operating system or the server when the holder
+dies, even by SIGKILL, so a crashed worker never blocks its successor.
+"""
+
+import fcntl
+import os
+from pathlib import Path
+from typing import Protocol
+
+import psycopg
+
+
+class Leadership(Protocol):
+    def try_acquire(self) -> bool: ...
+
+    def release(self) -> None: ...
+
+
+class FileLeadership:
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._fd: int | None = None
+
+    def try_acquire(self) -> bool:
+        if self._fd is not None:
+            return True
+        fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            return False
+        self._fd = fd
+        return True
+
+    def release(self) -> None:
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = None
+
+
+class AdvisoryLeadership:
+    def __init__(self, conninfo: str, key: str) -> None:
+        self._conninfo = conninfo
+        self._key = key
+        self._db: psycopg.Connection[tuple[object, ...]] | None = None
+
+    def try_acquire(self) -> bool:
+        if self._db is not None:
+            return True
+        db = psycopg.connect(self._conninfo, autocommit=True)
+        row = db.execute("SELECT pg_try_advisory_lock(hashtext(%s))", (self._key,)).fetchone()
+        if row is None or not row[0]:
+            db.close()
+            return False
+        self._db = db
+        return True
+
+    def release(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None

@@ -1,0 +1,200 @@
+"""Runs every projection over the notification log: exactly once, in batches, rebuildable.
+
+For each batch of notifications, each projection generation that is behind applies the events it
+has not seen *and* records its new position in one transaction, so a crash at any point leaves
+each generation either before or after the whole batch: nothing is applied twice or lost. A
+handler that raises stops its generation (status `failed`, with the position and the error) and
+is reported loudly; the other projections go on.
+"""
+
+import logging
+import threading
+import time
+from collections.abc import Sequence
+
+from projections import positions
+from projections.leadership import Leadership
+from projections.positions import BUILDING, FAILED, LIVE, RETIRED, STALE, Generation
+from projections.projection import Projection, Recorded, Writer
+from projections.source import EventSource
+from projections.store import ReadStore, Tx
+
+log = logging.getLogger("parcours.projections")
+WRITTEN = (LIVE, BUILDING)
+
+
+class ProjectionRunner:
+    def __init__(
+        self,
+        store: ReadStore,
+        source: EventSource,
+        projections: Sequence[type[Projection]],
+        leadership: Leadership,
+        batch_size: int = 1000,
+    ) -> None:
+        self.store = store
+        self.source = source
+        self.projections = {p.name: p for p in projections}
+        self.leadership = leadership
+        self.batch_size = batch_size
+        self._advanced = threading.Condition()
+
+    # --- set-up --------------------------------------------------------------------------------
+
+    def prepare(self) -> None:
+        """Creates missing tables, drops retired ones, and starts rebuilds for changed code."""
+        with self.store.transaction() as tx:
+            positions.ensure_table(tx)
+            known = positions.all_generations(tx)
+            for projection in self.projections.values():
+                self._prepare_one(tx, projection, [g for g in known if g.name == projection.name])
+
+    def _prepare_one(self, tx: Tx, projection: type[Projection], mine: list[Generation]) -> None:
+        for retired in (g for g in mine if g.status == RETIRED):
+            projection.drop(tx, retired.generation)
+            positions.forget(tx, projection.name, retired.generation)
+        served = next((g for g in mine if g.served), None)
+        if served is None:
+            projection.create(tx, 1)
+            positions.add(tx, projection.name, 1, projection.version, LIVE, served=True)
+            return
+        if served.status == FAILED:
+            positions.set_status(tx, projection.name, served.generation, LIVE)
+        for failed in (g for g in mine if g.status == FAILED and not g.served):
+            positions.set_status(tx, projection.name, failed.generation, BUILDING)
+        building = any(g.status in (BUILDING, FAILED) and not g.served for g in mine)
+        if served.version != projection.version and not building:
+            positions.set_status(tx, projection.name, served.generation, STALE)
+            self._add_generation(tx, projection, mine)
+
+    @staticmethod
+    def _add_generation(tx: Tx, projection: type[Projection], mine: list[Generation]) -> int:
+        generation = max((g.generation for g in mine), default=0) + 1
+        projection.create(tx, generation)
+        positions.add(tx, projection.name, generation, projection.version, BUILDING, served=False)
+        return generation
+
+    def request_rebuild(self, name: str) -> int:
+        """Adds a generation to build from zero; it is swapped in once caught up."""
+        projection = self.projections[name]
+        with self.store.transaction() as tx:
+            mine = [g for g in positions.all_generations(tx) if g.name == name]
+            pending = [g for g in mine if g.status == BUILDING]
+            if pending:
+                return pending[0].generation
+            return self._add_generation(tx, projection, mine)
+
+    # --- catching up ---------------------------------------------------------------------------
+
+    def generations(self) -> list[Generation]:
+        with self.store.transaction() as tx:
+            return positions.all_generations(tx)
+
+    def catch_up(self, max_batches: int | None = None) -> int:
+        """Applies every available event to every written generation; returns how many read."""
+        read = 0
+        batches = 0
+        while max_batches is None or batches < max_batches:
+            written = [g for g in self.generations() if g.status in WRITTEN]
+            if not written:
+                break
+            start = min(g.position for g in written)
+            batch = self.source.read(start, self.batch_size)
+            if not batch:
+                self._swap_caught_up()
+                break
+            for generation in written:
+                self._apply(generation, batch)
+            read += len(batch)
+            batches += 1
+            self._swap_caught_up()
+        return read
+
+    def _apply(self, generation: Generation, batch: list[Recorded]) -> None:
+        unseen = [r for r in batch if r.position > generation.position]
+        if not unseen:
+            return
+        projection = self.projections.get(generation.name)
+        if projection is None:
+            return
+        current: Recorded | None = None
+        try:
+            with self.store.transaction() as tx:
+                writer = Writer(tx, projection.physical(generation.generation))
+                for current in unseen:
+                    for handler in projection.handlers.get(current.name, ()):
+                        handler(writer, current)
+                positions.advance(tx, generation.name, generation.generation, unseen[-1].position)
+        except Exception as error:
+            self._fail(generation, current, error)
+            return
+        with self._advanced:
+            self._advanced.notify_all()
+
+    def _fail(self, generation: Generation, at: Recorded | None, error: Exception) -> None:
+        where = None if at is None else at.position
+        message = f"{type(error).__name__}: {error}"
+        log.error(
+            "projection %s (generation %s) stopped at position %s on %s: %s",
+            generation.name,
+            generation.generation,
+            where,
+            at and at.name,
+            message,
+            exc_info=error,
+        )
+        with self.store.transaction() as tx:
+            positions.set_status(tx, generation.name, generation.generation, FAILED, message, where)
+
+    def _swap_caught_up(self) -> None:
+        """Swaps in a building generation once it has caught up with what it replaces.
+
+        A live predecessor is still being written, so catching up means reaching it; a stale or
+        failed one is frozen, so catching up means reaching the head of the log.
+        """
+        every = self.generations()
+        for building in (g for g in every if g.status == BUILDING):
+            served = next((g for g in every if g.name == building.name and g.served), None)
+            target = 0 if served is None else served.position
+            if served is not None and served.status != LIVE:
+                target = max(target, self.source.head())
+            if building.position >= target:
+                with self.store.transaction() as tx:
+                    old = None if served is None else served.generation
+                    positions.swap(tx, building.name, old, building.generation)
+                log.info(
+                    "projection %s: generation %s swapped in", building.name, building.generation
+                )
+
+    # --- waiting -------------------------------------------------------------------------------
+
+    def served_position(self) -> int:
+        """The position every served projection has reached (the slowest one's)."""
+        served = [g.position for g in self.generations() if g.served]
+        return min(served, default=0)
+
+    def wait_for(self, position: int, timeout: float) -> bool:
+        """Blocks until every served projection has reached `position`, or the timeout."""
+        deadline = time.monotonic() + timeout
+        while self.served_position() < position:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return False
+            with self._advanced:
+                self._advanced.wait(min(remaining, 0.005))
+        return True
+
+    # --- running -------------------------------------------------------------------------------
+
+    def run(self, stop: threading.Event, poll_interval: float = 0.05) -> None:
+        """Waits for leadership, then keeps every projection caught up until `stop` is set."""
+        while not stop.is_set() and not self.leadership.try_acquire():
+            stop.wait(1.0)
+        try:
+            if not stop.is_set():
+                self.prepare()
+            while not stop.is_set():
+                if self.catch_up() == 0:
+                    stop.wait(poll_interval)
+        finally:
+            self.leadership.release()

@@ -1,0 +1,170 @@
+"""The read store: where projections keep their tables, on SQLite or PostgreSQL.
+
+SQL is written once, with `?` placeholders and portable types (text, integer, bigint); the
+PostgreSQL dialect rewrites placeholders. Times are stored as fixed-width UTC ISO-8601 text, so
+ordering and comparisons are the same on both backends. On SQLite the read store is a file of its
+own (`read.sqlite`), so projection writes never take the event store's write lock.
+"""
+
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any, Protocol
+from uuid import UUID
+
+from psycopg import sql
+from psycopg_pool import ConnectionPool
+
+Row = tuple[Any, ...]
+Params = Sequence[object]
+
+
+def moment(value: datetime) -> str:
+    """A time as sortable text: always UTC, always microseconds."""
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")
+
+
+def parse_moment(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text)
+
+
+def day(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def ident(value: UUID | None) -> str | None:
+    return None if value is None else str(value)
+
+
+class Tx(Protocol):
+    """One transaction on the read store."""
+
+    def execute(self, statement: str, params: Params = ()) -> None: ...
+
+    def executemany(self, statement: str, rows: Sequence[Params]) -> None: ...
+
+    def fetchall(self, statement: str, params: Params = ()) -> list[Row]: ...
+
+    def fetchone(self, statement: str, params: Params = ()) -> Row | None: ...
+
+
+class ReadStore(Protocol):
+    dialect: str
+
+    def transaction(self) -> AbstractContextManager[Tx]: ...
+
+    def close(self) -> None: ...
+
+
+class _SQLiteTx:
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    def execute(self, statement: str, params: Params = ()) -> None:
+        self._db.execute(statement, tuple(params))
+
+    def executemany(self, statement: str, rows: Sequence[Params]) -> None:
+        self._db.executemany(statement, [tuple(r) for r in rows])
+
+    def fetchall(self, statement: str, params: Params = ()) -> list[Row]:
+        return list(self._db.execute(statement, tuple(params)).fetchall())
+
+    def fetchone(self, statement: str, params: Params = ()) -> Row | None:
+        row: Row | None = self._db.execute(statement, tuple(params)).fetchone()
+        return row
+
+
+class SQLiteReadStore:
+    """One connection per thread (SQLite connections are not shareable), WAL mode."""
+
+    dialect = "sqlite"
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._local = threading.local()
+        self._all: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+
+    def _connection(self) -> sqlite3.Connection:
+        db: sqlite3.Connection | None = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(
+                self.path, timeout=30, isolation_level=None, check_same_thread=False
+            )
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            self._local.db = db
+            with self._lock:
+                self._all.append(db)
+        return db
+
+    @contextmanager
+    def transaction(self) -> Iterator[Tx]:
+        db = self._connection()
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            yield _SQLiteTx(db)
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+
+    def close(self) -> None:
+        with self._lock:
+            for db in self._all:
+                db.close()
+            self._all.clear()
+        self._local = threading.local()
+
+
+class _PostgresTx:
+    def __init__(self, cursor: Any) -> None:
+        self._cursor = cursor
+
+    @staticmethod
+    def _sql(statement: str) -> str:
+        return statement.replace("?", "%s")
+
+    def execute(self, statement: str, params: Params = ()) -> None:
+        self._cursor.execute(self._sql(statement), tuple(params))
+
+    def executemany(self, statement: str, rows: Sequence[Params]) -> None:
+        if rows:
+            self._cursor.executemany(self._sql(statement), [tuple(r) for r in rows])
+
+    def fetchall(self, statement: str, params: Params = ()) -> list[Row]:
+        self._cursor.execute(self._sql(statement), tuple(params))
+        return list(self._cursor.fetchall())
+
+    def fetchone(self, statement: str, params: Params = ()) -> Row | None:
+        self._cursor.execute(self._sql(statement), tuple(params))
+        row: Row | None = self._cursor.fetchone()
+        return row
+
+
+class PostgresReadStore:
+    """Tables in the ledger's schema, reached through a small pool; `search_path` is the schema."""
+
+    dialect = "postgres"
+
+    def __init__(self, conninfo: str, schema: str, pool_size: int = 8) -> None:
+        self.schema = schema
+        options = f"-c search_path={sql.Identifier(schema).as_string()}"
+        self._pool: ConnectionPool[Any] = ConnectionPool(
+            conninfo,
+            min_size=1,
+            max_size=pool_size,
+            kwargs={"options": options},
+            open=True,
+        )
+
+    @contextmanager
+    def transaction(self) -> Iterator[Tx]:
+        with self._pool.connection() as db, db.transaction(), db.cursor() as cursor:
+            yield _PostgresTx(cursor)
+
+    def close(self) -> None:
+        self._pool.close()
