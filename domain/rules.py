@@ -1,5 +1,6 @@
 """Input rules shared by the aggregates; each refusal names the field and the rule."""
 
+import re
 from datetime import date, datetime, timedelta
 
 from domain.errors import InvalidInput
@@ -16,6 +17,20 @@ def require_text(value: str, field: str, max_length: int = SHORT_TEXT) -> str:
         raise InvalidInput(f"{field} must not be empty", field=field)
     if len(stripped) > max_length:
         raise InvalidInput(f"{field} must be at most {max_length} characters", field=field)
+    return stripped
+
+
+_LABEL = re.compile(r"[\w][\w '\u2019()/.-]{0,59}")
+
+
+def require_label(value: str, field: str) -> str:
+    """A short label kept in clear (it is analysed in exports): a category, never a narrative."""
+    stripped = value.strip()
+    if not _LABEL.fullmatch(stripped):
+        raise InvalidInput(
+            f"{field} must be a short label (1 to 60 letters, digits, spaces or -'()/.)",
+            field=field,
+        )
     return stripped
 
 

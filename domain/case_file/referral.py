@@ -34,26 +34,29 @@ class Referral:
     reason: Sealed | None
     status: ReferralStatus
     made_at: datetime
+    awaiting_since: datetime
+    """When the ledger learned of it: the expiry clock starts here, not at a late `made_at`."""
     responded_at: datetime | None = None
     completed_at: datetime | None = None
     closed_at: datetime | None = None
     decline_reason: DeclineReason | None = None
 
     def check_move(self, target: ReferralStatus, actor: Actor | None) -> None:
-        """Refuses a transition DESIGN.md does not allow, or one asked by the wrong party.
+        """Refuses a move asked by the wrong party, then one DESIGN.md does not allow.
 
-        `actor` is None for the ledger's own transitions (expiry), which no association may ask.
+        The party is checked first, so an association with no part in a referral learns nothing
+        of its state. `actor` is None for the ledger's own moves (expiry).
         """
+        if target in _BY_ADDRESSEE and not (actor and actor.acts_for(self.to_association)):
+            raise NotPermitted("only the addressed association may do this", field="referral_id")
+        if target in _BY_SENDER and not (actor and actor.acts_for(self.from_association)):
+            raise NotPermitted("only the sending association may withdraw", field="referral_id")
         if not can_move(self.status, target):
             raise RuleViolation(
                 f"a {self.status.value} referral cannot become {target.value}",
                 field="referral_id",
                 code="REFERRAL_TRANSITION_NOT_ALLOWED",
             )
-        if target in _BY_ADDRESSEE and not (actor and actor.acts_for(self.to_association)):
-            raise NotPermitted("only the addressed association may do this", field="referral_id")
-        if target in _BY_SENDER and not (actor and actor.acts_for(self.from_association)):
-            raise NotPermitted("only the sending association may withdraw", field="referral_id")
 
     def moved(self, target: ReferralStatus, at: datetime) -> "Referral":
         responded = at if self.status is S.MADE and target is not S.WITHDRAWN else None

@@ -1,9 +1,10 @@
 """What a case-file command may need besides the case file, computed only when asked."""
 
-from datetime import date, datetime
+from datetime import datetime
 from functools import cached_property
 from uuid import UUID
 
+from domain.case_file.case_time import CaseTime
 from domain.case_file.young_person import YoungPerson
 from domain.ledger.core import LedgerCore
 from domain.privacy.sealed import Seal
@@ -24,5 +25,5 @@ class CaseContext:
         return self._ledger.programme_partners(self.young_person)
 
     @cached_property
-    def born_on(self) -> date | None:
-        return self._ledger.born_on(self.young_person)
+    def time(self) -> CaseTime:
+        return CaseTime(self.now, self._ledger.born_on(self.young_person))

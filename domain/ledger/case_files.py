@@ -9,8 +9,10 @@ from datetime import date, datetime
 from uuid import UUID, uuid4
 
 from domain.actor import Actor
+from domain.case_file.case_time import CaseTime
 from domain.case_file.personal_data import seal_personal_data
 from domain.case_file.young_person import YoungPerson
+from domain.errors import DomainError
 from domain.ledger.case_context import CaseContext
 from domain.ledger.core import Decision, LedgerCore
 from domain.network.association import Association
@@ -33,7 +35,7 @@ class CaseFileCommands(LedgerCore):
             young_person = self.young_person(young_person_id)
             return action(young_person, CaseContext(self, young_person)), [young_person]
 
-        return self.execute(command, actor, idempotency_key, decide)
+        return self.execute(command, actor, idempotency_key, decide, target=young_person_id)
 
     # --- enrolment and lifecycle ---------------------------------------------------------------
 
@@ -56,23 +58,27 @@ class CaseFileCommands(LedgerCore):
             young_person_id = uuid4()
             self.vault.create_key(young_person_id)
             now = self.clock()
-            personal = seal_personal_data(
-                self.vault.sealer(young_person_id),
-                first_name,
-                last_name,
-                date_of_birth,
-                contact,
-                today=now.date(),
-            )
-            young_person = YoungPerson.enrol(
-                id=young_person_id,
-                actor=actor,
-                personal=personal,
-                territory=territory,
-                referent_user_id=referent_user_id,
-                occurred_at=occurred_at or now,
-                now=now,
-            )
+            try:
+                personal = seal_personal_data(
+                    self.vault.sealer(young_person_id),
+                    first_name,
+                    last_name,
+                    date_of_birth,
+                    contact,
+                    today=now.date(),
+                )
+                young_person = YoungPerson.enrol(
+                    id=young_person_id,
+                    actor=actor,
+                    personal=personal,
+                    territory=territory,
+                    referent_user_id=referent_user_id,
+                    occurred_at=occurred_at or now,
+                    time=CaseTime(now, date_of_birth),
+                )
+            except DomainError:
+                self.vault.destroy_key(young_person_id)  # refused: leave no key behind
+                raise
             return young_person_id, [young_person]
 
         return self.execute("enrol_young_person", actor, idempotency_key, decide)
@@ -93,7 +99,7 @@ class CaseFileCommands(LedgerCore):
                 ctx.seal, first_name, last_name, date_of_birth, contact, today=ctx.now.date()
             )
             yp.correct_personal_data(
-                actor=actor, personal=personal, occurred_at=ctx.now, now=ctx.now
+                actor=actor, personal=personal, occurred_at=ctx.now, time=ctx.time
             )
             return yp.id
 
@@ -113,7 +119,7 @@ class CaseFileCommands(LedgerCore):
                 actor=actor,
                 referent_user_id=referent_user_id,
                 occurred_at=occurred_at or ctx.now,
-                now=ctx.now,
+                time=ctx.time,
             )
             return yp.id
 
@@ -135,7 +141,7 @@ class CaseFileCommands(LedgerCore):
                 mentor_user_id=mentor_user_id,
                 mentor_association_id=mentor_association_id,
                 occurred_at=occurred_at or ctx.now,
-                now=ctx.now,
+                time=ctx.time,
                 partners=ctx.partners,
             )
             return yp.id
@@ -156,7 +162,7 @@ class CaseFileCommands(LedgerCore):
                 actor=actor,
                 mentor_user_id=mentor_user_id,
                 occurred_at=occurred_at or ctx.now,
-                now=ctx.now,
+                time=ctx.time,
                 partners=ctx.partners,
             )
             return yp.id
@@ -177,7 +183,7 @@ class CaseFileCommands(LedgerCore):
                 actor=actor,
                 reason=reason,
                 occurred_at=occurred_at or ctx.now,
-                now=ctx.now,
+                time=ctx.time,
                 seal=ctx.seal,
             )
             return yp.id
@@ -193,7 +199,7 @@ class CaseFileCommands(LedgerCore):
         idempotency_key: str | None = None,
     ) -> UUID:
         def act(yp: YoungPerson, ctx: CaseContext) -> UUID:
-            yp.reopen_case(actor=actor, occurred_at=occurred_at or ctx.now, now=ctx.now)
+            yp.reopen_case(actor=actor, occurred_at=occurred_at or ctx.now, time=ctx.time)
             return yp.id
 
         return self.on_case("reopen_case", actor, young_person_id, idempotency_key, act)
@@ -226,7 +232,7 @@ class CaseFileCommands(LedgerCore):
                 given_by=given_by,
                 expires_on=expires_on,
                 occurred_at=occurred_at or ctx.now,
-                now=ctx.now,
+                time=ctx.time,
                 seal=ctx.seal,
                 partners=ctx.partners,
             )
@@ -248,7 +254,7 @@ class CaseFileCommands(LedgerCore):
                 actor=actor,
                 consent_id=consent_id,
                 occurred_at=occurred_at or ctx.now,
-                now=ctx.now,
+                time=ctx.time,
                 partners=ctx.partners,
             )
             return consent_id
@@ -277,9 +283,8 @@ class CaseFileCommands(LedgerCore):
                 severity=severity,
                 description=description,
                 occurred_at=occurred_at or ctx.now,
-                now=ctx.now,
+                time=ctx.time,
                 seal=ctx.seal,
-                born_on=ctx.born_on,
                 partners=ctx.partners,
             )
             return need_id
@@ -300,7 +305,7 @@ class CaseFileCommands(LedgerCore):
                 actor=actor,
                 need_id=need_id,
                 occurred_at=occurred_at or ctx.now,
-                now=ctx.now,
+                time=ctx.time,
                 partners=ctx.partners,
             )
             return need_id
@@ -321,7 +326,7 @@ class CaseFileCommands(LedgerCore):
                 actor=actor,
                 need_id=need_id,
                 occurred_at=occurred_at or ctx.now,
-                now=ctx.now,
+                time=ctx.time,
                 partners=ctx.partners,
             )
             return need_id
@@ -337,7 +342,7 @@ class CaseFileCommands(LedgerCore):
         idempotency_key: str | None = None,
     ) -> UUID:
         def act(yp: YoungPerson, ctx: CaseContext) -> UUID:
-            yp.agree_action_plan(actor=actor, occurred_at=occurred_at or ctx.now, now=ctx.now)
+            yp.agree_action_plan(actor=actor, occurred_at=occurred_at or ctx.now, time=ctx.time)
             return yp.id
 
         return self.on_case("agree_action_plan", actor, young_person_id, idempotency_key, act)
@@ -362,7 +367,7 @@ class CaseFileCommands(LedgerCore):
                 description=description,
                 target_date=target_date,
                 occurred_at=occurred_at or ctx.now,
-                now=ctx.now,
+                time=ctx.time,
                 seal=ctx.seal,
                 partners=ctx.partners,
             )
@@ -386,7 +391,7 @@ class CaseFileCommands(LedgerCore):
                 goal_id=goal_id,
                 progress=progress,
                 occurred_at=occurred_at or ctx.now,
-                now=ctx.now,
+                time=ctx.time,
                 partners=ctx.partners,
             )
             return goal_id
@@ -409,7 +414,7 @@ class CaseFileCommands(LedgerCore):
                 goal_id=goal_id,
                 status=status,
                 occurred_at=occurred_at or ctx.now,
-                now=ctx.now,
+                time=ctx.time,
                 partners=ctx.partners,
             )
             return goal_id
@@ -438,12 +443,14 @@ class CaseFileCommands(LedgerCore):
                 programme_id=programme_id,
                 programme_partners=programme.partner_set,
                 occurred_at=occurred_at or now,
-                now=now,
+                time=CaseTime(now, self.born_on(young_person)),
             )
             programme.admit(actor=actor, young_person_id=young_person_id, on=now.date())
             return programme_id, [young_person, programme]
 
-        return self.execute("enrol_in_programme", actor, idempotency_key, decide)
+        return self.execute(
+            "enrol_in_programme", actor, idempotency_key, decide, target=young_person_id
+        )
 
     def leave_programme(
         self,
@@ -463,9 +470,11 @@ class CaseFileCommands(LedgerCore):
                 programme_id=programme_id,
                 programme_partners=programme.partner_set,
                 occurred_at=occurred_at or now,
-                now=now,
+                time=CaseTime(now, self.born_on(young_person)),
             )
             programme.release(actor=actor, young_person_id=young_person_id)
             return programme_id, [young_person, programme]
 
-        return self.execute("leave_programme", actor, idempotency_key, decide)
+        return self.execute(
+            "leave_programme", actor, idempotency_key, decide, target=young_person_id
+        )

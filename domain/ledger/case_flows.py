@@ -43,9 +43,8 @@ class CaseFlowCommands(CaseFileCommands):
                 goal_id=goal_id,
                 need_id=need_id,
                 programme_id=programme_id,
-                now=ctx.now,
+                time=ctx.time,
                 seal=ctx.seal,
-                born_on=ctx.born_on,
                 partners=ctx.partners,
             )
             return intervention_id
@@ -72,9 +71,8 @@ class CaseFlowCommands(CaseFileCommands):
                 occurred_at=occurred_at,
                 duration_minutes=duration_minutes,
                 reason=reason,
-                now=ctx.now,
+                time=ctx.time,
                 seal=ctx.seal,
-                born_on=ctx.born_on,
             )
             return intervention_id
 
@@ -94,7 +92,7 @@ class CaseFlowCommands(CaseFileCommands):
                 actor=actor,
                 intervention_id=intervention_id,
                 reason=reason,
-                now=ctx.now,
+                time=ctx.time,
                 seal=ctx.seal,
             )
             return intervention_id
@@ -126,7 +124,7 @@ class CaseFlowCommands(CaseFileCommands):
                 need_id=need_id,
                 reason=reason,
                 occurred_at=occurred_at or ctx.now,
-                now=ctx.now,
+                time=ctx.time,
                 seal=ctx.seal,
                 partners=ctx.partners,
             )
@@ -148,7 +146,7 @@ class CaseFlowCommands(CaseFileCommands):
                 actor=actor,
                 referral_id=referral_id,
                 occurred_at=occurred_at or ctx.now,
-                now=ctx.now,
+                time=ctx.time,
             )
             return referral_id
 
@@ -172,7 +170,7 @@ class CaseFlowCommands(CaseFileCommands):
                 reason=reason,
                 note=note,
                 occurred_at=occurred_at or ctx.now,
-                now=ctx.now,
+                time=ctx.time,
                 seal=ctx.seal,
             )
             return referral_id
@@ -193,7 +191,7 @@ class CaseFlowCommands(CaseFileCommands):
                 actor=actor,
                 referral_id=referral_id,
                 occurred_at=occurred_at or ctx.now,
-                now=ctx.now,
+                time=ctx.time,
             )
             return referral_id
 
@@ -215,7 +213,7 @@ class CaseFlowCommands(CaseFileCommands):
                 referral_id=referral_id,
                 outcome=outcome,
                 occurred_at=occurred_at or ctx.now,
-                now=ctx.now,
+                time=ctx.time,
                 seal=ctx.seal,
             )
             return referral_id
@@ -229,7 +227,7 @@ class CaseFlowCommands(CaseFileCommands):
 
         def act(yp: YoungPerson, ctx: CaseContext) -> UUID:
             yp.expire_referral(
-                actor=SYSTEM_ACTOR, referral_id=referral_id, expiry_days=expiry_days, now=ctx.now
+                actor=SYSTEM_ACTOR, referral_id=referral_id, expiry_days=expiry_days, time=ctx.time
             )
             return referral_id
 
@@ -257,7 +255,7 @@ class CaseFlowCommands(CaseFileCommands):
                 to_association_id=to_association_id,
                 summary=summary,
                 occurred_at=occurred_at or ctx.now,
-                now=ctx.now,
+                time=ctx.time,
                 seal=ctx.seal,
             )
             return handover_id
@@ -280,7 +278,7 @@ class CaseFlowCommands(CaseFileCommands):
                 handover_id=handover_id,
                 referent_user_id=referent_user_id,
                 occurred_at=occurred_at or ctx.now,
-                now=ctx.now,
+                time=ctx.time,
             )
             return handover_id
 
@@ -305,11 +303,11 @@ class CaseFlowCommands(CaseFileCommands):
             moment = occurred_at or ctx.now
             if status is HandoverStatus.DECLINED:
                 yp.decline_handover(
-                    actor=actor, handover_id=handover_id, occurred_at=moment, now=ctx.now
+                    actor=actor, handover_id=handover_id, occurred_at=moment, time=ctx.time
                 )
             else:
                 yp.cancel_handover(
-                    actor=actor, handover_id=handover_id, occurred_at=moment, now=ctx.now
+                    actor=actor, handover_id=handover_id, occurred_at=moment, time=ctx.time
                 )
             return handover_id
 

@@ -57,16 +57,22 @@ class LedgerCore(Application[UUID]):
         actor: Actor,
         idempotency_key: str | None,
         decide: Callable[[], Decision],
+        target: UUID | None = None,
     ) -> UUID:
+        """Runs `decide` and saves what it decided, once per idempotency key.
+
+        `target` is what the command acts on (a case file, an association…): a key reused for
+        another command or another target is a client error, not a retry, and is refused.
+        """
         receipt = None if idempotency_key is None else receipt_id(actor, idempotency_key)
         for _ in range(MAX_ATTEMPTS):
             if receipt is not None and (first := self._receipt(receipt)) is not None:
-                return first.outcome_for(command)
+                return first.outcome_for(command, target)
             outcome, aggregates = decide()
             issued = (
                 []
                 if receipt is None
-                else [CommandReceipt(id=receipt, command=command, outcome=outcome)]
+                else [CommandReceipt(id=receipt, command=command, target=target, outcome=outcome)]
             )
             try:
                 self.save(*aggregates, *issued)

@@ -45,7 +45,9 @@ class NetworkCommands(LedgerCore):
             association.declare_competence(actor=actor, competence=competence)
             return association_id, [association]
 
-        return self.execute("declare_competence", actor, idempotency_key, decide)
+        return self.execute(
+            "declare_competence", actor, idempotency_key, decide, target=association_id
+        )
 
     def withdraw_competence(
         self,
@@ -60,7 +62,9 @@ class NetworkCommands(LedgerCore):
             association.withdraw_competence(actor=actor, domain=domain)
             return association_id, [association]
 
-        return self.execute("withdraw_competence", actor, idempotency_key, decide)
+        return self.execute(
+            "withdraw_competence", actor, idempotency_key, decide, target=association_id
+        )
 
     # --- shared resources ----------------------------------------------------------------------
 
@@ -84,7 +88,7 @@ class NetworkCommands(LedgerCore):
             association.offer_resource(actor=actor, resource_id=resource.id)
             return resource.id, [association, resource]
 
-        return self.execute("offer_resource", actor, idempotency_key, decide)
+        return self.execute("offer_resource", actor, idempotency_key, decide, target=association_id)
 
     def withdraw_resource(
         self, actor: Actor, resource_id: UUID, *, idempotency_key: str | None = None
@@ -97,7 +101,7 @@ class NetworkCommands(LedgerCore):
             association.withdraw_resource(actor=actor, resource_id=resource_id, at=now)
             return resource_id, [resource, association]
 
-        return self.execute("withdraw_resource", actor, idempotency_key, decide)
+        return self.execute("withdraw_resource", actor, idempotency_key, decide, target=resource_id)
 
     def allocate_resource(
         self,
@@ -129,7 +133,7 @@ class NetworkCommands(LedgerCore):
             )
             return allocation_id, [resource]
 
-        return self.execute("allocate_resource", actor, idempotency_key, decide)
+        return self.execute("allocate_resource", actor, idempotency_key, decide, target=resource_id)
 
     def release_allocation(
         self,
@@ -144,7 +148,9 @@ class NetworkCommands(LedgerCore):
             resource.release(actor=actor, allocation_id=allocation_id)
             return allocation_id, [resource]
 
-        return self.execute("release_allocation", actor, idempotency_key, decide)
+        return self.execute(
+            "release_allocation", actor, idempotency_key, decide, target=resource_id
+        )
 
     # --- programmes ----------------------------------------------------------------------------
 
@@ -194,7 +200,7 @@ class NetworkCommands(LedgerCore):
             programme.join(actor=actor, association_id=association_id, components=domains)
             return programme_id, [programme]
 
-        return self.execute("join_programme", actor, idempotency_key, decide)
+        return self.execute("join_programme", actor, idempotency_key, decide, target=programme_id)
 
     def leave_partnership(
         self,
@@ -209,7 +215,9 @@ class NetworkCommands(LedgerCore):
             programme.leave(actor=actor, association_id=association_id)
             return programme_id, [programme]
 
-        return self.execute("leave_partnership", actor, idempotency_key, decide)
+        return self.execute(
+            "leave_partnership", actor, idempotency_key, decide, target=programme_id
+        )
 
     def close_programme(
         self, actor: Actor, programme_id: UUID, *, idempotency_key: str | None = None
@@ -219,7 +227,7 @@ class NetworkCommands(LedgerCore):
             programme.close(actor=actor, at=self.clock())
             return programme_id, [programme]
 
-        return self.execute("close_programme", actor, idempotency_key, decide)
+        return self.execute("close_programme", actor, idempotency_key, decide, target=programme_id)
 
     # --- practice notes ------------------------------------------------------------------------
 
@@ -266,7 +274,7 @@ class NetworkCommands(LedgerCore):
             note.revise(actor=actor, title=title, body=body, seal=self.vault.sealer(note_id))
             return note_id, [note]
 
-        return self.execute("revise_practice_note", actor, idempotency_key, decide)
+        return self.execute("revise_practice_note", actor, idempotency_key, decide, target=note_id)
 
     def endorse_practice_note(
         self, actor: Actor, note_id: UUID, *, idempotency_key: str | None = None
@@ -276,4 +284,4 @@ class NetworkCommands(LedgerCore):
             note.endorse(actor=actor)
             return note_id, [note]
 
-        return self.execute("endorse_practice_note", actor, idempotency_key, decide)
+        return self.execute("endorse_practice_note", actor, idempotency_key, decide, target=note_id)

@@ -26,14 +26,24 @@ def receipt_id(actor: Actor, key: str) -> UUID:
 
 class CommandReceipt(Aggregate):
     @event("Issued")
-    def __init__(self, *, id: UUID, command: str, outcome: UUID) -> None:
+    def __init__(
+        self,
+        *,
+        id: UUID,
+        command: str,
+        target: UUID | None,
+        outcome: UUID,
+    ) -> None:
         self.command = command
+        self.target = target
         self.outcome = outcome
 
-    def outcome_for(self, command: str) -> UUID:
-        if command != self.command:
+    def outcome_for(self, command: str, target: UUID | None) -> UUID:
+        """The first outcome, if this is a retry of the same command on the same target."""
+        if (command, target) != (self.command, self.target):
+            on = "" if self.target is None else f" on {self.target}"
             raise IdempotencyConflict(
-                f"this idempotency key was already used for {self.command}",
+                f"this idempotency key was already used for {self.command}{on}",
                 field="idempotency_key",
             )
         return self.outcome

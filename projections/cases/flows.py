@@ -10,14 +10,14 @@ TABLES = {
         "referral_id TEXT PRIMARY KEY, young_person_id TEXT NOT NULL,"
         " from_association_id TEXT NOT NULL, to_association_id TEXT NOT NULL,"
         " domain TEXT NOT NULL, need_id TEXT, reason TEXT, status TEXT NOT NULL,"
-        " made_at TEXT NOT NULL, responded_at TEXT, accepted_at TEXT, declined_at TEXT,"
+        " made_at TEXT NOT NULL, awaiting_since TEXT NOT NULL, responded_at TEXT, accepted_at TEXT, declined_at TEXT,"
         " decline_reason TEXT, decline_note TEXT, withdrawn_at TEXT, completed_at TEXT,"
         " outcome TEXT, expired_at TEXT, recorded_at TEXT NOT NULL, position BIGINT NOT NULL",
         (
             "(to_association_id, position)",
             "(from_association_id, position)",
             "(young_person_id)",
-            "(status, made_at)",
+            "(status, awaiting_since)",
         ),
     ),
     "handovers": Table(
@@ -35,8 +35,8 @@ def _referral_made(w: Writer, r: Recorded) -> None:
     e = r.event
     w.execute(
         "INSERT INTO {referrals} (referral_id, young_person_id, from_association_id,"
-        " to_association_id, domain, need_id, reason, status, made_at, recorded_at, position)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, 'MADE', ?, ?, ?)",
+        " to_association_id, domain, need_id, reason, status, made_at, awaiting_since,"
+        " recorded_at, position) VALUES (?, ?, ?, ?, ?, ?, ?, 'MADE', ?, ?, ?, ?)",
         (
             str(e.referral_id),
             str(r.stream_id),

@@ -12,6 +12,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from domain.actor import Actor
+from domain.case_file.case_time import CaseTime
 from domain.case_file.consent import Consent
 from domain.case_file.handover import Handover
 from domain.case_file.intervention import Intervention
@@ -20,7 +21,7 @@ from domain.case_file.personal_data import PersonalData
 from domain.case_file.plan import Goal
 from domain.case_file.referral import Referral
 from domain.errors import NotFound, NotPermitted, RuleViolation
-from domain.rules import SHORT_TEXT, require_occurred_at, require_range, require_text
+from domain.rules import SHORT_TEXT, require_range, require_text
 
 NO_PARTNERS: frozenset[UUID] = frozenset()
 T = TypeVar("T")
@@ -37,11 +38,11 @@ class CaseFile(Aggregate):
         territory: str,
         referent_user_id: str | None,
         occurred_at: datetime,
-        now: datetime,
+        time: CaseTime,
     ) -> Self:
         if actor.association_id is None:
             raise NotPermitted("only a worker of an association may enrol a young person")
-        require_occurred_at(occurred_at, now, None)
+        time.occurred(occurred_at)
         return cls(
             id=id,
             actor=actor,
@@ -82,12 +83,12 @@ class CaseFile(Aggregate):
         self.programmes: dict[str, datetime] = {}
 
     def correct_personal_data(
-        self, *, actor: Actor, personal: PersonalData, occurred_at: datetime, now: datetime
+        self, *, actor: Actor, personal: PersonalData, occurred_at: datetime, time: CaseTime
     ) -> None:
         self._require_lead(actor)
         self._require_not_erased()
         self._personal_data_corrected(
-            actor=actor, personal=personal, occurred_at=require_occurred_at(occurred_at, now, None)
+            actor=actor, personal=personal, occurred_at=time.occurred(occurred_at)
         )
 
     @event("PersonalDataCorrected")

@@ -6,12 +6,13 @@ from uuid import UUID
 from eventsourcing.domain import event
 
 from domain.actor import Actor
+from domain.case_file.case_time import CaseTime
 from domain.case_file.consent import Consent
 from domain.case_file.layers.base import NO_PARTNERS
 from domain.case_file.layers.lifecycle import CaseLifecycle
 from domain.errors import InvalidInput, RuleViolation
 from domain.privacy.sealed import Seal, Sealed
-from domain.rules import SHORT_TEXT, require_occurred_at, seal_text
+from domain.rules import SHORT_TEXT, seal_text
 from domain.vocabulary import ConsentGiver, Sensitivity
 
 
@@ -27,7 +28,7 @@ class CaseConsents(CaseLifecycle):
         given_by: ConsentGiver,
         expires_on: date | None,
         occurred_at: datetime,
-        now: datetime,
+        time: CaseTime,
         seal: Seal,
         partners: frozenset[UUID] = NO_PARTNERS,
     ) -> None:
@@ -50,7 +51,7 @@ class CaseConsents(CaseLifecycle):
             purpose=seal_text(seal, purpose, "purpose", SHORT_TEXT),
             given_by=given_by,
             expires_on=expires_on,
-            occurred_at=require_occurred_at(occurred_at, now, None),
+            occurred_at=time.occurred(occurred_at),
         )
 
     @event("ConsentGiven")
@@ -81,7 +82,7 @@ class CaseConsents(CaseLifecycle):
         actor: Actor,
         consent_id: UUID,
         occurred_at: datetime,
-        now: datetime,
+        time: CaseTime,
         partners: frozenset[UUID] = NO_PARTNERS,
     ) -> None:
         self._require_involved(actor, partners)
@@ -91,7 +92,7 @@ class CaseConsents(CaseLifecycle):
         self._consent_withdrawn(
             actor=actor,
             consent_id=consent_id,
-            occurred_at=require_occurred_at(occurred_at, now, None),
+            occurred_at=time.occurred(occurred_at),
         )
 
     @event("ConsentWithdrawn")

@@ -6,12 +6,13 @@ from uuid import UUID
 from eventsourcing.domain import event
 
 from domain.actor import Actor
+from domain.case_file.case_time import CaseTime
 from domain.case_file.handover import Handover
 from domain.case_file.layers.base import association_of
 from domain.case_file.layers.referrals import CaseReferrals
 from domain.errors import RuleViolation
 from domain.privacy.sealed import Seal, Sealed
-from domain.rules import require_occurred_at, require_text, seal_optional
+from domain.rules import require_text, seal_optional
 from domain.vocabulary import HandoverStatus
 
 
@@ -24,7 +25,7 @@ class CaseHandovers(CaseReferrals):
         to_association_id: UUID,
         summary: str | None,
         occurred_at: datetime,
-        now: datetime,
+        time: CaseTime,
         seal: Seal,
     ) -> None:
         self._require_lead(actor)
@@ -46,7 +47,7 @@ class CaseHandovers(CaseReferrals):
             handover_id=handover_id,
             to_association_id=to_association_id,
             summary=seal_optional(seal, summary, "summary"),
-            occurred_at=require_occurred_at(occurred_at, now, None),
+            occurred_at=time.occurred(occurred_at),
         )
 
     @event("HandoverProposed")
@@ -77,7 +78,7 @@ class CaseHandovers(CaseReferrals):
         handover_id: UUID,
         referent_user_id: str | None,
         occurred_at: datetime,
-        now: datetime,
+        time: CaseTime,
     ) -> None:
         """The lead and the referent move in one event: there is never zero or two leads."""
         self.handover(handover_id).check_response(HandoverStatus.ACCEPTED, actor)
@@ -85,7 +86,7 @@ class CaseHandovers(CaseReferrals):
             actor=actor,
             handover_id=handover_id,
             referent_user_id=require_text(referent_user_id or actor.user_id, "referent_user_id"),
-            occurred_at=require_occurred_at(occurred_at, now, None),
+            occurred_at=time.occurred(occurred_at),
         )
 
     @event("HandoverAccepted")
@@ -98,13 +99,13 @@ class CaseHandovers(CaseReferrals):
         self.referent_user_id = referent_user_id
 
     def decline_handover(
-        self, *, actor: Actor, handover_id: UUID, occurred_at: datetime, now: datetime
+        self, *, actor: Actor, handover_id: UUID, occurred_at: datetime, time: CaseTime
     ) -> None:
         self.handover(handover_id).check_response(HandoverStatus.DECLINED, actor)
         self._handover_declined(
             actor=actor,
             handover_id=handover_id,
-            occurred_at=require_occurred_at(occurred_at, now, None),
+            occurred_at=time.occurred(occurred_at),
         )
 
     @event("HandoverDeclined")
@@ -113,13 +114,13 @@ class CaseHandovers(CaseReferrals):
         self.handovers[key] = self.handovers[key].responded(HandoverStatus.DECLINED, occurred_at)
 
     def cancel_handover(
-        self, *, actor: Actor, handover_id: UUID, occurred_at: datetime, now: datetime
+        self, *, actor: Actor, handover_id: UUID, occurred_at: datetime, time: CaseTime
     ) -> None:
         self.handover(handover_id).check_response(HandoverStatus.CANCELLED, actor)
         self._handover_cancelled(
             actor=actor,
             handover_id=handover_id,
-            occurred_at=require_occurred_at(occurred_at, now, None),
+            occurred_at=time.occurred(occurred_at),
         )
 
     @event("HandoverCancelled")

@@ -1,17 +1,18 @@
 """Interventions recorded, amended and retracted: corrections are new events, never edits."""
 
-from datetime import date, datetime
+from datetime import datetime
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
 from domain.actor import Actor
+from domain.case_file.case_time import CaseTime
 from domain.case_file.intervention import Intervention
 from domain.case_file.layers.base import NO_PARTNERS, association_of, checked_duration
 from domain.case_file.layers.plan import CasePlan
 from domain.errors import InvalidInput, RuleViolation
 from domain.privacy.sealed import Seal, Sealed
-from domain.rules import require_occurred_at, require_text, seal_optional, seal_text
+from domain.rules import require_label, seal_optional, seal_text
 from domain.vocabulary import Domain
 
 
@@ -29,9 +30,8 @@ class CaseInterventions(CasePlan):
         goal_id: UUID | None,
         need_id: UUID | None,
         programme_id: UUID | None,
-        now: datetime,
+        time: CaseTime,
         seal: Seal,
-        born_on: date | None,
         partners: frozenset[UUID] = NO_PARTNERS,
     ) -> None:
         self._require_involved(actor, partners)
@@ -41,8 +41,8 @@ class CaseInterventions(CasePlan):
             actor=actor,
             intervention_id=intervention_id,
             domain=domain,
-            kind=require_text(kind, "kind", 100),
-            occurred_at=require_occurred_at(occurred_at, now, born_on),
+            kind=require_label(kind, "kind"),
+            occurred_at=time.occurred(occurred_at),
             duration_minutes=checked_duration(duration_minutes),
             summary=seal_optional(seal, summary, "summary"),
             goal_id=goal_id,
@@ -112,9 +112,8 @@ class CaseInterventions(CasePlan):
         occurred_at: datetime | None,
         duration_minutes: int | None,
         reason: str,
-        now: datetime,
+        time: CaseTime,
         seal: Seal,
-        born_on: date | None,
     ) -> None:
         self._find(self.interventions, intervention_id, "intervention_id").check_correction(actor)
         if summary is None and occurred_at is None and duration_minutes is None:
@@ -125,7 +124,7 @@ class CaseInterventions(CasePlan):
             actor=actor,
             intervention_id=intervention_id,
             summary=seal_optional(seal, summary, "summary"),
-            occurred_at=occurred_at and require_occurred_at(occurred_at, now, born_on),
+            occurred_at=occurred_at and time.occurred(occurred_at),
             duration_minutes=checked_duration(duration_minutes),
             reason=seal_text(seal, reason, "reason"),
         )
@@ -146,14 +145,14 @@ class CaseInterventions(CasePlan):
         )
 
     def retract_intervention(
-        self, *, actor: Actor, intervention_id: UUID, reason: str, now: datetime, seal: Seal
+        self, *, actor: Actor, intervention_id: UUID, reason: str, time: CaseTime, seal: Seal
     ) -> None:
         self._find(self.interventions, intervention_id, "intervention_id").check_correction(actor)
         self._intervention_retracted(
             actor=actor,
             intervention_id=intervention_id,
             reason=seal_text(seal, reason, "reason"),
-            retracted_at=now,
+            retracted_at=time.now,
         )
 
     @event("InterventionRetracted")

@@ -6,15 +6,16 @@ from uuid import UUID
 from eventsourcing.domain import event
 
 from domain.actor import Actor
+from domain.case_file.case_time import CaseTime
 from domain.case_file.layers.base import NO_PARTNERS, CaseFile
 from domain.errors import NotFound, RuleViolation
 from domain.privacy.sealed import Seal, Sealed
-from domain.rules import require_occurred_at, require_text, seal_optional
+from domain.rules import require_text, seal_optional
 
 
 class CaseLifecycle(CaseFile):
     def change_referent(
-        self, *, actor: Actor, referent_user_id: str, occurred_at: datetime, now: datetime
+        self, *, actor: Actor, referent_user_id: str, occurred_at: datetime, time: CaseTime
     ) -> None:
         self._require_lead(actor)
         referent = require_text(referent_user_id, "referent_user_id")
@@ -23,7 +24,7 @@ class CaseLifecycle(CaseFile):
         self._referent_changed(
             actor=actor,
             referent_user_id=referent,
-            occurred_at=require_occurred_at(occurred_at, now, None),
+            occurred_at=time.occurred(occurred_at),
         )
 
     @event("ReferentChanged")
@@ -37,7 +38,7 @@ class CaseLifecycle(CaseFile):
         mentor_user_id: str,
         mentor_association_id: UUID,
         occurred_at: datetime,
-        now: datetime,
+        time: CaseTime,
         partners: frozenset[UUID] = NO_PARTNERS,
     ) -> None:
         self._require_involved(actor, partners)
@@ -54,7 +55,7 @@ class CaseLifecycle(CaseFile):
             actor=actor,
             mentor_user_id=mentor,
             mentor_association_id=mentor_association_id,
-            occurred_at=require_occurred_at(occurred_at, now, None),
+            occurred_at=time.occurred(occurred_at),
         )
 
     @event("MentorAssigned")
@@ -69,7 +70,7 @@ class CaseLifecycle(CaseFile):
         actor: Actor,
         mentor_user_id: str,
         occurred_at: datetime,
-        now: datetime,
+        time: CaseTime,
         partners: frozenset[UUID] = NO_PARTNERS,
     ) -> None:
         self._require_involved(actor, partners)
@@ -78,7 +79,7 @@ class CaseLifecycle(CaseFile):
         self._mentor_unassigned(
             actor=actor,
             mentor_user_id=mentor_user_id,
-            occurred_at=require_occurred_at(occurred_at, now, None),
+            occurred_at=time.occurred(occurred_at),
         )
 
     @event("MentorUnassigned")
@@ -86,7 +87,7 @@ class CaseLifecycle(CaseFile):
         del self.mentors[mentor_user_id]
 
     def close_case(
-        self, *, actor: Actor, reason: str | None, occurred_at: datetime, now: datetime, seal: Seal
+        self, *, actor: Actor, reason: str | None, occurred_at: datetime, time: CaseTime, seal: Seal
     ) -> None:
         self._require_lead(actor)
         self._require_open()
@@ -98,19 +99,19 @@ class CaseLifecycle(CaseFile):
         self._case_closed(
             actor=actor,
             reason=seal_optional(seal, reason, "reason"),
-            occurred_at=require_occurred_at(occurred_at, now, None),
+            occurred_at=time.occurred(occurred_at),
         )
 
     @event("CaseClosed")
     def _case_closed(self, actor: Actor, reason: Sealed | None, occurred_at: datetime) -> None:
         self.closed_at = occurred_at
 
-    def reopen_case(self, *, actor: Actor, occurred_at: datetime, now: datetime) -> None:
+    def reopen_case(self, *, actor: Actor, occurred_at: datetime, time: CaseTime) -> None:
         self._require_lead(actor)
         self._require_not_erased()
         if self.closed_at is None:
             raise RuleViolation("the case is not closed", code="CASE_OPEN")
-        self._case_reopened(actor=actor, occurred_at=require_occurred_at(occurred_at, now, None))
+        self._case_reopened(actor=actor, occurred_at=time.occurred(occurred_at))
 
     @event("CaseReopened")
     def _case_reopened(self, actor: Actor, occurred_at: datetime) -> None:

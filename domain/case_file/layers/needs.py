@@ -1,17 +1,18 @@
 """Needs identified in a domain, later met or closed."""
 
-from datetime import date, datetime
+from datetime import datetime
 from uuid import UUID
 
 from eventsourcing.domain import event
 
 from domain.actor import Actor
+from domain.case_file.case_time import CaseTime
 from domain.case_file.layers.base import NO_PARTNERS, association_of
 from domain.case_file.layers.consents import CaseConsents
 from domain.case_file.need import Need
 from domain.errors import RuleViolation
 from domain.privacy.sealed import Seal, Sealed
-from domain.rules import require_occurred_at, require_range, seal_optional
+from domain.rules import require_range, seal_optional
 from domain.vocabulary import Domain, NeedStatus
 
 
@@ -25,9 +26,8 @@ class CaseNeeds(CaseConsents):
         severity: int,
         description: str | None,
         occurred_at: datetime,
-        now: datetime,
+        time: CaseTime,
         seal: Seal,
-        born_on: date | None,
         partners: frozenset[UUID] = NO_PARTNERS,
     ) -> None:
         self._require_involved(actor, partners)
@@ -38,7 +38,7 @@ class CaseNeeds(CaseConsents):
             domain=domain,
             severity=require_range(severity, "severity", 1, 5),
             description=seal_optional(seal, description, "description"),
-            occurred_at=require_occurred_at(occurred_at, now, born_on),
+            occurred_at=time.occurred(occurred_at),
         )
 
     @event("NeedIdentified")
@@ -66,13 +66,11 @@ class CaseNeeds(CaseConsents):
         actor: Actor,
         need_id: UUID,
         occurred_at: datetime,
-        now: datetime,
+        time: CaseTime,
         partners: frozenset[UUID] = NO_PARTNERS,
     ) -> None:
         self._require_open_need(actor, need_id, partners)
-        self._need_met(
-            actor=actor, need_id=need_id, occurred_at=require_occurred_at(occurred_at, now, None)
-        )
+        self._need_met(actor=actor, need_id=need_id, occurred_at=time.occurred(occurred_at))
 
     @event("NeedMet")
     def _need_met(self, actor: Actor, need_id: UUID, occurred_at: datetime) -> None:
@@ -84,13 +82,11 @@ class CaseNeeds(CaseConsents):
         actor: Actor,
         need_id: UUID,
         occurred_at: datetime,
-        now: datetime,
+        time: CaseTime,
         partners: frozenset[UUID] = NO_PARTNERS,
     ) -> None:
         self._require_open_need(actor, need_id, partners)
-        self._need_closed(
-            actor=actor, need_id=need_id, occurred_at=require_occurred_at(occurred_at, now, None)
-        )
+        self._need_closed(actor=actor, need_id=need_id, occurred_at=time.occurred(occurred_at))
 
     @event("NeedClosed")
     def _need_closed(self, actor: Actor, need_id: UUID, occurred_at: datetime) -> None:

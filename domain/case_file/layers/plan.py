@@ -6,24 +6,23 @@ from uuid import UUID
 from eventsourcing.domain import event
 
 from domain.actor import Actor
+from domain.case_file.case_time import CaseTime
 from domain.case_file.layers.base import NO_PARTNERS
 from domain.case_file.layers.needs import CaseNeeds
 from domain.case_file.plan import Goal
 from domain.errors import InvalidInput, RuleViolation
 from domain.privacy.sealed import Seal, Sealed
-from domain.rules import require_occurred_at, require_range, seal_text
+from domain.rules import require_range, seal_text
 from domain.vocabulary import Domain, GoalStatus
 
 
 class CasePlan(CaseNeeds):
-    def agree_action_plan(self, *, actor: Actor, occurred_at: datetime, now: datetime) -> None:
+    def agree_action_plan(self, *, actor: Actor, occurred_at: datetime, time: CaseTime) -> None:
         self._require_lead(actor)
         self._require_open()
         if self.plan_agreed_at is not None:
             raise RuleViolation("an action plan was already agreed", code="PLAN_EXISTS")
-        self._action_plan_agreed(
-            actor=actor, occurred_at=require_occurred_at(occurred_at, now, None)
-        )
+        self._action_plan_agreed(actor=actor, occurred_at=time.occurred(occurred_at))
 
     @event("ActionPlanAgreed")
     def _action_plan_agreed(self, actor: Actor, occurred_at: datetime) -> None:
@@ -38,7 +37,7 @@ class CasePlan(CaseNeeds):
         description: str,
         target_date: date | None,
         occurred_at: datetime,
-        now: datetime,
+        time: CaseTime,
         seal: Seal,
         partners: frozenset[UUID] = NO_PARTNERS,
     ) -> None:
@@ -52,7 +51,7 @@ class CasePlan(CaseNeeds):
             domain=domain,
             description=seal_text(seal, description, "description"),
             target_date=target_date,
-            occurred_at=require_occurred_at(occurred_at, now, None),
+            occurred_at=time.occurred(occurred_at),
         )
 
     @event("GoalAdded")
@@ -80,7 +79,7 @@ class CasePlan(CaseNeeds):
         goal_id: UUID,
         progress: int,
         occurred_at: datetime,
-        now: datetime,
+        time: CaseTime,
         partners: frozenset[UUID] = NO_PARTNERS,
     ) -> None:
         self._require_open_goal(actor, goal_id, partners)
@@ -88,7 +87,7 @@ class CasePlan(CaseNeeds):
             actor=actor,
             goal_id=goal_id,
             progress=require_range(progress, "progress", 0, 100),
-            occurred_at=require_occurred_at(occurred_at, now, None),
+            occurred_at=time.occurred(occurred_at),
         )
 
     @event("GoalProgressReviewed")
@@ -104,12 +103,12 @@ class CasePlan(CaseNeeds):
         goal_id: UUID,
         status: GoalStatus,
         occurred_at: datetime,
-        now: datetime,
+        time: CaseTime,
         partners: frozenset[UUID] = NO_PARTNERS,
     ) -> None:
         """Marks a goal achieved or dropped: two facts, two events, one rule."""
         self._require_open_goal(actor, goal_id, partners)
-        moment = require_occurred_at(occurred_at, now, None)
+        moment = time.occurred(occurred_at)
         if status is GoalStatus.ACHIEVED:
             self._goal_achieved(actor=actor, goal_id=goal_id, occurred_at=moment)
         elif status is GoalStatus.DROPPED:

@@ -6,10 +6,10 @@ from uuid import UUID
 from eventsourcing.domain import event
 
 from domain.actor import Actor
+from domain.case_file.case_time import CaseTime
 from domain.case_file.layers.base import acts_for_any
 from domain.case_file.layers.handovers import CaseHandovers
 from domain.errors import NotFound, NotPermitted, RuleViolation
-from domain.rules import require_occurred_at
 
 
 class CaseProgrammes(CaseHandovers):
@@ -20,7 +20,7 @@ class CaseProgrammes(CaseHandovers):
         programme_id: UUID,
         programme_partners: frozenset[UUID],
         occurred_at: datetime,
-        now: datetime,
+        time: CaseTime,
     ) -> None:
         """The lead or a partner of the programme enrols; the programme checks its capacity."""
         if not (
@@ -35,7 +35,7 @@ class CaseProgrammes(CaseHandovers):
         self._enrolled_in_programme(
             actor=actor,
             programme_id=programme_id,
-            occurred_at=require_occurred_at(occurred_at, now, None),
+            occurred_at=time.occurred(occurred_at),
         )
 
     @event("EnrolledInProgramme")
@@ -51,7 +51,7 @@ class CaseProgrammes(CaseHandovers):
         programme_id: UUID,
         programme_partners: frozenset[UUID],
         occurred_at: datetime,
-        now: datetime,
+        time: CaseTime,
     ) -> None:
         if not (
             actor.acts_for(self.lead_association_id) or acts_for_any(actor, programme_partners)
@@ -64,7 +64,7 @@ class CaseProgrammes(CaseHandovers):
         self._left_programme(
             actor=actor,
             programme_id=programme_id,
-            occurred_at=require_occurred_at(occurred_at, now, None),
+            occurred_at=time.occurred(occurred_at),
         )
 
     @event("LeftProgramme")

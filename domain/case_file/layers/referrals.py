@@ -7,12 +7,13 @@ from uuid import UUID
 from eventsourcing.domain import event
 
 from domain.actor import Actor
+from domain.case_file.case_time import CaseTime
 from domain.case_file.layers.base import NO_PARTNERS, association_of
 from domain.case_file.layers.interventions import CaseInterventions
 from domain.case_file.referral import Referral
 from domain.errors import InvalidInput, RuleViolation
 from domain.privacy.sealed import Seal, Sealed
-from domain.rules import require_occurred_at, seal_optional
+from domain.rules import seal_optional
 from domain.vocabulary import DeclineReason, Domain, ReferralStatus
 
 
@@ -27,7 +28,7 @@ class CaseReferrals(CaseInterventions):
         need_id: UUID | None,
         reason: str | None,
         occurred_at: datetime,
-        now: datetime,
+        time: CaseTime,
         seal: Seal,
         partners: frozenset[UUID] = NO_PARTNERS,
     ) -> None:
@@ -48,7 +49,8 @@ class CaseReferrals(CaseInterventions):
             domain=domain,
             need_id=need_id,
             reason=seal_optional(seal, reason, "reason"),
-            occurred_at=require_occurred_at(occurred_at, now, None),
+            occurred_at=time.occurred(occurred_at),
+            awaiting_since=time.now,
         )
 
     @event("ReferralMade")
@@ -61,6 +63,7 @@ class CaseReferrals(CaseInterventions):
         need_id: UUID | None,
         reason: Sealed | None,
         occurred_at: datetime,
+        awaiting_since: datetime,
     ) -> None:
         self.referrals[str(referral_id)] = Referral(
             id=referral_id,
@@ -71,20 +74,21 @@ class CaseReferrals(CaseInterventions):
             reason=reason,
             status=ReferralStatus.MADE,
             made_at=occurred_at,
+            awaiting_since=awaiting_since,
         )
 
     def referral(self, referral_id: UUID) -> Referral:
         return self._find(self.referrals, referral_id, "referral_id")
 
     def accept_referral(
-        self, *, actor: Actor, referral_id: UUID, occurred_at: datetime, now: datetime
+        self, *, actor: Actor, referral_id: UUID, occurred_at: datetime, time: CaseTime
     ) -> None:
         self.referral(referral_id).check_move(ReferralStatus.ACCEPTED, actor)
         self._require_open()
         self._referral_accepted(
             actor=actor,
             referral_id=referral_id,
-            occurred_at=require_occurred_at(occurred_at, now, None),
+            occurred_at=time.occurred(occurred_at),
         )
 
     @event("ReferralAccepted")
@@ -99,7 +103,7 @@ class CaseReferrals(CaseInterventions):
         reason: DeclineReason,
         note: str | None,
         occurred_at: datetime,
-        now: datetime,
+        time: CaseTime,
         seal: Seal,
     ) -> None:
         self.referral(referral_id).check_move(ReferralStatus.DECLINED, actor)
@@ -108,7 +112,7 @@ class CaseReferrals(CaseInterventions):
             referral_id=referral_id,
             reason=reason,
             note=seal_optional(seal, note, "note"),
-            occurred_at=require_occurred_at(occurred_at, now, None),
+            occurred_at=time.occurred(occurred_at),
         )
 
     @event("ReferralDeclined")
@@ -123,13 +127,13 @@ class CaseReferrals(CaseInterventions):
         self._move_referral(referral_id, ReferralStatus.DECLINED, occurred_at, reason)
 
     def withdraw_referral(
-        self, *, actor: Actor, referral_id: UUID, occurred_at: datetime, now: datetime
+        self, *, actor: Actor, referral_id: UUID, occurred_at: datetime, time: CaseTime
     ) -> None:
         self.referral(referral_id).check_move(ReferralStatus.WITHDRAWN, actor)
         self._referral_withdrawn(
             actor=actor,
             referral_id=referral_id,
-            occurred_at=require_occurred_at(occurred_at, now, None),
+            occurred_at=time.occurred(occurred_at),
         )
 
     @event("ReferralWithdrawn")
@@ -143,7 +147,7 @@ class CaseReferrals(CaseInterventions):
         referral_id: UUID,
         outcome: str | None,
         occurred_at: datetime,
-        now: datetime,
+        time: CaseTime,
         seal: Seal,
     ) -> None:
         self.referral(referral_id).check_move(ReferralStatus.COMPLETED, actor)
@@ -151,7 +155,7 @@ class CaseReferrals(CaseInterventions):
             actor=actor,
             referral_id=referral_id,
             outcome=seal_optional(seal, outcome, "outcome"),
-            occurred_at=require_occurred_at(occurred_at, now, None),
+            occurred_at=time.occurred(occurred_at),
         )
 
     @event("ReferralCompleted")
@@ -161,18 +165,22 @@ class CaseReferrals(CaseInterventions):
         self._move_referral(referral_id, ReferralStatus.COMPLETED, occurred_at)
 
     def expire_referral(
-        self, *, actor: Actor, referral_id: UUID, expiry_days: int, now: datetime
+        self, *, actor: Actor, referral_id: UUID, expiry_days: int, time: CaseTime
     ) -> None:
-        """The ledger's own decision: a referral unanswered for `expiry_days` expires."""
+        """The ledger's own decision: a referral unanswered for `expiry_days` expires.
+
+        The days count from when the ledger learned of the referral (`awaiting_since`), so a
+        referral entered late still gives its addressee the full delay to answer.
+        """
         referral = self.referral(referral_id)
         referral.check_move(ReferralStatus.EXPIRED, None)
-        if (now - referral.made_at).days < expiry_days:
+        if (time.now - referral.awaiting_since).days < expiry_days:
             raise RuleViolation(
                 f"the referral is younger than {expiry_days} days",
                 field="referral_id",
                 code="NOT_DUE",
             )
-        self._referral_expired(actor=actor, referral_id=referral_id, occurred_at=now)
+        self._referral_expired(actor=actor, referral_id=referral_id, occurred_at=time.now)
 
     @event("ReferralExpired")
     def _referral_expired(self, actor: Actor, referral_id: UUID, occurred_at: datetime) -> None:

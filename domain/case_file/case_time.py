@@ -1,0 +1,21 @@
+"""The bounds of a case file's business time: the present, and the young person's birth."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from domain.rules import require_occurred_at
+
+
+@dataclass(frozen=True)
+class CaseTime:
+    """Handed to every case-file command: facts are dated between birth and now (+5 minutes).
+
+    The date of birth is sealed in the case file, so the ledger opens it and passes it here;
+    `None` when it cannot be read any more (erased).
+    """
+
+    now: datetime
+    born_on: date | None
+
+    def occurred(self, occurred_at: datetime, field: str = "occurred_at") -> datetime:
+        return require_occurred_at(occurred_at, self.now, self.born_on, field)

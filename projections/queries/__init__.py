@@ -1,0 +1,1 @@
+"""Small query functions over the served read models; they return plain data, never aggregates."""

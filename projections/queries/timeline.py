@@ -1,0 +1,117 @@
+"""The timeline of one young person: current or as the ledger knew it, keyset-paginated."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from projections.queries import paging
+from projections.queries.paging import Page
+from projections.queries.served import Reader
+from projections.store import ReadStore, moment
+from projections.timeline import TimelineProjection
+
+COLUMNS = (
+    "entry_id, kind, event_type, label, occurred_at, recorded_at, association_id, actor_user_id,"
+    " domain, sensitivity, summary, amended, retracted, position"
+)
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    entry_id: str
+    kind: str
+    event_type: str
+    label: str
+    occurred_at: datetime
+    recorded_at: datetime
+    association_id: str | None
+    actor_user_id: str
+    domain: str | None
+    sensitivity: str
+    summary_token: str | None
+    amended: bool
+    retracted: bool
+    position: int
+
+
+@dataclass(frozen=True)
+class TimelineFilter:
+    occurred_from: datetime | None = None
+    occurred_to: datetime | None = None
+    domains: Sequence[str] | None = None
+    as_of: datetime | None = None
+    """Recorded time: the timeline as the ledger knew it then."""
+
+
+def timeline_page(
+    store: ReadStore,
+    young_person_id: UUID,
+    first: int | None = None,
+    after: str | None = None,
+    where: TimelineFilter = TimelineFilter(),
+) -> Page[TimelineEntry]:
+    size = paging.page_size(first)
+    conditions, params = _conditions(young_person_id, where)
+    if after is not None:
+        occurred, position, entry = paging.decode("timeline", after, 3)
+        conditions.append("(occurred_at, position, entry_id) > (?, ?, ?)")
+        params += [occurred, position, entry]
+    with store.transaction() as tx:
+        rows = Reader(tx, TimelineProjection).all(
+            f"SELECT {COLUMNS} FROM {{timeline_entries}} WHERE {' AND '.join(conditions)}"
+            " ORDER BY occurred_at, position, entry_id LIMIT ?",
+            (*params, size + 1),
+        )
+    entries = [_entry(row) for row in rows[:size]]
+    return Page(
+        items=[(_cursor(e), e) for e in entries],
+        has_next=len(rows) > size,
+        has_previous=after is not None,
+    )
+
+
+def _conditions(young_person_id: UUID, where: TimelineFilter) -> tuple[list[str], list[object]]:
+    conditions = ["young_person_id = ?"]
+    params: list[object] = [str(young_person_id)]
+    if where.as_of is None:
+        conditions.append("valid_to IS NULL")
+    else:
+        conditions.append("valid_from <= ? AND (valid_to IS NULL OR valid_to > ?)")
+        params += [moment(where.as_of)] * 2
+    if where.occurred_from is not None:
+        conditions.append("occurred_at >= ?")
+        params.append(moment(where.occurred_from))
+    if where.occurred_to is not None:
+        conditions.append("occurred_at <= ?")
+        params.append(moment(where.occurred_to))
+    if where.domains is not None:
+        if not where.domains:
+            conditions.append("1 = 0")
+        else:
+            conditions.append(f"domain IN ({', '.join('?' * len(where.domains))})")
+            params += list(where.domains)
+    return conditions, params
+
+
+def _entry(row: Sequence[object]) -> TimelineEntry:
+    return TimelineEntry(
+        entry_id=str(row[0]),
+        kind=str(row[1]),
+        event_type=str(row[2]),
+        label=str(row[3]),
+        occurred_at=datetime.fromisoformat(str(row[4])),
+        recorded_at=datetime.fromisoformat(str(row[5])),
+        association_id=None if row[6] is None else str(row[6]),
+        actor_user_id=str(row[7]),
+        domain=None if row[8] is None else str(row[8]),
+        sensitivity=str(row[9]),
+        summary_token=None if row[10] is None else str(row[10]),
+        amended=bool(row[11]),
+        retracted=bool(row[12]),
+        position=int(str(row[13])),
+    )
+
+
+def _cursor(entry: TimelineEntry) -> str:
+    return paging.encode("timeline", [moment(entry.occurred_at), entry.position, entry.entry_id])

@@ -1,0 +1,164 @@
+"""The life of a case file: enrolment, closure and reopening."""
+
+from datetime import date
+from uuid import uuid4
+
+import pytest
+
+from domain.actor import Actor
+from domain.errors import InvalidInput, NotFound, NotPermitted, RuleViolation
+from domain.vocabulary import Domain, Role
+from tests.domain.givens import case_of, intervention, refused
+from tests.support import Network
+
+
+def test_a_worker_enrols_a_young_person_and_their_association_leads(network: Network) -> None:
+    young_person = network.enrol(network.worker_b)
+
+    case = case_of(network, young_person)
+    assert (case.lead_association_id, case.referent_user_id) == (network.b, "worker-b")
+    assert network.events_since(network.position() - 1) == ["Enrolled"]
+
+
+def test_only_a_worker_of_an_association_enrols(network: Network) -> None:
+    refused(network, NotPermitted, lambda: network.enrol(network.admin))
+
+
+def test_a_worker_of_an_unregistered_association_enrols_no_one(network: Network) -> None:
+    stranger = Actor("stranger", Role.WORKER, uuid4())
+
+    error = refused(network, NotFound, lambda: network.enrol(stranger))
+
+    assert error.field == "association_id"
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("first_name", " "),
+        ("last_name", ""),
+        ("date_of_birth", date(2026, 3, 3)),
+        ("territory", ""),
+    ],
+)
+def test_enrolment_refuses_bad_personal_data(network: Network, field: str, value: object) -> None:
+    error = refused(
+        network, InvalidInput, lambda: network.enrol(network.worker_a, **{field: value})
+    )
+
+    assert error.field == field
+
+
+def test_the_lead_closes_a_case(network: Network) -> None:
+    young_person = network.enrol()
+
+    events = network.then(
+        lambda: network.ledger.close_case(network.worker_a, young_person, reason="Moved away.")
+    )
+
+    assert events == ["CaseClosed"]
+    assert case_of(network, young_person).is_closed
+
+
+def test_only_the_lead_closes_a_case(network: Network) -> None:
+    young_person = network.enrol()
+    network.ledger.make_referral(
+        network.worker_a, young_person, to_association_id=network.b, domain=Domain.HOUSING
+    )
+
+    refused(
+        network, NotPermitted, lambda: network.ledger.close_case(network.worker_b, young_person)
+    )
+
+
+def test_a_case_is_not_closed_while_a_handover_is_pending(network: Network) -> None:
+    young_person = network.enrol()
+    network.ledger.propose_handover(network.worker_a, young_person, to_association_id=network.b)
+
+    error = refused(
+        network, RuleViolation, lambda: network.ledger.close_case(network.worker_a, young_person)
+    )
+
+    assert error.code == "HANDOVER_PENDING"
+
+
+def test_a_closed_case_takes_no_new_intervention(network: Network) -> None:
+    young_person = network.enrol()
+    network.ledger.close_case(network.worker_a, young_person)
+
+    error = refused(
+        network, RuleViolation, lambda: intervention(network, network.worker_a, young_person)
+    )
+
+    assert error.code == "CASE_CLOSED"
+
+
+def test_a_closed_case_takes_no_new_referral_nor_handover(network: Network) -> None:
+    young_person = network.enrol()
+    network.ledger.close_case(network.worker_a, young_person)
+
+    referral = refused(
+        network,
+        RuleViolation,
+        lambda: network.ledger.make_referral(
+            network.worker_a, young_person, to_association_id=network.b, domain=Domain.HOUSING
+        ),
+    )
+    handover = refused(
+        network,
+        RuleViolation,
+        lambda: network.ledger.propose_handover(
+            network.worker_a, young_person, to_association_id=network.b
+        ),
+    )
+
+    assert (referral.code, handover.code) == ("CASE_CLOSED", "CASE_CLOSED")
+
+
+def test_a_closed_case_is_not_closed_again(network: Network) -> None:
+    young_person = network.enrol()
+    network.ledger.close_case(network.worker_a, young_person)
+
+    error = refused(
+        network, RuleViolation, lambda: network.ledger.close_case(network.worker_a, young_person)
+    )
+
+    assert error.code == "CASE_CLOSED"
+
+
+def test_a_reopened_case_takes_interventions_again(network: Network) -> None:
+    young_person = network.enrol()
+    network.ledger.close_case(network.worker_a, young_person)
+
+    reopened = network.then(lambda: network.ledger.reopen_case(network.worker_a, young_person))
+    recorded = network.then(lambda: intervention(network, network.worker_a, young_person))
+
+    assert (reopened, recorded) == (["CaseReopened"], ["InterventionRecorded"])
+
+
+def test_an_open_case_is_not_reopened(network: Network) -> None:
+    young_person = network.enrol()
+
+    error = refused(
+        network, RuleViolation, lambda: network.ledger.reopen_case(network.worker_a, young_person)
+    )
+
+    assert error.code == "CASE_OPEN"
+
+
+def test_only_the_lead_changes_the_referent(network: Network) -> None:
+    young_person = network.enrol()
+
+    refused(
+        network,
+        NotPermitted,
+        lambda: network.ledger.change_referent(
+            network.worker_b, young_person, referent_user_id="worker-b"
+        ),
+    )
+
+
+def test_an_unknown_young_person_is_not_found(network: Network) -> None:
+    error = refused(network, NotFound, lambda: intervention(network, network.worker_a, uuid4()))
+
+    assert error.field == "young_person_id"

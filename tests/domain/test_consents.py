@@ -1,0 +1,129 @@
+"""Consents: for at least one sensitivity and a purpose, given by an involved association."""
+
+from datetime import date
+from uuid import UUID, uuid4
+
+import pytest
+
+from domain.errors import InvalidInput, NotFound, NotPermitted, RuleViolation
+from domain.vocabulary import ConsentGiver, Sensitivity
+from tests.domain.givens import case_of, refused
+from tests.support import Network
+
+
+def consent(
+    network: Network,
+    young_person: UUID,
+    *,
+    sensitivities: tuple[Sensitivity, ...] = (Sensitivity.HEALTH,),
+    purpose: str = "Coordinate mental health follow-up.",
+    recipients: tuple[UUID, ...] | None = None,
+    expires_on: date | None = None,
+) -> UUID:
+    return network.ledger.give_consent(
+        network.worker_a,
+        young_person,
+        sensitivities=sensitivities,
+        purpose=purpose,
+        given_by=ConsentGiver.YOUNG_PERSON,
+        recipients=recipients,
+        expires_on=expires_on,
+    )
+
+
+def test_a_consent_is_given_for_sensitivities_and_a_purpose(network: Network) -> None:
+    young_person = network.enrol()
+
+    events = network.then(
+        lambda: consent(
+            network,
+            young_person,
+            sensitivities=(Sensitivity.JUSTICE, Sensitivity.HEALTH, Sensitivity.HEALTH),
+            recipients=(network.c,),
+        )
+    )
+
+    assert events == ["ConsentGiven"]
+    (given,) = case_of(network, young_person).consents.values()
+    assert given.sensitivities == (Sensitivity.HEALTH, Sensitivity.JUSTICE)
+    assert given.recipients == (network.c,)
+
+
+def test_a_consent_needs_at_least_one_sensitivity(network: Network) -> None:
+    young_person = network.enrol()
+
+    error = refused(network, InvalidInput, lambda: consent(network, young_person, sensitivities=()))
+
+    assert error.field == "sensitivities"
+
+
+@pytest.mark.parametrize("purpose", ["", "   "])
+def test_a_consent_needs_a_purpose(network: Network, purpose: str) -> None:
+    young_person = network.enrol()
+
+    error = refused(network, InvalidInput, lambda: consent(network, young_person, purpose=purpose))
+
+    assert error.field == "purpose"
+
+
+def test_a_consent_to_named_associations_names_at_least_one(network: Network) -> None:
+    young_person = network.enrol()
+
+    error = refused(network, InvalidInput, lambda: consent(network, young_person, recipients=()))
+
+    assert error.field == "association_ids"
+
+
+def test_a_consent_names_only_registered_associations(network: Network) -> None:
+    young_person = network.enrol()
+
+    error = refused(
+        network, NotFound, lambda: consent(network, young_person, recipients=(uuid4(),))
+    )
+
+    assert error.field == "association_ids"
+
+
+def test_a_consent_does_not_expire_before_it_is_given(network: Network) -> None:
+    young_person = network.enrol()
+
+    error = refused(
+        network,
+        InvalidInput,
+        lambda: consent(network, young_person, expires_on=date(2026, 3, 1)),
+    )
+
+    assert error.field == "expires_on"
+
+
+def test_an_uninvolved_association_records_no_consent(network: Network) -> None:
+    young_person = network.enrol()
+
+    refused(
+        network,
+        NotPermitted,
+        lambda: network.ledger.give_consent(
+            network.worker_c,
+            young_person,
+            sensitivities=(Sensitivity.GENERAL,),
+            purpose="Mentoring.",
+            given_by=ConsentGiver.GUARDIAN,
+        ),
+    )
+
+
+def test_a_consent_is_withdrawn_once(network: Network) -> None:
+    young_person = network.enrol()
+    given = consent(network, young_person)
+
+    events = network.then(
+        lambda: network.ledger.withdraw_consent(network.worker_a, young_person, consent_id=given)
+    )
+
+    assert events == ["ConsentWithdrawn"]
+    error = refused(
+        network,
+        RuleViolation,
+        lambda: network.ledger.withdraw_consent(network.worker_a, young_person, consent_id=given),
+    )
+    assert error.field == "consent_id"

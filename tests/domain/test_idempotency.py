@@ -1,0 +1,110 @@
+"""Idempotency: a retried command has exactly one effect; a reused key is not silently accepted."""
+
+from datetime import timedelta
+
+from domain.errors import IdempotencyConflict, InvalidInput
+from tests.domain.givens import case_of, intervention, refused
+from tests.support import START, Network
+
+
+def test_a_retried_enrolment_returns_the_same_young_person_and_records_nothing(
+    network: Network,
+) -> None:
+    first = network.enrol(idempotency_key="enrol-camille")
+    before = network.position()
+
+    again = network.enrol(idempotency_key="enrol-camille")
+
+    assert again == first
+    assert network.position() == before
+
+
+def test_a_retried_intervention_is_recorded_once(network: Network) -> None:
+    young_person = network.enrol()
+    first = intervention(network, network.worker_a, young_person, idempotency_key="visit-1")
+
+    events = network.then(
+        lambda: intervention(network, network.worker_a, young_person, idempotency_key="visit-1")
+    )
+
+    assert events == []
+    assert list(case_of(network, young_person).interventions) == [str(first)]
+
+
+def test_the_receipt_is_saved_with_the_command(network: Network) -> None:
+    young_person = network.enrol()
+    before = network.position()
+
+    intervention(network, network.worker_a, young_person, idempotency_key="visit-1")
+
+    topics = [
+        n.topic.rsplit(".", 1)[-1]
+        for n in network.ledger.recorder.select_notifications(start=before + 1, limit=10)
+    ]
+    assert sorted(topics) == ["InterventionRecorded", "Issued"]
+
+
+def test_a_key_reused_for_another_command_is_a_conflict(network: Network) -> None:
+    young_person = network.enrol(idempotency_key="k-1")
+
+    error = refused(
+        network,
+        IdempotencyConflict,
+        lambda: intervention(network, network.worker_a, young_person, idempotency_key="k-1"),
+    )
+
+    assert (error.code, error.field) == ("IDEMPOTENCY_KEY_REUSED", "idempotency_key")
+
+
+def test_a_key_reused_for_the_same_command_on_another_young_person_is_a_conflict(
+    network: Network,
+) -> None:
+    """Not a retry: answering with the first young person's intervention would lose this one."""
+    camille, sami = network.enrol(), network.enrol(first_name="Sami")
+    intervention(network, network.worker_a, camille, idempotency_key="visit-1")
+
+    error = refused(
+        network,
+        IdempotencyConflict,
+        lambda: intervention(network, network.worker_a, sami, idempotency_key="visit-1"),
+    )
+
+    assert error.code == "IDEMPOTENCY_KEY_REUSED"
+
+
+def test_two_users_use_the_same_key_independently(network: Network) -> None:
+    by_a = network.enrol(network.worker_a, idempotency_key="shared-key")
+
+    events = network.then(lambda: network.enrol(network.worker_b, idempotency_key="shared-key"))
+
+    assert events == ["Enrolled"]
+    by_b = network.enrol(network.worker_b, idempotency_key="shared-key")
+    assert by_b != by_a
+    assert case_of(network, by_b).lead_association_id == network.b
+
+
+def test_a_refused_command_does_not_use_up_its_key(network: Network) -> None:
+    young_person = network.enrol()
+    ahead = START + timedelta(minutes=10)
+    refused(
+        network,
+        InvalidInput,
+        lambda: intervention(
+            network, network.worker_a, young_person, occurred_at=ahead, idempotency_key="late"
+        ),
+    )
+    network.clock.advance(minutes=10)
+
+    events = network.then(
+        lambda: intervention(
+            network, network.worker_a, young_person, occurred_at=ahead, idempotency_key="late"
+        )
+    )
+
+    assert events == ["InterventionRecorded"]
+
+
+def test_an_empty_idempotency_key_is_refused(network: Network) -> None:
+    error = refused(network, InvalidInput, lambda: network.enrol(idempotency_key="  "))
+
+    assert error.field == "idempotency_key"

@@ -1,0 +1,82 @@
+"""Personal data never reaches the event store in clear; the vault gives it back."""
+
+from typing import Any
+from uuid import UUID
+
+from domain.case_file.intervention import Intervention
+from tests.domain.givens import case_of, intervention
+from tests.support import BIRTH, Network
+
+SUMMARY = "Talked about her brother's trial and her anxiety."
+CLEAR = ("Camille", "Martin", "06 12 34 56 78", BIRTH.isoformat(), "brother", "anxiety")
+
+
+def stored_state(network: Network, young_person: UUID, event_name: str) -> bytes:
+    (state,) = [
+        n.state
+        for n in network.ledger.recorder.select_notifications(start=1, limit=1000)
+        if n.originator_id == young_person and n.topic.endswith(f".{event_name}")
+    ]
+    return state
+
+
+def test_the_enrolled_event_holds_no_personal_data_in_clear(network: Network) -> None:
+    young_person = network.enrol()
+
+    state = stored_state(network, young_person, "Enrolled")
+
+    for clear in CLEAR:
+        assert clear.encode() not in state, clear
+
+
+def test_an_intervention_summary_is_not_stored_in_clear(network: Network) -> None:
+    young_person = network.enrol()
+    intervention(network, network.worker_a, young_person, summary=SUMMARY)
+
+    state = stored_state(network, young_person, "InterventionRecorded")
+
+    assert b"interview" in state  # the kind is a code, not free text
+    for clear in CLEAR:
+        assert clear.encode() not in state, clear
+
+
+def test_nothing_in_the_whole_log_is_in_clear(network: Network) -> None:
+    young_person = network.enrol()
+    intervention(network, network.worker_a, young_person, summary=SUMMARY)
+    network.ledger.close_case(network.worker_a, young_person, reason="Camille moved away.")
+
+    log = b"".join(
+        n.state for n in network.ledger.recorder.select_notifications(start=1, limit=1000)
+    )
+
+    for clear in CLEAR:
+        assert clear.encode() not in log, clear
+
+
+def test_the_vault_opens_what_was_stored(network: Network) -> None:
+    young_person = network.enrol()
+    recorded = intervention(network, network.worker_a, young_person, summary=SUMMARY)
+    vault = network.ledger.vault
+
+    enrolled: Any = next(iter(network.ledger.events.get(young_person)))
+    case = case_of(network, young_person)
+    summary = case.interventions[str(recorded)]
+
+    personal = enrolled.personal
+    assert vault.open(personal.first_name) == "Camille"
+    assert vault.open(personal.last_name) == "Martin"
+    assert vault.open(personal.contact) == "06 12 34 56 78"
+    assert vault.open(personal.date_of_birth) == BIRTH.isoformat()
+    assert isinstance(summary, Intervention)
+    assert vault.open(summary.summary) == SUMMARY
+
+
+def test_a_value_sealed_for_one_young_person_is_bound_to_them(network: Network) -> None:
+    camille, sami = network.enrol(), network.enrol(first_name="Sami")
+
+    first_names = {
+        case_of(network, young_person).personal.first_name.subject
+        for young_person in (camille, sami)
+    }
+
+    assert first_names == {camille, sami}

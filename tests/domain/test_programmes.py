@@ -1,0 +1,182 @@
+"""Integrated programmes: enrolment takes a place while open and not full, or nothing at all."""
+
+from datetime import date
+from uuid import UUID
+
+import pytest
+
+from domain.errors import InvalidInput, NotPermitted, RuleViolation
+from domain.network.programme import Component
+from domain.vocabulary import Domain
+from tests.domain.givens import case_of, programme, programme_of, refused
+from tests.support import Network
+
+
+def enrol_in(network: Network, young_person: UUID, programme_id: UUID) -> UUID:
+    return network.ledger.enrol_in_programme(
+        network.worker_a, young_person, programme_id=programme_id
+    )
+
+
+def assert_not_enrolled(network: Network, young_person: UUID, programme_id: UUID) -> None:
+    assert programme_id not in case_of(network, young_person).programme_ids
+
+
+def test_a_network_admin_launches_a_programme(network: Network) -> None:
+    events = network.then(lambda: programme(network, (network.a, network.c), capacity=12))
+
+    assert events == ["Launched"]
+
+
+def test_only_a_network_admin_launches_a_programme(network: Network) -> None:
+    refused(
+        network,
+        NotPermitted,
+        lambda: network.ledger.launch_programme(
+            network.coordinator_a,
+            name="Passerelle",
+            components=(Component(network.a, Domain.MENTORING),),
+        ),
+    )
+
+
+def test_every_component_is_delivered_by_a_partner(network: Network) -> None:
+    error = refused(
+        network,
+        InvalidInput,
+        lambda: network.ledger.launch_programme(
+            network.admin,
+            name="Passerelle",
+            components=(Component(network.b, Domain.HOUSING),),
+            partners=(network.a,),
+        ),
+    )
+
+    assert error.field == "components"
+
+
+def test_enrolment_takes_a_place_in_the_same_save(network: Network) -> None:
+    young_person = network.enrol()
+    passerelle = programme(network, (network.a,), capacity=2)
+
+    events = network.then(lambda: enrol_in(network, young_person, passerelle))
+
+    assert events == ["EnrolledInProgramme", "PlaceTaken"]
+    assert case_of(network, young_person).programme_ids == (passerelle,)
+    assert programme_of(network, passerelle).enrolled == 1
+
+
+def test_enrolment_into_a_closed_programme_records_nothing(network: Network) -> None:
+    young_person = network.enrol()
+    passerelle = programme(network, (network.a,))
+    network.ledger.close_programme(network.admin, passerelle)
+
+    error = refused(network, RuleViolation, lambda: enrol_in(network, young_person, passerelle))
+
+    assert (error.code, error.field) == ("PROGRAMME_CLOSED", "programme_id")
+    assert_not_enrolled(network, young_person, passerelle)
+    assert programme_of(network, passerelle).enrolled == 0
+
+
+def test_enrolment_into_a_programme_past_its_end_is_refused(network: Network) -> None:
+    young_person = network.enrol()
+    passerelle = programme(network, (network.a,), ends_on=date(2026, 3, 1))
+
+    error = refused(network, RuleViolation, lambda: enrol_in(network, young_person, passerelle))
+
+    assert error.code == "PROGRAMME_CLOSED"
+    assert_not_enrolled(network, young_person, passerelle)
+
+
+def test_enrolment_into_a_full_programme_records_nothing(network: Network) -> None:
+    first, second = network.enrol(), network.enrol()
+    passerelle = programme(network, (network.a,), capacity=1)
+    enrol_in(network, first, passerelle)
+
+    error = refused(network, RuleViolation, lambda: enrol_in(network, second, passerelle))
+
+    assert (error.code, error.field) == ("PROGRAMME_FULL", "programme_id")
+    assert_not_enrolled(network, second, passerelle)
+    assert programme_of(network, passerelle).enrolled == 1
+
+
+def test_leaving_a_programme_frees_its_place(network: Network) -> None:
+    first, second = network.enrol(), network.enrol()
+    passerelle = programme(network, (network.a,), capacity=1)
+    enrol_in(network, first, passerelle)
+
+    left = network.then(
+        lambda: network.ledger.leave_programme(network.worker_a, first, programme_id=passerelle)
+    )
+    enrolled = network.then(lambda: enrol_in(network, second, passerelle))
+
+    assert left == ["LeftProgramme", "PlaceReleased"]
+    assert enrolled == ["EnrolledInProgramme", "PlaceTaken"]
+
+
+def test_a_young_person_is_enrolled_in_a_programme_once(network: Network) -> None:
+    young_person = network.enrol()
+    passerelle = programme(network, (network.a,))
+    enrol_in(network, young_person, passerelle)
+
+    error = refused(network, RuleViolation, lambda: enrol_in(network, young_person, passerelle))
+
+    assert error.field == "programme_id"
+    assert programme_of(network, passerelle).enrolled == 1
+
+
+@pytest.mark.parametrize(("actor", "allowed"), [("worker_c", True), ("worker_b", False)])
+def test_the_lead_or_a_partner_enrols(network: Network, actor: str, allowed: bool) -> None:
+    young_person = network.enrol()
+    passerelle = programme(network, (network.c,))
+
+    def enrol() -> UUID:
+        return network.ledger.enrol_in_programme(
+            getattr(network, actor), young_person, programme_id=passerelle
+        )
+
+    if allowed:
+        assert network.then(enrol) == ["EnrolledInProgramme", "PlaceTaken"]
+    else:
+        refused(network, NotPermitted, enrol)
+        assert programme_of(network, passerelle).enrolled == 0
+
+
+def test_a_coordinator_joins_a_programme_for_their_own_association(network: Network) -> None:
+    passerelle = programme(network, (network.a,))
+
+    events = network.then(
+        lambda: network.ledger.join_programme(
+            network.coordinator_b, passerelle, association_id=network.b, domains=(Domain.HOUSING,)
+        )
+    )
+
+    assert events == ["PartnerJoined"]
+    assert network.b in programme_of(network, passerelle).partners
+
+
+def test_a_coordinator_joins_no_programme_for_another_association(network: Network) -> None:
+    passerelle = programme(network, (network.a,))
+
+    refused(
+        network,
+        NotPermitted,
+        lambda: network.ledger.join_programme(
+            network.coordinator_b, passerelle, association_id=network.c
+        ),
+    )
+
+
+def test_a_closed_programme_takes_no_new_partner(network: Network) -> None:
+    passerelle = programme(network, (network.a,))
+    network.ledger.close_programme(network.admin, passerelle)
+
+    error = refused(
+        network,
+        RuleViolation,
+        lambda: network.ledger.join_programme(
+            network.coordinator_b, passerelle, association_id=network.b
+        ),
+    )
+
+    assert error.code == "PROGRAMME_CLOSED"
