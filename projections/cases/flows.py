@@ -10,7 +10,8 @@ TABLES = {
         "referral_id TEXT PRIMARY KEY, young_person_id TEXT NOT NULL,"
         " from_association_id TEXT NOT NULL, to_association_id TEXT NOT NULL,"
         " domain TEXT NOT NULL, need_id TEXT, reason TEXT, status TEXT NOT NULL,"
-        " made_at TEXT NOT NULL, awaiting_since TEXT NOT NULL, responded_at TEXT, accepted_at TEXT, declined_at TEXT,"
+        " made_at TEXT NOT NULL, awaiting_since TEXT NOT NULL, responded_at TEXT,"
+        " accepted_at TEXT, declined_at TEXT,"
         " decline_reason TEXT, decline_note TEXT, withdrawn_at TEXT, completed_at TEXT,"
         " outcome TEXT, expired_at TEXT, recorded_at TEXT NOT NULL, position BIGINT NOT NULL",
         (
@@ -46,6 +47,7 @@ def _referral_made(w: Writer, r: Recorded) -> None:
             ident(e.need_id),
             token(e.reason),
             occurred(r),
+            moment(e.awaiting_since),
             moment(r.recorded_at),
             r.position,
         ),
