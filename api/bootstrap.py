@@ -15,12 +15,14 @@ from psycopg import connect as pg_connect
 from psycopg import conninfo, sql
 
 from api.settings import Settings
+from domain.errors import DomainError
 from domain.ledger import Clock, Ledger, utc_now
 from domain.privacy import cipher
 from domain.privacy.keystore import KeyStore, PostgresKeyStore, SQLiteKeyStore
 from domain.privacy.vault import KeyEncryptionKey, Vault
 from projections.catalogue import PROJECTIONS
 from projections.leadership import AdvisoryLeadership, FileLeadership, Leadership
+from projections.policies import ReferralExpiry
 from projections.runner import ProjectionRunner
 from projections.source import EventSource
 from projections.store import PostgresReadStore, ReadStore, SQLiteReadStore
@@ -58,13 +60,24 @@ def build(settings: Settings, *, vault: Vault | None = None, clock: Clock = utc_
         chosen_vault = vault or Vault(key_store, _kek(settings), settings.key_cache_seconds)
         ledger = Ledger(event_store_env(settings), chosen_vault, clock)
         read_store = _read_store(settings)
+        expiry = ReferralExpiry(
+            read_store,
+            lambda young_person, referral, days: ledger.expire_referral(
+                young_person, referral_id=referral, expiry_days=days
+            ),
+            settings.referral_expiry_days,
+            clock,
+            refused=(DomainError,),
+        )
         runner = ProjectionRunner(
             read_store,
             EventSource(ledger.recorder, ledger.mapper),
             PROJECTIONS,
             _leadership(settings),
+            batch_size=settings.projection_batch_size,
+            policies=(expiry,),
+            policy_interval=settings.policy_interval_seconds,
         )
-        runner.prepare()
     return Parcours(
         settings=settings,
         ledger=ledger,

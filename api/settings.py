@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     master_key_id: str = Field(default="kek-1", min_length=1, max_length=64)
     key_cache_seconds: float = Field(default=30.0, ge=0, le=3600)
     referral_expiry_days: int = Field(default=30, ge=1, le=365)
+    projection_batch_size: int = Field(default=1000, ge=1, le=100_000)
+    policy_interval_seconds: float = Field(default=60.0, gt=0, le=86_400)
 
     @field_validator("database_url")
     @classmethod

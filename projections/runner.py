@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from projections import positions
 from projections.leadership import Leadership
+from projections.policies import Policy
 from projections.positions import BUILDING, FAILED, LIVE, RETIRED, STALE, Generation
 from projections.projection import Projection, Recorded, Writer
 from projections.source import EventSource
@@ -31,13 +32,19 @@ class ProjectionRunner:
         projections: Sequence[type[Projection]],
         leadership: Leadership,
         batch_size: int = 1000,
+        policies: Sequence[Policy] = (),
+        policy_interval: float = 60.0,
     ) -> None:
         self.store = store
         self.source = source
         self.projections = {p.name: p for p in projections}
         self.leadership = leadership
         self.batch_size = batch_size
+        self.policies = policies
+        self.policy_interval = policy_interval
         self._advanced = threading.Condition()
+        with store.transaction() as tx:
+            positions.ensure_table(tx)
 
     # --- set-up --------------------------------------------------------------------------------
 
@@ -187,14 +194,26 @@ class ProjectionRunner:
     # --- running -------------------------------------------------------------------------------
 
     def run(self, stop: threading.Event, poll_interval: float = 0.05) -> None:
-        """Waits for leadership, then keeps every projection caught up until `stop` is set."""
+        """Waits for leadership, then keeps every projection caught up until `stop` is set,
+        running the policies every `policy_interval` seconds."""
         while not stop.is_set() and not self.leadership.try_acquire():
             stop.wait(1.0)
         try:
             if not stop.is_set():
                 self.prepare()
+            next_policies = time.monotonic()
             while not stop.is_set():
                 if self.catch_up() == 0:
                     stop.wait(poll_interval)
+                if time.monotonic() >= next_policies:
+                    self.run_policies()
+                    next_policies = time.monotonic() + self.policy_interval
         finally:
             self.leadership.release()
+
+    def run_policies(self) -> None:
+        for policy in self.policies:
+            try:
+                policy.run_once()
+            except Exception:
+                log.exception("policy %s failed; it will be retried", type(policy).__name__)

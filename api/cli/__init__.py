@@ -1,9 +1,9 @@
 """The `parcours` command line: a thin edge over the same factory as the API."""
 
-from api.cli import association
+from api.cli import association, projections
 from api.cli.app import app
 
-COMMANDS = (association,)
+COMMANDS = (association, projections)
 """Modules whose import registers their sub-commands on `app`."""
 
 

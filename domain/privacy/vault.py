@@ -54,6 +54,12 @@ class Vault:
         key = self._key(sealed.subject)
         return None if key is None else cipher.open_sealed(key, sealed)
 
+    def open_token(self, subject: UUID | str, token: str | None) -> str | None:
+        """Opens a token kept by a read model (read models keep the token, not the `Sealed`)."""
+        if token is None:
+            return None
+        return self.open(Sealed(subject=UUID(str(subject)), token=token))
+
     def has_key(self, subject: UUID) -> bool:
         return self._key(subject) is not None
 
