@@ -32,7 +32,7 @@ def run(
         else:
             err.print("projection worker started; waiting for leadership")
             runner.run(stop)
-    _fail_if_failed(runner.generations())
+        _fail_if_failed(runner.generations())
 
 
 def _run_once(runner: ProjectionRunner, stop: threading.Event) -> None:

@@ -5,6 +5,8 @@ with the same idempotency key returns its first outcome, and a command that lost
 concurrency race is decided again on fresh state (a few times) instead of failing.
 """
 
+import random
+import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
@@ -27,8 +29,13 @@ Decision = tuple[UUID, Sequence[Aggregate]]
 """What a command decided: its outcome (the id it created or changed) and what to save."""
 
 A = TypeVar("A", bound=Aggregate)
-MAX_ATTEMPTS = 5
+MAX_ATTEMPTS = 12
 SNAPSHOT_INTERVAL = 100
+
+
+def _back_off(attempt: int) -> None:
+    """Randomised, growing pause after a lost race, so contenders stop colliding in step."""
+    time.sleep(random.uniform(0, 0.002 * 2 ** min(attempt, 6)))  # noqa: S311 - jitter only
 
 
 def utc_now() -> datetime:
@@ -65,7 +72,7 @@ class LedgerCore(Application[UUID]):
         another command or another target is a client error, not a retry, and is refused.
         """
         receipt = None if idempotency_key is None else receipt_id(actor, idempotency_key)
-        for _ in range(MAX_ATTEMPTS):
+        for attempt in range(MAX_ATTEMPTS):
             if receipt is not None and (first := self._receipt(receipt)) is not None:
                 return first.outcome_for(command, target)
             outcome, aggregates = decide()
@@ -77,9 +84,10 @@ class LedgerCore(Application[UUID]):
             try:
                 self.save(*aggregates, *issued)
             except IntegrityError:
+                _back_off(attempt)
                 continue
             return outcome
-        raise ConcurrencyConflict("the case file kept changing under this command: retry it")
+        raise ConcurrencyConflict("the record kept changing under this command: retry it")
 
     def load(self, kind: type[A], aggregate_id: UUID, field: str) -> A:
         """The aggregate of that kind, or a `NotFound` naming the input field that named it."""

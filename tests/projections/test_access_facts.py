@@ -1,0 +1,156 @@
+"""Access facts: who is involved, why, and which sensitivities they may read — and a
+revocation is visible to the very next read once the projections reached the command."""
+
+from datetime import timedelta
+
+from domain.network.programme import Component
+from domain.vocabulary import ConsentGiver, Domain, HandoverStatus, Sensitivity
+from projections.queries.cases import access_facts, case_overview
+from tests.projections.conftest import World
+
+
+def facts(world: World, young_person: object):  # type: ignore[no-untyped-def]
+    world.caught_up()
+    return access_facts(world.parcours.read_store, young_person)  # type: ignore[arg-type]
+
+
+def test_the_lead_is_involved_and_reads_general_content_only(world: World) -> None:
+    young_person = world.network.enrol()
+
+    seen = facts(world, young_person)
+
+    a, b = str(world.network.a), str(world.network.b)
+    assert seen.relations_of(a) == {"LEAD"}
+    assert seen.relations_of(b) == set()
+    today = world.network.clock.now.date()
+    assert seen.readable_sensitivities(a, today) == {"GENERAL"}
+    assert seen.readable_sensitivities(b, today) == set()
+
+
+def test_a_referral_involves_its_addressee_until_it_is_completed(world: World) -> None:
+    young_person = world.network.enrol()
+    ledger, n = world.parcours.ledger, world.network
+    referral = ledger.make_referral(
+        n.worker_a, young_person, to_association_id=n.b, domain=Domain.HOUSING
+    )
+    pending = facts(world, young_person).relations_of(str(n.b))
+    ledger.accept_referral(n.worker_b, young_person, referral_id=referral)
+    accepted = facts(world, young_person).relations_of(str(n.b))
+    ledger.complete_referral(n.worker_b, young_person, referral_id=referral)
+    completed = facts(world, young_person).relations_of(str(n.b))
+
+    assert pending == {"REFERRAL"}
+    assert accepted == {"REFERRAL"}
+    assert completed == set()
+
+
+def test_a_health_consent_to_named_associations_opens_health_to_them_only(world: World) -> None:
+    young_person = world.network.enrol()
+    ledger, n = world.parcours.ledger, world.network
+    ledger.make_referral(n.worker_a, young_person, to_association_id=n.b, domain=Domain.HOUSING)
+    ledger.make_referral(n.worker_a, young_person, to_association_id=n.c, domain=Domain.HOUSING)
+    consent = ledger.give_consent(
+        n.worker_a,
+        young_person,
+        sensitivities=(Sensitivity.HEALTH,),
+        purpose="coordinated care",
+        given_by=ConsentGiver.GUARDIAN,
+        recipients=(n.b,),
+    )
+    today = n.clock.now.date()
+
+    given = facts(world, young_person)
+    ledger.withdraw_consent(n.worker_a, young_person, consent_id=consent)
+    withdrawn = facts(world, young_person)
+
+    assert given.readable_sensitivities(str(n.b), today) == {"GENERAL", "HEALTH"}
+    assert given.readable_sensitivities(str(n.c), today) == {"GENERAL"}
+    assert withdrawn.readable_sensitivities(str(n.b), today) == {"GENERAL"}
+
+
+def test_an_expired_consent_no_longer_opens_anything(world: World) -> None:
+    young_person = world.network.enrol()
+    n = world.network
+    world.parcours.ledger.give_consent(
+        n.worker_a,
+        young_person,
+        sensitivities=(Sensitivity.JUSTICE,),
+        purpose="court follow-up",
+        given_by=ConsentGiver.YOUNG_PERSON,
+        expires_on=n.clock.now.date() + timedelta(days=10),
+    )
+    seen = facts(world, young_person)
+
+    assert "JUSTICE" in seen.readable_sensitivities(str(n.a), n.clock.now.date())
+    later = n.clock.now.date() + timedelta(days=11)
+    assert "JUSTICE" not in seen.readable_sensitivities(str(n.a), later)
+
+
+def test_an_accepted_handover_moves_the_lead_and_revokes_the_old_one(world: World) -> None:
+    young_person = world.network.enrol()
+    ledger, n = world.parcours.ledger, world.network
+    handover = ledger.propose_handover(n.worker_a, young_person, to_association_id=n.b)
+    proposed = facts(world, young_person)
+    ledger.accept_handover(n.worker_b, young_person, handover_id=handover)
+    accepted = facts(world, young_person)
+    overview = case_overview(world.parcours.read_store, young_person)
+
+    assert proposed.relations_of(str(n.b)) == {"HANDOVER"}
+    assert accepted.relations_of(str(n.b)) == {"LEAD"}
+    assert accepted.relations_of(str(n.a)) == set()
+    assert overview is not None
+    assert overview.lead_association_id == str(n.b)
+    assert overview.referent_user_id == n.worker_b.user_id
+
+
+def test_a_declined_handover_leaves_nothing_behind(world: World) -> None:
+    young_person = world.network.enrol()
+    ledger, n = world.parcours.ledger, world.network
+    handover = ledger.propose_handover(n.worker_a, young_person, to_association_id=n.c)
+    ledger.end_handover(
+        n.worker_c, young_person, handover_id=handover, status=HandoverStatus.DECLINED
+    )
+
+    assert facts(world, young_person).relations_of(str(n.c)) == set()
+
+
+def test_programme_partners_are_involved_while_enrolled_and_while_partners(world: World) -> None:
+    young_person = world.network.enrol()
+    ledger, n = world.parcours.ledger, world.network
+    programme = ledger.launch_programme(
+        n.admin, name="Cap Avenir", components=(Component(n.c, Domain.MENTORING),), capacity=10
+    )
+    ledger.enrol_in_programme(n.worker_a, young_person, programme_id=programme)
+    enrolled = facts(world, young_person)
+    ledger.join_programme(n.admin, programme, association_id=n.b, domains=(Domain.HOUSING,))
+    joined = facts(world, young_person)
+    ledger.leave_programme(n.worker_a, young_person, programme_id=programme)
+    left = facts(world, young_person)
+
+    assert enrolled.relations_of(str(n.c)) == {"PROGRAMME"}
+    assert joined.relations_of(str(n.b)) == {"PROGRAMME"}
+    assert left.relations_of(str(n.b)) == set()
+    assert left.relations_of(str(n.c)) == set()
+
+
+def test_a_command_is_visible_once_the_projections_reached_its_position(world: World) -> None:
+    young_person = world.network.enrol()
+    world.caught_up()
+    runner = world.parcours.projections
+    referral_made = world.parcours.ledger.make_referral(
+        world.network.worker_a,
+        young_person,
+        to_association_id=world.network.b,
+        domain=Domain.HOUSING,
+    )
+    position = runner.source.head()
+
+    reached_before = runner.wait_for(position, timeout=0.01)
+    runner.catch_up()
+    reached_after = runner.wait_for(position, timeout=0.01)
+
+    assert referral_made
+    assert not reached_before
+    assert reached_after
+    seen = access_facts(world.parcours.read_store, young_person)
+    assert seen.relations_of(str(world.network.b)) == {"REFERRAL"}

@@ -1,0 +1,62 @@
+"""A projection that fails on an event stops there, says so loudly, and never skips it."""
+
+import logging
+
+import pytest
+
+from projections.positions import FAILED, LIVE
+from projections.projection import Handler, Recorded, Writer, handles
+from projections.timeline import TimelineProjection
+from tests.projections.conftest import World
+
+BROKEN: dict[str, list[Handler]] = {}
+
+
+@handles(BROKEN, "YoungPerson.Enrolled")
+def _explode(w: Writer, r: Recorded) -> None:
+    msg = "cannot project this enrolment"
+    raise ValueError(msg)
+
+
+class BrokenTimeline(TimelineProjection):
+    handlers = {**TimelineProjection.handlers, "YoungPerson.Enrolled": [_explode]}
+
+
+def test_a_failing_projection_stops_at_the_event_and_reports_it(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    world.caught_up()
+    runner = world.parcours.projections
+    runner.projections["timeline"] = BrokenTimeline
+    head_before = runner.source.head()
+    world.network.enrol()
+
+    with caplog.at_level(logging.ERROR, logger="parcours.projections"):
+        runner.catch_up()
+
+    state = {g.name: g for g in runner.generations() if g.served}
+    assert state["timeline"].status == FAILED
+    assert state["timeline"].failed_position == head_before + 1
+    assert state["timeline"].position == head_before
+    assert "cannot project this enrolment" in (state["timeline"].error or "")
+    assert "stopped at position" in caplog.text
+    assert state["cases"].status == LIVE
+    assert state["cases"].position == runner.source.head()
+
+
+def test_once_fixed_a_failed_projection_resumes_at_the_event_it_failed_on(world: World) -> None:
+    world.caught_up()
+    runner = world.parcours.projections
+    runner.projections["timeline"] = BrokenTimeline
+    young_person = world.network.enrol()
+    runner.catch_up()
+
+    runner.projections["timeline"] = TimelineProjection
+    runner.prepare()
+    runner.catch_up()
+
+    from projections.queries.timeline import timeline_page  # noqa: PLC0415
+
+    page = timeline_page(world.parcours.read_store, young_person)
+    assert [entry.kind for _, entry in page.items] == ["ENROLMENT"]
+    assert {g.status for g in runner.generations() if g.served} == {LIVE}

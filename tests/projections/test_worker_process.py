@@ -1,0 +1,97 @@
+"""A real worker process killed with SIGKILL mid-batch, then restarted, applies every event
+exactly once: its position and its writes commit together."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from typing import IO
+
+from api.settings import Settings
+from domain.vocabulary import Domain
+from projections.catalogue import PROJECTIONS
+from projections.contents import served_contents
+from projections.positions import FAILED
+from tests.projections.conftest import World
+from tests.projections.test_rebuild import rebuild_everything
+
+
+def worker(settings: Settings, log: IO[bytes]) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "PARCOURS_DATA_DIR": str(settings.data_dir),
+        "PARCOURS_ENV": "test",
+        "PARCOURS_PROJECTION_BATCH_SIZE": "10",
+    }
+    if settings.database_url is not None:
+        env["PARCOURS_DATABASE_URL"] = settings.database_url
+        env["PARCOURS_DATABASE_SCHEMA"] = settings.database_schema
+    return subprocess.Popen(
+        [sys.executable, "-m", "api.cli", "projections", "run"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=log,
+    )
+
+
+def positions(world: World) -> list[int]:
+    return [g.position for g in world.parcours.projections.generations() if g.served]
+
+
+def test_a_worker_killed_mid_batch_ends_with_every_event_applied_once(world: World) -> None:
+    ledger, n = world.parcours.ledger, world.network
+    people = [n.enrol() for _ in range(4)]
+    for round_ in range(150):
+        for person in people:
+            ledger.record_intervention(
+                n.worker_a,
+                person,
+                domain=Domain.EDUCATION,
+                kind="tutoring",
+                occurred_at=n.clock.now - timedelta(minutes=round_),
+                summary=f"round {round_}",
+            )
+    head = world.parcours.projections.source.head()
+    settings = world.parcours.settings
+
+    log_path = settings.data_dir / "worker.log"
+    with log_path.open("wb") as log:
+        killed_midway = kill_three_times(world, settings, head, log)
+        survivor = worker(settings, log)
+        deadline = time.monotonic() + 120
+        while min(positions(world) or [0]) < head and time.monotonic() < deadline:
+            time.sleep(0.05)
+        survivor.send_signal(signal.SIGTERM)
+        exit_code = survivor.wait(timeout=30)
+
+    assert exit_code == 0, log_path.read_text()
+    assert killed_midway >= 1
+    generations = world.parcours.projections.generations()
+    assert [g for g in generations if g.status == FAILED] == []
+    assert min(positions(world)) == head
+    live = {p.name: served_contents(world.parcours.read_store, p) for p in PROJECTIONS}
+    rebuild_everything(world)
+    assert {p.name: served_contents(world.parcours.read_store, p) for p in PROJECTIONS} == live
+
+
+def kill_three_times(world: World, settings: Settings, head: int, log: IO[bytes]) -> int:
+    """Starts a worker and SIGKILLs it while it is between the start and the head, thrice."""
+    killed_midway = 0
+    for _ in range(3):
+        process = worker(settings, log)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            reached = positions(world) if world.parcours.projections.generations() else []
+            if reached and max(reached) > 0 and min(reached) < head:
+                process.send_signal(signal.SIGKILL)
+                killed_midway += 1
+                break
+            if reached and min(reached) >= head:
+                break
+            time.sleep(0.01)
+        process.kill()
+        process.wait(timeout=30)
+
+    return killed_midway
