@@ -140,7 +140,7 @@ def access_facts(store: ReadStore, young_person_id: UUID) -> AccessFacts:
         exists=lead is not None,
         lead_association_id=None if lead is None else str(lead[0]),
         involvements=tuple(_involvement(r) for r in involvements),
-        consents=tuple(_consent(r) for r in consents),
+        consents=tuple(consent_scope(r) for r in consents),
     )
 
 
@@ -208,7 +208,7 @@ def _involvement(row: Sequence[object]) -> Involvement:
     )
 
 
-def _consent(row: Sequence[object]) -> ConsentScope:
+def consent_scope(row: Sequence[object]) -> ConsentScope:
     given = parse_moment(str(row[5]))
     assert given is not None
     return ConsentScope(

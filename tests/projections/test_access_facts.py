@@ -154,3 +154,46 @@ def test_a_command_is_visible_once_the_projections_reached_its_position(world: W
     assert reached_after
     seen = access_facts(world.parcours.read_store, young_person)
     assert seen.relations_of(str(world.network.b)) == {"REFERRAL"}
+
+
+def test_case_details_list_needs_goals_consents_mentors_and_enrolments(world: World) -> None:
+    from projections.queries.case_details import case_details  # noqa: PLC0415
+
+    young_person = world.network.enrol()
+    ledger, n = world.parcours.ledger, world.network
+    need = ledger.identify_need(
+        n.worker_a,
+        young_person,
+        domain=Domain.HOUSING,
+        severity=4,
+        description="sleeping at friends'",
+    )
+    ledger.meet_need(n.worker_a, young_person, need_id=need)
+    ledger.agree_action_plan(n.worker_a, young_person)
+    goal = ledger.add_goal(
+        n.worker_a, young_person, domain=Domain.EDUCATION, description="back to school"
+    )
+    ledger.review_goal(n.worker_a, young_person, goal_id=goal, progress=40)
+    ledger.give_consent(
+        n.worker_a,
+        young_person,
+        sensitivities=(Sensitivity.GENERAL,),
+        purpose="follow-up",
+        given_by=ConsentGiver.YOUNG_PERSON,
+    )
+    ledger.assign_mentor(
+        n.worker_a, young_person, mentor_user_id="mentor-1", mentor_association_id=n.a
+    )
+    world.caught_up()
+
+    details = case_details(world.parcours.read_store, young_person)
+
+    assert [(x.need_id, x.status, x.severity) for x in details.needs] == [(str(need), "MET", 4)]
+    assert [(x.goal_id, x.progress, x.status) for x in details.goals] == [(str(goal), 40, "OPEN")]
+    assert [c.sensitivities for c in details.consents] == [("GENERAL",)]
+    assert [(m.user_id, m.association_id) for m in details.mentors] == [("mentor-1", str(n.a))]
+    assert details.enrolments == ()
+    vault = world.parcours.vault
+    assert (
+        vault.open_token(young_person, details.needs[0].description_token) == "sleeping at friends'"
+    )
