@@ -77,17 +77,17 @@ class AccessFacts:
             if i.association_id == association_id and i.valid_to is None
         )
 
-    def readable_sensitivities(self, association_id: str, on: date) -> frozenset[str]:
-        """GENERAL for anyone involved; HEALTH and JUSTICE only under an active consent."""
+    def consented_sensitivities(self, association_id: str, on: date) -> frozenset[str]:
+        """What an involved association may read of *other* associations' entries: only the
+        sensitivities an active consent covers for it (its own entries it always reads)."""
         if not self.relations_of(association_id):
             return frozenset()
-        consented = {
+        return frozenset(
             s
             for c in self.consents
             if c.active_on(on) and (c.recipients is None or association_id in c.recipients)
             for s in c.sensitivities
-        }
-        return frozenset({"GENERAL", *consented})
+        )
 
 
 CASE_COLUMNS = (

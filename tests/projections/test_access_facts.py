@@ -14,7 +14,9 @@ def facts(world: World, young_person: object):  # type: ignore[no-untyped-def]
     return access_facts(world.parcours.read_store, young_person)  # type: ignore[arg-type]
 
 
-def test_the_lead_is_involved_and_reads_general_content_only(world: World) -> None:
+def test_the_lead_is_involved_and_without_consent_reads_nobody_else_s_content(
+    world: World,
+) -> None:
     young_person = world.network.enrol()
 
     seen = facts(world, young_person)
@@ -23,8 +25,8 @@ def test_the_lead_is_involved_and_reads_general_content_only(world: World) -> No
     assert seen.relations_of(a) == {"LEAD"}
     assert seen.relations_of(b) == set()
     today = world.network.clock.now.date()
-    assert seen.readable_sensitivities(a, today) == {"GENERAL"}
-    assert seen.readable_sensitivities(b, today) == set()
+    assert seen.consented_sensitivities(a, today) == set()
+    assert seen.consented_sensitivities(b, today) == set()
 
 
 def test_a_referral_involves_its_addressee_until_it_is_completed(world: World) -> None:
@@ -63,9 +65,9 @@ def test_a_health_consent_to_named_associations_opens_health_to_them_only(world:
     ledger.withdraw_consent(n.worker_a, young_person, consent_id=consent)
     withdrawn = facts(world, young_person)
 
-    assert given.readable_sensitivities(str(n.b), today) == {"GENERAL", "HEALTH"}
-    assert given.readable_sensitivities(str(n.c), today) == {"GENERAL"}
-    assert withdrawn.readable_sensitivities(str(n.b), today) == {"GENERAL"}
+    assert given.consented_sensitivities(str(n.b), today) == {"HEALTH"}
+    assert given.consented_sensitivities(str(n.c), today) == set()
+    assert withdrawn.consented_sensitivities(str(n.b), today) == set()
 
 
 def test_an_expired_consent_no_longer_opens_anything(world: World) -> None:
@@ -81,9 +83,9 @@ def test_an_expired_consent_no_longer_opens_anything(world: World) -> None:
     )
     seen = facts(world, young_person)
 
-    assert "JUSTICE" in seen.readable_sensitivities(str(n.a), n.clock.now.date())
+    assert "JUSTICE" in seen.consented_sensitivities(str(n.a), n.clock.now.date())
     later = n.clock.now.date() + timedelta(days=11)
-    assert "JUSTICE" not in seen.readable_sensitivities(str(n.a), later)
+    assert "JUSTICE" not in seen.consented_sensitivities(str(n.a), later)
 
 
 def test_an_accepted_handover_moves_the_lead_and_revokes_the_old_one(world: World) -> None:
