@@ -25,7 +25,7 @@ TABLES = {
     "goals": Table(
         "goal_id TEXT PRIMARY KEY, young_person_id TEXT NOT NULL, domain TEXT NOT NULL,"
         " description TEXT, target_date TEXT, progress INTEGER NOT NULL, status TEXT NOT NULL,"
-        " added_at TEXT NOT NULL, reviewed_at TEXT",
+        " added_at TEXT NOT NULL, added_by TEXT, reviewed_at TEXT",
         ("(young_person_id)",),
     ),
     "consents": Table(
@@ -212,7 +212,7 @@ def _goal_added(w: Writer, r: Recorded) -> None:
     e = r.event
     w.execute(
         "INSERT INTO {goals} (goal_id, young_person_id, domain, description, target_date,"
-        " progress, status, added_at) VALUES (?, ?, ?, ?, ?, 0, 'OPEN', ?)",
+        " progress, status, added_at, added_by) VALUES (?, ?, ?, ?, ?, 0, 'OPEN', ?, ?)",
         (
             str(e.goal_id),
             str(r.stream_id),
@@ -220,6 +220,7 @@ def _goal_added(w: Writer, r: Recorded) -> None:
             token(e.description),
             day(e.target_date),
             occurred(r),
+            ident(e.actor.association_id),
         ),
     )
 

@@ -33,6 +33,7 @@ class GoalRow:
     progress: int
     status: str
     added_at: datetime
+    added_by: str | None
 
 
 @dataclass(frozen=True)
@@ -69,8 +70,8 @@ def case_details(store: ReadStore, young_person_id: UUID) -> CaseDetails:
             key,
         )
         goals = read.all(
-            "SELECT goal_id, domain, description, target_date, progress, status, added_at"
-            " FROM {cases_goals} WHERE young_person_id = ? ORDER BY added_at, goal_id",
+            "SELECT goal_id, domain, description, target_date, progress, status, added_at,"
+            " added_by FROM {cases_goals} WHERE young_person_id = ? ORDER BY added_at, goal_id",
             key,
         )
         consents = read.all(
@@ -133,4 +134,5 @@ def _goal(r: Sequence[object]) -> GoalRow:
         progress=int(str(r[4])),
         status=str(r[5]),
         added_at=_moment(r[6]),
+        added_by=_text(r[7]),
     )

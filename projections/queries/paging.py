@@ -19,6 +19,10 @@ class InvalidCursorError(ValueError):
     """A cursor that this server did not issue."""
 
 
+class InvalidPageSizeError(ValueError):
+    """`first` outside what a page may hold."""
+
+
 @dataclass(frozen=True)
 class Page(Generic[T]):
     items: list[tuple[str, T]]
@@ -55,5 +59,5 @@ def page_size(first: int | None) -> int:
         return DEFAULT_PAGE
     if not 0 <= first <= MAX_PAGE:
         msg = f"first must be between 0 and {MAX_PAGE}"
-        raise ValueError(msg)
+        raise InvalidPageSizeError(msg)
     return first
