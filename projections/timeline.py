@@ -309,3 +309,8 @@ def _enrolled_in_programme(w: Writer, r: Recorded) -> None:
 @handles(HANDLERS, "CaseProgrammes.LeftProgramme")
 def _left_programme(w: Writer, r: Recorded) -> None:
     add_entry(w, r, "PROGRAMME", "Left programme")
+
+
+@handles(HANDLERS, "CaseErasure.Erased")
+def _erased(w: Writer, r: Recorded) -> None:
+    add_entry(w, r, "ERASURE", "Personal data erased")

@@ -6,10 +6,10 @@ re-runs a rule that may have changed since. The behaviour lives in `domain.case_
 """
 
 from domain.case_file.layers.base import NO_PARTNERS
-from domain.case_file.layers.programmes import CaseProgrammes
+from domain.case_file.layers.erasure import CaseErasure
 
 
-class YoungPerson(CaseProgrammes):
+class YoungPerson(CaseErasure):
     """The case file of one young person: their parcours through the network."""
 
 

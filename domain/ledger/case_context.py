@@ -6,6 +6,7 @@ from uuid import UUID
 
 from domain.case_file.case_time import CaseTime
 from domain.case_file.young_person import YoungPerson
+from domain.errors import RuleViolation
 from domain.ledger.core import LedgerCore
 from domain.privacy.sealed import Seal
 
@@ -18,6 +19,8 @@ class CaseContext:
 
     @cached_property
     def seal(self) -> Seal:
+        if not self._ledger.vault.has_key(self.young_person.id):
+            raise RuleViolation("the young person's data was erased", code="ERASED")
         return self._ledger.vault.sealer(self.young_person.id)
 
     @cached_property

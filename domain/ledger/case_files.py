@@ -12,11 +12,12 @@ from domain.actor import Actor
 from domain.case_file.case_time import CaseTime
 from domain.case_file.personal_data import seal_personal_data
 from domain.case_file.young_person import YoungPerson
-from domain.errors import DomainError
+from domain.errors import DomainError, RuleViolation
 from domain.ledger.case_context import CaseContext
 from domain.ledger.core import Decision, LedgerCore
 from domain.network.association import Association
 from domain.network.programme import Programme
+from domain.rules import SHORT_TEXT, seal_text
 from domain.vocabulary import ConsentGiver, Domain, GoalStatus, Sensitivity
 
 CaseAction = Callable[[YoungPerson, CaseContext], UUID]
@@ -478,3 +479,35 @@ class CaseFileCommands(LedgerCore):
         return self.execute(
             "leave_programme", actor, idempotency_key, decide, target=young_person_id
         )
+
+    # --- erasure -------------------------------------------------------------------------------
+
+    def erase_young_person(
+        self,
+        actor: Actor,
+        young_person_id: UUID,
+        *,
+        reason: str,
+        idempotency_key: str | None = None,
+    ) -> UUID:
+        """Records the erasure, then destroys the young person's key (see `CaseErasure`).
+
+        The reason is sealed with a key of the erasure's own, which survives: it documents the
+        request without being personal data of the erased person.
+        """
+
+        def decide() -> Decision:
+            young_person = self.young_person(young_person_id)
+            if young_person.erased_at is not None:
+                raise RuleViolation("the young person's data was erased", code="ERASED")
+            record = uuid4()
+            self.vault.create_key(record)
+            reason_sealed = seal_text(self.vault.sealer(record), reason, "reason", SHORT_TEXT)
+            young_person.erase(actor=actor, reason=reason_sealed, now=self.clock())
+            return young_person_id, [young_person]
+
+        outcome = self.execute(
+            "erase_young_person", actor, idempotency_key, decide, target=young_person_id
+        )
+        self.vault.destroy_key(young_person_id)
+        return outcome

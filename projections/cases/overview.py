@@ -264,3 +264,8 @@ def _left_programme(w: Writer, r: Recorded) -> None:
         " AND left_at IS NULL",
         (occurred(r), str(r.stream_id), str(r.event.programme_id)),
     )
+
+
+@handles(HANDLERS, "CaseErasure.Erased")
+def _erased(w: Writer, r: Recorded) -> None:
+    set_case(w, r, erased_at=moment(r.event.erased_at))
