@@ -44,6 +44,12 @@ class Parcours:
     read_store: ReadStore
     projections: ProjectionRunner
 
+    def settle(self) -> bool:
+        """Waits (bounded) until the read models reached everything recorded so far, so a
+        caller reads its own writes; False when the bound was hit."""
+        head = self.projections.source.head()
+        return self.projections.wait_for(head, self.settings.read_your_writes_timeout)
+
     def close(self) -> None:
         self.projections.leadership.release()
         self.read_store.close()

@@ -9,7 +9,7 @@ import binascii
 from enum import Enum
 from pathlib import Path
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -20,7 +20,13 @@ class Environment(Enum):
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="PARCOURS_", frozen=True, extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="PARCOURS_",
+        frozen=True,
+        extra="ignore",
+        # Validation errors would otherwise print every input, secrets and DB passwords included.
+        hide_input_in_errors=True,
+    )
 
     env: Environment = Environment.DEVELOPMENT
     data_dir: Path = Path("./var")
@@ -34,6 +40,19 @@ class Settings(BaseSettings):
     referral_expiry_days: int = Field(default=30, ge=1, le=365)
     projection_batch_size: int = Field(default=1000, ge=1, le=100_000)
     policy_interval_seconds: float = Field(default=60.0, gt=0, le=86_400)
+    read_your_writes_timeout: float = Field(default=5.0, ge=0, le=60)
+    """Seconds a mutation waits for the read models to reach its events before answering."""
+    jwt_secret: SecretStr | None = None
+    """HS256 secret of the instance's own bearer tokens, at least 32 bytes; generated into the data
+    dir (`jwt.secret`) outside production."""
+    jwt_issuer: str = Field(default="parcours", min_length=1, max_length=200)
+    """The `iss` of the instance's own tokens."""
+    oidc_issuer: str | None = Field(default=None, min_length=1)
+    """The identity provider's issuer (`iss` of its tokens); set with the audience and JWKS."""
+    oidc_audience: str | None = Field(default=None, min_length=1)
+    """The `aud` the provider puts in tokens meant for this API."""
+    oidc_jwks: str | None = Field(default=None, min_length=1)
+    """The provider's public keys (JWKS): an https:// URL or a file path."""
 
     @field_validator("database_url")
     @classmethod
@@ -55,6 +74,41 @@ class Settings(BaseSettings):
                 msg = "PARCOURS_MASTER_KEY must be the base64 of exactly 32 random bytes"
                 raise ValueError(msg)
         return value
+
+    @field_validator("jwt_secret")
+    @classmethod
+    def _secret_of_32_bytes(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value().encode("utf-8")) < 32:
+            msg = "PARCOURS_JWT_SECRET must be at least 32 bytes (e.g. secrets.token_urlsafe(48))"
+            raise ValueError(msg)
+        return value
+
+    @field_validator("oidc_jwks")
+    @classmethod
+    def _jwks_https_or_file(cls, value: str | None) -> str | None:
+        if value is not None and "://" in value and not value.startswith("https://"):
+            msg = "PARCOURS_OIDC_JWKS must be an https:// URL or a file path"
+            raise ValueError(msg)
+        return value
+
+    @model_validator(mode="after")
+    def _tokens_can_be_verified(self) -> "Settings":
+        oidc = {
+            "PARCOURS_OIDC_ISSUER": self.oidc_issuer,
+            "PARCOURS_OIDC_AUDIENCE": self.oidc_audience,
+            "PARCOURS_OIDC_JWKS": self.oidc_jwks,
+        }
+        missing = [name for name, value in oidc.items() if value is None]
+        if 0 < len(missing) < len(oidc):
+            msg = f"{' and '.join(missing)} must be set too: OIDC needs issuer, audience and JWKS"
+            raise ValueError(msg)
+        if self.env is Environment.PRODUCTION and self.jwt_secret is None and missing:
+            msg = (
+                "PARCOURS_JWT_SECRET, or PARCOURS_OIDC_ISSUER, PARCOURS_OIDC_AUDIENCE and "
+                "PARCOURS_OIDC_JWKS, are required when PARCOURS_ENV=production"
+            )
+            raise ValueError(msg)
+        return self
 
     @model_validator(mode="after")
     def _production_needs_keys(self) -> "Settings":

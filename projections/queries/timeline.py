@@ -115,3 +115,14 @@ def _entry(row: Sequence[object]) -> TimelineEntry:
 
 def _cursor(entry: TimelineEntry) -> str:
     return paging.encode("timeline", [moment(entry.occurred_at), entry.position, entry.entry_id])
+
+
+def timeline_entry(store: ReadStore, young_person_id: UUID, entry_id: str) -> TimelineEntry | None:
+    """One entry's current version (what a mutation returns after recording it)."""
+    with store.transaction() as tx:
+        row = Reader(tx, TimelineProjection).one(
+            f"SELECT {COLUMNS} FROM {{timeline_entries}}"
+            " WHERE young_person_id = ? AND entry_id = ? AND valid_to IS NULL",
+            (str(young_person_id), entry_id),
+        )
+    return None if row is None else _entry(row)

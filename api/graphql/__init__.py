@@ -1,0 +1,1 @@
+"""The GraphQL edge: the contract's schema, resolvers that translate, authorise and delegate."""

@@ -1,0 +1,139 @@
+"""The per-request context: who asks, the instance, DataLoaders, and what was read.
+
+Built fresh for every request (never a global), so DataLoaders batch within one request only
+and the access log records exactly what this request read.
+"""
+
+import asyncio
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TypeVar
+from uuid import UUID
+
+from strawberry.dataloader import DataLoader
+from strawberry.fastapi import BaseContext
+from strawberry.types import Info as StrawberryInfo
+
+from api.access_log import Access, AccessLog
+from api.bootstrap import Parcours
+from domain.actor import Actor
+from domain.errors import NotPermitted
+from projections.queries.case_details import CaseDetails, case_details
+from projections.queries.cases import AccessFacts, CaseOverview, access_facts, case_overviews
+from projections.queries.directory import (
+    AssociationRow,
+    CompetenceRow,
+    associations_by_id,
+    competences_of,
+)
+from projections.store import ReadStore
+
+K = TypeVar("K")
+V = TypeVar("V")
+T = TypeVar("T")
+
+
+async def off_loop(function: Callable[..., T], *args: object) -> T:
+    """Runs blocking store work in a worker thread so the event loop keeps serving."""
+    return await asyncio.to_thread(function, *args)
+
+
+def batch_loader(
+    store: ReadStore, fetch: Callable[[ReadStore, Sequence[str]], dict[str, V]]
+) -> DataLoader[str, V | None]:
+    """One query per batch of keys, whatever the number of items on the page."""
+
+    async def load(keys: list[str]) -> list[V | None]:
+        found = await off_loop(fetch, store, keys)
+        return [found.get(key) for key in keys]
+
+    return DataLoader(load_fn=load)
+
+
+def _facts(store: ReadStore, keys: Sequence[str]) -> dict[str, AccessFacts]:
+    return {key: access_facts(store, UUID(key)) for key in keys}
+
+
+def _details(store: ReadStore, keys: Sequence[str]) -> dict[str, CaseDetails]:
+    return {key: case_details(store, UUID(key)) for key in keys}
+
+
+def _cases(store: ReadStore, keys: Sequence[str]) -> dict[str, CaseOverview]:
+    return case_overviews(store, [UUID(k) for k in keys])
+
+
+@dataclass
+class Loaders:
+    associations: DataLoader[str, AssociationRow | None]
+    competences: DataLoader[str, list[CompetenceRow] | None]
+    cases: DataLoader[str, CaseOverview | None]
+    facts: DataLoader[str, AccessFacts | None]
+    details: DataLoader[str, CaseDetails | None]
+
+    def clear(self) -> None:
+        """Forgets what this request loaded: after a write, reads must see the new state."""
+        for loader in (self.associations, self.competences, self.cases, self.facts, self.details):
+            loader.clear_all()
+
+    @classmethod
+    def over(cls, store: ReadStore) -> "Loaders":
+        return cls(
+            associations=batch_loader(store, associations_by_id),
+            competences=batch_loader(store, competences_of),
+            cases=batch_loader(store, _cases),
+            facts=batch_loader(store, _facts),
+            details=batch_loader(store, _details),
+        )
+
+
+@dataclass
+class Context(BaseContext):
+    authenticated: Actor | None
+    """None only for the GraphiQL page and for a websocket before its `connection_init`."""
+    parcours: Parcours
+    access_log: AccessLog
+    loaders: Loaders
+    accesses: list[Access] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        super().__init__()
+
+    @property
+    def viewer(self) -> Actor:
+        if self.authenticated is None:
+            raise NotPermitted("authenticate first")
+        return self.authenticated
+
+    @property
+    def store(self) -> ReadStore:
+        return self.parcours.read_store
+
+    @property
+    def today(self) -> date:
+        return self.parcours.ledger.clock().date()
+
+    def read(self, young_person_id: str, what: str) -> None:
+        """Notes a read of case content; the access log gets it when the request ends."""
+        self.accesses.append(
+            Access(
+                user_id=self.viewer.user_id,
+                role=self.viewer.role.value,
+                association_id=None
+                if self.viewer.association_id is None
+                else str(self.viewer.association_id),
+                young_person_id=young_person_id,
+                what=what,
+            )
+        )
+
+    async def run(self, query: Callable[..., T], *args: object) -> T:
+        """Runs a read-model query against this instance's store, off the event loop."""
+        return await off_loop(query, self.store, *args)
+
+    def flush_accesses(self) -> None:
+        self.access_log.record(self.accesses)
+        self.accesses.clear()
+
+
+Info = StrawberryInfo[Context, None]

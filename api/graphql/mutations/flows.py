@@ -1,0 +1,522 @@
+"""The contract's mutations on what moves through a case: interventions, referrals, handovers.
+
+Referral and handover commands name only the referral or handover; the young person's case is
+found through the read model, which the viewer's association must be party to (otherwise: not
+found, the same answer as for an unknown id).
+"""
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Annotated
+from uuid import UUID
+
+import strawberry
+
+from api import policy
+from api.graphql.context import Info
+from api.graphql.errors import InvalidInput, NotFound, NotPermitted, RuleViolation
+from api.graphql.ids import uuid_of
+from api.graphql.mutations.perform import (
+    need_id,
+    not_visible,
+    not_yet_visible,
+    optional_id,
+    perform,
+)
+from api.graphql.types.flows import Handover, Referral
+from api.graphql.types.timeline import TimelineEntry
+from api.graphql.types.young_person import YoungPerson, visible_young_person
+from api.policy import Capability
+from domain import vocabulary
+from projections.queries.referrals import handovers_by_id, referrals_by_id
+from projections.queries.timeline import timeline_entry
+
+Failure = InvalidInput | NotPermitted | NotFound | RuleViolation
+
+
+@strawberry.input
+class RecordInterventionInput:
+    young_person_id: strawberry.ID
+    domain: vocabulary.Domain
+    kind: str
+    occurred_at: datetime
+    duration_minutes: int | None = None
+    summary: str | None = None
+    goal_id: strawberry.ID | None = None
+    need_id: strawberry.ID | None = None
+    programme_id: strawberry.ID | None = None
+    idempotency_key: str | None = None
+
+
+@strawberry.type
+class InterventionRecorded:
+    entry: TimelineEntry
+    young_person: YoungPerson
+
+
+RecordInterventionResult = Annotated[
+    InterventionRecorded | InvalidInput | NotPermitted | NotFound | RuleViolation,
+    strawberry.union("RecordInterventionResult"),
+]
+
+
+@strawberry.input
+class AmendInterventionInput:
+    young_person_id: strawberry.ID
+    intervention_id: strawberry.ID
+    summary: str | None = None
+    occurred_at: datetime | None = None
+    duration_minutes: int | None = None
+    reason: str
+    idempotency_key: str | None = None
+
+
+@strawberry.type
+class InterventionAmended:
+    entry: TimelineEntry
+
+
+AmendInterventionResult = Annotated[
+    InterventionAmended | InvalidInput | NotPermitted | NotFound | RuleViolation,
+    strawberry.union("AmendInterventionResult"),
+]
+
+
+@strawberry.input
+class RetractInterventionInput:
+    young_person_id: strawberry.ID
+    intervention_id: strawberry.ID
+    reason: str
+    idempotency_key: str | None = None
+
+
+@strawberry.type
+class InterventionRetracted:
+    entry: TimelineEntry
+
+
+RetractInterventionResult = Annotated[
+    InterventionRetracted | InvalidInput | NotPermitted | NotFound | RuleViolation,
+    strawberry.union("RetractInterventionResult"),
+]
+
+
+@strawberry.input
+class MakeReferralInput:
+    young_person_id: strawberry.ID
+    to_association_id: strawberry.ID
+    domain: vocabulary.Domain
+    need_id: strawberry.ID | None = None
+    reason: str | None = None
+    idempotency_key: str | None = None
+
+
+@strawberry.type
+class ReferralMade:
+    referral: Referral
+
+
+MakeReferralResult = Annotated[
+    ReferralMade | InvalidInput | NotPermitted | NotFound | RuleViolation,
+    strawberry.union("MakeReferralResult"),
+]
+
+
+@strawberry.input
+class RespondToReferralInput:
+    referral_id: strawberry.ID
+    idempotency_key: str | None = None
+
+
+@strawberry.input
+class DeclineReferralInput:
+    referral_id: strawberry.ID
+    reason: vocabulary.DeclineReason
+    note: str | None = None
+    idempotency_key: str | None = None
+
+
+@strawberry.input
+class CompleteReferralInput:
+    referral_id: strawberry.ID
+    outcome: str | None = None
+    idempotency_key: str | None = None
+
+
+@strawberry.type
+class ReferralUpdated:
+    referral: Referral
+
+
+ReferralResult = Annotated[
+    ReferralUpdated | InvalidInput | NotPermitted | NotFound | RuleViolation,
+    strawberry.union("ReferralResult"),
+]
+
+
+@strawberry.input
+class ProposeHandoverInput:
+    young_person_id: strawberry.ID
+    to_association_id: strawberry.ID
+    summary: str | None = None
+    idempotency_key: str | None = None
+
+
+@strawberry.input
+class RespondToHandoverInput:
+    handover_id: strawberry.ID
+    referent_user_id: str | None = None
+    idempotency_key: str | None = None
+
+
+@strawberry.type
+class HandoverUpdated:
+    handover: Handover
+    young_person: YoungPerson | None
+
+
+HandoverResult = Annotated[
+    HandoverUpdated | InvalidInput | NotPermitted | NotFound | RuleViolation,
+    strawberry.union("HandoverResult"),
+]
+
+
+async def _entry(info: Info, young_person: UUID, entry: UUID) -> TimelineEntry | None:
+    """The entry as the viewer sees it, once the read models show it."""
+    person = await visible_young_person(info, str(young_person))
+    row = await info.context.run(timeline_entry, young_person, str(entry))
+    if person is None or row is None:
+        return None
+    view = policy.entry_view(
+        info.context.viewer, person.facts, row.association_id, row.sensitivity, info.context.today
+    )
+    return TimelineEntry(row=row, view=view, young_person_id=str(young_person))
+
+
+async def _referral_case(info: Info, referral_id: str) -> UUID | Failure:
+    """The case of a referral the viewer's association is party to; not found otherwise."""
+    key = uuid_of(referral_id, "Referral")
+    row = None if key is None else (await info.context.run(referrals_by_id, [key])).get(str(key))
+    own = policy.visible_association(info.context.viewer)
+    if row is None or own not in (row.from_association_id, row.to_association_id):
+        return not_visible("referral")
+    return UUID(row.young_person_id)
+
+
+async def _referral(info: Info, referral: UUID) -> Referral | None:
+    row = (await info.context.run(referrals_by_id, [str(referral)])).get(str(referral))
+    return None if row is None else Referral(row=row)
+
+
+async def _handover_case(info: Info, handover_id: str) -> UUID | Failure:
+    key = uuid_of(handover_id, "Handover")
+    row = None if key is None else (await info.context.run(handovers_by_id, [key])).get(str(key))
+    own = policy.visible_association(info.context.viewer)
+    if row is None or own not in (row.from_association_id, row.to_association_id):
+        return not_visible("handover")
+    return UUID(row.young_person_id)
+
+
+async def _handover_payload(
+    info: Info, handover: UUID, young_person: UUID
+) -> HandoverUpdated | RuleViolation:
+    row = (await info.context.run(handovers_by_id, [str(handover)])).get(str(handover))
+    if row is None:
+        return not_yet_visible()
+    person = await visible_young_person(info, str(young_person))
+    return HandoverUpdated(handover=Handover(row=row), young_person=person)
+
+
+@strawberry.type
+class FlowMutations:
+    @strawberry.mutation
+    async def record_intervention(
+        self,
+        info: Info,
+        input: RecordInterventionInput,
+    ) -> RecordInterventionResult:
+        actor, ledger = info.context.viewer, info.context.parcours.ledger
+
+        def command() -> UUID:
+            return ledger.record_intervention(
+                actor,
+                need_id(input.young_person_id, "YoungPerson", "young_person_id"),
+                domain=input.domain,
+                kind=input.kind,
+                occurred_at=input.occurred_at,
+                duration_minutes=input.duration_minutes,
+                summary=input.summary,
+                goal_id=optional_id(input.goal_id, "Goal", "goal_id"),
+                need_id=optional_id(input.need_id, "Need", "need_id"),
+                programme_id=optional_id(input.programme_id, "Programme", "programme_id"),
+                idempotency_key=input.idempotency_key,
+            )
+
+        outcome = await perform(info, Capability.WORK_ON_CASES, command)
+        if not isinstance(outcome, UUID):
+            return outcome
+        case = need_id(input.young_person_id, "YoungPerson", "young_person_id")
+        entry = await _entry(info, case, outcome)
+        person = await visible_young_person(info, str(case))
+        if entry is None or person is None:
+            return not_yet_visible()
+        return InterventionRecorded(entry=entry, young_person=person)
+
+    @strawberry.mutation
+    async def amend_intervention(
+        self,
+        info: Info,
+        input: AmendInterventionInput,
+    ) -> AmendInterventionResult:
+        actor, ledger = info.context.viewer, info.context.parcours.ledger
+        outcome = await perform(
+            info,
+            Capability.WORK_ON_CASES,
+            lambda: ledger.amend_intervention(
+                actor,
+                need_id(input.young_person_id, "YoungPerson", "young_person_id"),
+                intervention_id=_intervention(input.intervention_id),
+                summary=input.summary,
+                occurred_at=input.occurred_at,
+                duration_minutes=input.duration_minutes,
+                reason=input.reason,
+                idempotency_key=input.idempotency_key,
+            ),
+        )
+        if not isinstance(outcome, UUID):
+            return outcome
+        entry = await _entry(info, need_id(input.young_person_id, "YoungPerson", ""), outcome)
+        return not_yet_visible() if entry is None else InterventionAmended(entry=entry)
+
+    @strawberry.mutation
+    async def retract_intervention(
+        self,
+        info: Info,
+        input: RetractInterventionInput,
+    ) -> RetractInterventionResult:
+        actor, ledger = info.context.viewer, info.context.parcours.ledger
+        outcome = await perform(
+            info,
+            Capability.WORK_ON_CASES,
+            lambda: ledger.retract_intervention(
+                actor,
+                need_id(input.young_person_id, "YoungPerson", "young_person_id"),
+                intervention_id=_intervention(input.intervention_id),
+                reason=input.reason,
+                idempotency_key=input.idempotency_key,
+            ),
+        )
+        if not isinstance(outcome, UUID):
+            return outcome
+        entry = await _entry(info, need_id(input.young_person_id, "YoungPerson", ""), outcome)
+        return not_yet_visible() if entry is None else InterventionRetracted(entry=entry)
+
+    @strawberry.mutation
+    async def make_referral(
+        self,
+        info: Info,
+        input: MakeReferralInput,
+    ) -> MakeReferralResult:
+        actor, ledger = info.context.viewer, info.context.parcours.ledger
+        outcome = await perform(
+            info,
+            Capability.WORK_ON_CASES,
+            lambda: ledger.make_referral(
+                actor,
+                need_id(input.young_person_id, "YoungPerson", "young_person_id"),
+                to_association_id=need_id(
+                    input.to_association_id, "Association", "to_association_id"
+                ),
+                domain=input.domain,
+                need_id=optional_id(input.need_id, "Need", "need_id"),
+                reason=input.reason,
+                idempotency_key=input.idempotency_key,
+            ),
+        )
+        if not isinstance(outcome, UUID):
+            return outcome
+        referral = await _referral(info, outcome)
+        return not_yet_visible() if referral is None else ReferralMade(referral=referral)
+
+    @strawberry.mutation
+    async def accept_referral(
+        self,
+        info: Info,
+        input: RespondToReferralInput,
+    ) -> ReferralResult:
+        return await _move_referral(
+            info,
+            input.referral_id,
+            lambda case, referral: info.context.parcours.ledger.accept_referral(
+                info.context.viewer,
+                case,
+                referral_id=referral,
+                idempotency_key=input.idempotency_key,
+            ),
+        )
+
+    @strawberry.mutation
+    async def decline_referral(
+        self,
+        info: Info,
+        input: DeclineReferralInput,
+    ) -> ReferralResult:
+        return await _move_referral(
+            info,
+            input.referral_id,
+            lambda case, referral: info.context.parcours.ledger.decline_referral(
+                info.context.viewer,
+                case,
+                referral_id=referral,
+                reason=input.reason,
+                note=input.note,
+                idempotency_key=input.idempotency_key,
+            ),
+        )
+
+    @strawberry.mutation
+    async def withdraw_referral(
+        self,
+        info: Info,
+        input: RespondToReferralInput,
+    ) -> ReferralResult:
+        return await _move_referral(
+            info,
+            input.referral_id,
+            lambda case, referral: info.context.parcours.ledger.withdraw_referral(
+                info.context.viewer,
+                case,
+                referral_id=referral,
+                idempotency_key=input.idempotency_key,
+            ),
+        )
+
+    @strawberry.mutation
+    async def complete_referral(
+        self,
+        info: Info,
+        input: CompleteReferralInput,
+    ) -> ReferralResult:
+        return await _move_referral(
+            info,
+            input.referral_id,
+            lambda case, referral: info.context.parcours.ledger.complete_referral(
+                info.context.viewer,
+                case,
+                referral_id=referral,
+                outcome=input.outcome,
+                idempotency_key=input.idempotency_key,
+            ),
+        )
+
+    @strawberry.mutation
+    async def propose_handover(
+        self,
+        info: Info,
+        input: ProposeHandoverInput,
+    ) -> HandoverResult:
+        actor, ledger = info.context.viewer, info.context.parcours.ledger
+        outcome = await perform(
+            info,
+            Capability.WORK_ON_CASES,
+            lambda: ledger.propose_handover(
+                actor,
+                need_id(input.young_person_id, "YoungPerson", "young_person_id"),
+                to_association_id=need_id(
+                    input.to_association_id, "Association", "to_association_id"
+                ),
+                summary=input.summary,
+                idempotency_key=input.idempotency_key,
+            ),
+        )
+        if not isinstance(outcome, UUID):
+            return outcome
+        case = need_id(input.young_person_id, "YoungPerson", "young_person_id")
+        return await _handover_payload(info, outcome, case)
+
+    @strawberry.mutation
+    async def accept_handover(
+        self,
+        info: Info,
+        input: RespondToHandoverInput,
+    ) -> HandoverResult:
+        return await _answer_handover(
+            info,
+            input.handover_id,
+            lambda case, handover: info.context.parcours.ledger.accept_handover(
+                info.context.viewer,
+                case,
+                handover_id=handover,
+                referent_user_id=input.referent_user_id,
+                idempotency_key=input.idempotency_key,
+            ),
+        )
+
+    @strawberry.mutation
+    async def decline_handover(
+        self,
+        info: Info,
+        input: RespondToHandoverInput,
+    ) -> HandoverResult:
+        return await _answer_handover(
+            info,
+            input.handover_id,
+            lambda case, handover: info.context.parcours.ledger.end_handover(
+                info.context.viewer,
+                case,
+                handover_id=handover,
+                status=vocabulary.HandoverStatus.DECLINED,
+                idempotency_key=input.idempotency_key,
+            ),
+        )
+
+    @strawberry.mutation
+    async def cancel_handover(
+        self,
+        info: Info,
+        input: RespondToHandoverInput,
+    ) -> HandoverResult:
+        """The proposing association withdraws a pending handover (an extension)."""
+        return await _answer_handover(
+            info,
+            input.handover_id,
+            lambda case, handover: info.context.parcours.ledger.end_handover(
+                info.context.viewer,
+                case,
+                handover_id=handover,
+                status=vocabulary.HandoverStatus.CANCELLED,
+                idempotency_key=input.idempotency_key,
+            ),
+        )
+
+
+def _intervention(global_id: str) -> UUID:
+    """Interventions are addressed by their timeline entry's id (what clients hold)."""
+    return need_id(global_id, "TimelineEntry", "intervention_id")
+
+
+async def _move_referral(
+    info: Info, referral_id: str, command: Callable[[UUID, UUID], UUID]
+) -> ReferralUpdated | Failure:
+    case = await _referral_case(info, referral_id)
+    if not isinstance(case, UUID):
+        return case
+    referral = need_id(referral_id, "Referral", "referral_id")
+    outcome = await perform(info, Capability.WORK_ON_CASES, lambda: command(case, referral))
+    if not isinstance(outcome, UUID):
+        return outcome
+    found = await _referral(info, outcome)
+    return not_yet_visible() if found is None else ReferralUpdated(referral=found)
+
+
+async def _answer_handover(
+    info: Info, handover_id: str, command: Callable[[UUID, UUID], UUID]
+) -> HandoverUpdated | Failure:
+    case = await _handover_case(info, handover_id)
+    if not isinstance(case, UUID):
+        return case
+    handover = need_id(handover_id, "Handover", "handover_id")
+    outcome = await perform(info, Capability.WORK_ON_CASES, lambda: command(case, handover))
+    if not isinstance(outcome, UUID):
+        return outcome
+    return await _handover_payload(info, outcome, case)

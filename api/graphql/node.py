@@ -1,0 +1,57 @@
+"""`node(id)`: any node by its global id, under the same rules as its own query field."""
+
+import strawberry
+
+from api import policy
+from api.graphql.context import Info
+from api.graphql.ids import parse_global, uuid_of
+from api.graphql.types.directory import Programme, association
+from api.graphql.types.flows import Handover, Referral
+from api.graphql.types.node import Node
+from api.graphql.types.young_person import visible_young_person
+from api.policy import Capability
+from projections.queries.programmes import programme
+from projections.queries.referrals import handovers_by_id, referrals_by_id
+
+
+async def resolve_node(info: Info, global_id: strawberry.ID) -> Node | None:
+    parsed = parse_global(global_id)
+    if parsed is None:
+        return None
+    kind = parsed[0]
+    key = uuid_of(global_id, kind)
+    if key is None:
+        return None
+    viewer = info.context.viewer
+    if kind == "YoungPerson":
+        return await visible_young_person(info, str(key))
+    if kind in ("Association", "Programme") and not policy.allows(
+        viewer, Capability.READ_DIRECTORY
+    ):
+        return None
+    if kind == "Association":
+        return await association(info, str(key))
+    if kind == "Programme":
+        row = await info.context.run(programme, key)
+        return None if row is None else Programme(row=row)
+    if kind in ("Referral", "Handover"):
+        return await _flow(info, kind, str(key))
+    return None
+
+
+async def _flow(info: Info, kind: str, key: str) -> Node | None:
+    """A referral or handover is visible to the associations that are party to it."""
+    own = policy.visible_association(info.context.viewer)
+    if own is None or not policy.allows(info.context.viewer, Capability.WORK_ON_CASES):
+        return None
+    if kind == "Referral":
+        referral = (await info.context.run(referrals_by_id, [key])).get(key)
+        parties = (
+            None if referral is None else {referral.from_association_id, referral.to_association_id}
+        )
+        return Referral(row=referral) if referral and own in (parties or ()) else None
+    handover = (await info.context.run(handovers_by_id, [key])).get(key)
+    parties = (
+        None if handover is None else {handover.from_association_id, handover.to_association_id}
+    )
+    return Handover(row=handover) if handover and own in (parties or ()) else None

@@ -1,0 +1,45 @@
+"""The schema: the contract's core and its extensions, hardened against abusive documents."""
+
+from functools import partial
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import MaskErrors, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.tools import merge_types
+
+from api.graphql.mutations.case_file import CaseFileMutations
+from api.graphql.mutations.flows import FlowMutations
+from api.graphql.queries import Query
+from api.graphql.subscriptions import Subscription
+from api.graphql.types.directory import Association, Programme
+from api.graphql.types.flows import Handover, Referral
+from api.graphql.types.young_person import YoungPerson
+from domain.errors import DomainError
+from projections.queries.paging import InvalidCursorError, InvalidPageSizeError
+
+MAX_DEPTH = 12
+MAX_ALIASES = 30
+MAX_TOKENS = 4000
+VISIBLE = (DomainError, InvalidCursorError, InvalidPageSizeError)
+
+
+def is_unexpected(error: GraphQLError) -> bool:
+    """Masks everything but GraphQL's own errors and our typed refusals: no internals leak."""
+    original = error.original_error
+    return original is not None and not isinstance(original, VISIBLE)
+
+
+def build_schema() -> strawberry.Schema:
+    mutation = merge_types("Mutation", (CaseFileMutations, FlowMutations))
+    return strawberry.Schema(
+        query=Query,
+        mutation=mutation,
+        subscription=Subscription,
+        types=[Association, YoungPerson, Referral, Handover, Programme],
+        extensions=[
+            partial(QueryDepthLimiter, max_depth=MAX_DEPTH),
+            partial(MaxAliasesLimiter, max_alias_count=MAX_ALIASES),
+            partial(MaxTokensLimiter, max_token_count=MAX_TOKENS),
+            partial(MaskErrors, should_mask_error=is_unexpected, error_message="Unexpected error."),
+        ],
+    )

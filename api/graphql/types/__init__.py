@@ -1,0 +1,1 @@
+"""The schema's object types, each a thin view over read-model rows."""

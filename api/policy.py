@@ -1,0 +1,106 @@
+"""Authorisation, decided in one place, from the access facts the projections keep.
+
+Every rule of DESIGN.md's "who may do what" lives here and has a test of its forbidden case
+(tests/api/test_policy.py). Resolvers ask; they never decide.
+
+- A case file is visible only to workers and coordinators of an association involved with the
+  young person — to anyone else it does not exist (same answer as an unknown id).
+- Within a visible case, an association always reads its own entries; another association's
+  entry is readable only while an active consent covers the entry's sensitivity for the viewer's
+  association; otherwise it is redacted (kind, time, association; the domain is hidden too for
+  HEALTH and JUSTICE entries).
+- Auditors read histories, hashes and the access log, never personal data or free text;
+  evaluators read no case at all; network admins run the network and erasures, and read no case
+  content.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from enum import Enum
+
+from domain.actor import Actor
+from domain.errors import NotPermitted
+from domain.vocabulary import Role
+from projections.queries.cases import AccessFacts
+
+CASE_ROLES = frozenset({Role.WORKER, Role.COORDINATOR})
+HIDDEN_DOMAIN_SENSITIVITIES = frozenset({"HEALTH", "JUSTICE"})
+
+
+class Capability(Enum):
+    """What a command or a query needs, beyond what the domain itself checks."""
+
+    WORK_ON_CASES = "work on case files"
+    MANAGE_OWN_ASSOCIATION = "manage the association's competences, resources and partnerships"
+    RUN_THE_NETWORK = "register associations and launch or close programmes"
+    ERASE = "carry out erasure requests"
+    WRITE_PRACTICE_NOTES = "publish and endorse practice notes"
+    AUDIT = "read the audit trail and the access log"
+    READ_INDICATORS = "read the network's indicators"
+    READ_DIRECTORY = "read the directory"
+
+
+GRANTS: dict[Capability, frozenset[Role]] = {
+    Capability.WORK_ON_CASES: CASE_ROLES,
+    Capability.MANAGE_OWN_ASSOCIATION: frozenset({Role.COORDINATOR, Role.NETWORK_ADMIN}),
+    Capability.RUN_THE_NETWORK: frozenset({Role.NETWORK_ADMIN}),
+    Capability.ERASE: frozenset({Role.NETWORK_ADMIN}),
+    Capability.WRITE_PRACTICE_NOTES: CASE_ROLES,
+    Capability.AUDIT: frozenset({Role.AUDITOR}),
+    Capability.READ_INDICATORS: frozenset(
+        {Role.WORKER, Role.COORDINATOR, Role.NETWORK_ADMIN, Role.EVALUATOR}
+    ),
+    Capability.READ_DIRECTORY: frozenset(Role) - {Role.SYSTEM},
+}
+
+
+def allows(viewer: Actor, capability: Capability) -> bool:
+    return viewer.role in GRANTS[capability]
+
+
+def require(viewer: Actor, capability: Capability) -> None:
+    """Raises the typed refusal the API turns into a `NotPermitted` result."""
+    if not allows(viewer, capability):
+        raise NotPermitted(f"a {viewer.role.value.lower()} may not {capability.value}")
+
+
+def may_see_case(viewer: Actor, facts: AccessFacts) -> bool:
+    """Involved workers and coordinators only; for anyone else the case does not exist."""
+    if viewer.role not in CASE_ROLES or viewer.association_id is None or not facts.exists:
+        return False
+    return bool(facts.relations_of(str(viewer.association_id)))
+
+
+def may_read_personal_data(viewer: Actor, facts: AccessFacts) -> bool:
+    """Identity is needed to work with the young person: every viewer who sees the case."""
+    return may_see_case(viewer, facts)
+
+
+@dataclass(frozen=True)
+class EntryView:
+    readable: bool
+    """The summary (free text) may be shown."""
+    show_domain: bool
+
+
+def entry_view(
+    viewer: Actor, facts: AccessFacts, author: str | None, sensitivity: str, on: date
+) -> EntryView:
+    """How one timeline entry (or goal, need…) written by `author` shows to the viewer."""
+    if not may_see_case(viewer, facts):
+        return EntryView(readable=False, show_domain=False)
+    own = author is not None and author == str(viewer.association_id)
+    consented = sensitivity in facts.consented_sensitivities(str(viewer.association_id), on)
+    if own or consented:
+        return EntryView(readable=True, show_domain=True)
+    return EntryView(readable=False, show_domain=sensitivity not in HIDDEN_DOMAIN_SENSITIVITIES)
+
+
+def visible_association(viewer: Actor) -> str | None:
+    """The association whose referrals and cases the viewer lists."""
+    return None if viewer.association_id is None else str(viewer.association_id)
+
+
+def roles(grants: Iterable[Role]) -> str:
+    return ", ".join(sorted(r.value for r in grants))
