@@ -8,7 +8,7 @@ import asyncio
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TypeVar
+from typing import Any, TypeVar
 from uuid import UUID
 
 from strawberry.dataloader import DataLoader
@@ -95,6 +95,8 @@ class Context(BaseContext):
     access_log: AccessLog
     loaders: Loaders
     accesses: list[Access] = field(default_factory=list)
+    app_state: Any = None
+    """The app's state (token verifier…), for websocket authentication."""
 
     def __post_init__(self) -> None:
         super().__init__()

@@ -1,12 +1,20 @@
 """The schema: the contract's core and its extensions, hardened against abusive documents."""
 
+from collections.abc import Iterator
 from functools import partial
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import MaskErrors, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.extensions import (
+    MaskErrors,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+    SchemaExtension,
+)
 from strawberry.tools import merge_types
 
+from api.graphql.context import Context
 from api.graphql.mutations.case_file import CaseFileMutations
 from api.graphql.mutations.flows import FlowMutations
 from api.graphql.queries import Query
@@ -29,6 +37,16 @@ def is_unexpected(error: GraphQLError) -> bool:
     return original is not None and not isinstance(original, VISIBLE)
 
 
+class RecordAccesses(SchemaExtension):
+    """Appends what the operation read to the access log once it has executed."""
+
+    def on_execute(self) -> Iterator[None]:
+        yield
+        context = self.execution_context.context
+        if isinstance(context, Context):
+            context.flush_accesses()
+
+
 def build_schema() -> strawberry.Schema:
     mutation = merge_types("Mutation", (CaseFileMutations, FlowMutations))
     return strawberry.Schema(
@@ -41,5 +59,6 @@ def build_schema() -> strawberry.Schema:
             partial(MaxAliasesLimiter, max_alias_count=MAX_ALIASES),
             partial(MaxTokensLimiter, max_token_count=MAX_TOKENS),
             partial(MaskErrors, should_mask_error=is_unexpected, error_message="Unexpected error."),
+            RecordAccesses,
         ],
     )

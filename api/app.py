@@ -1,0 +1,152 @@
+"""The FastAPI application: GraphQL at /graphql, health probes, and the embedded worker.
+
+`create_app` is the only way to get an app: it builds nothing at import time. By default the
+projections run in-process (embedded mode, a background thread that waits for leadership), so a
+single `parcours serve` is a complete instance; with `embedded_projections=False` a separate
+`parcours projections run` worker keeps them current.
+"""
+
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
+from starlette.requests import HTTPConnection
+from strawberry.exceptions import ConnectionRejectionError
+from strawberry.fastapi import GraphQLRouter
+
+from api.access_log import AccessLog
+from api.auth.dependencies import viewer_from_connection_params, viewer_from_request
+from api.auth.errors import AuthenticationError
+from api.auth.tokens import verifier_from_settings
+from api.bootstrap import Parcours, build
+from api.graphql.context import Context, Loaders
+from api.graphql.schema import build_schema
+from api.http_limits import BodySizeLimit
+from api.settings import Environment, Settings
+from projections.positions import FAILED
+
+
+class ParcoursGraphQLRouter(GraphQLRouter[Context, None]):
+    """Authenticates websockets from their `connection_init` payload, and records reads."""
+
+    async def on_ws_connect(self, context: Context) -> Any:
+        verifier = context.app_state.token_verifier
+        try:
+            viewer = viewer_from_connection_params(context.connection_params, verifier)
+        except AuthenticationError as error:
+            raise ConnectionRejectionError({"reason": error.message}) from None
+        context.authenticated = viewer.actor
+        return {"userId": viewer.user_id}
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    parcours: Parcours | None = None,
+    embedded_projections: bool = True,
+) -> FastAPI:
+    chosen = settings or (parcours.settings if parcours else Settings())
+    stop = threading.Event()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        instance = parcours or build(chosen)
+        app.state.parcours = instance
+        app.state.access_log = AccessLog(instance.read_store)
+        app.state.token_verifier = verifier_from_settings(chosen)
+        worker = _start_worker(instance, stop) if embedded_projections else None
+        try:
+            yield
+        finally:
+            stop.set()
+            if worker is not None:
+                worker.join(timeout=10)
+            if parcours is None:
+                instance.close()
+
+    app = FastAPI(title="Parcours", lifespan=lifespan)
+    router = ParcoursGraphQLRouter(
+        build_schema(),
+        context_getter=_context,
+        graphql_ide=None if chosen.env is Environment.PRODUCTION else "graphiql",
+        allow_queries_via_get=False,
+    )
+    app.include_router(router, prefix="/graphql")
+    app.add_api_route("/healthz", _healthz, methods=["GET"])
+    app.add_api_route("/readyz", _readyz, methods=["GET"])
+    app.add_middleware(BodySizeLimit, max_bytes=chosen.max_body_bytes)
+    if chosen.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(chosen.cors_origins),
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type"],
+        )
+    return app
+
+
+def _start_worker(instance: Parcours, stop: threading.Event) -> threading.Thread:
+    """Prepares the read models before serving when this process can lead (so the first
+    request finds them), then keeps them current in a background thread."""
+    if instance.projections.leadership.try_acquire():
+        instance.projections.prepare()
+    worker = threading.Thread(
+        target=instance.projections.run, args=(stop,), name="parcours-projections", daemon=True
+    )
+    worker.start()
+    return worker
+
+
+async def _context(connection: HTTPConnection) -> Context:
+    """Every GraphQL request is authenticated, but for the GraphiQL page and websocket
+    handshakes (which authenticate in `connection_init`)."""
+    state = connection.app.state
+    viewer = None
+    page_only = connection.scope["type"] == "http" and connection.scope["method"] == "GET"
+    if connection.scope["type"] == "http" and not page_only:
+        request = Request(connection.scope)
+        viewer = (await run_in_threadpool(viewer_from_request, request)).actor
+    return Context(
+        authenticated=viewer,
+        parcours=state.parcours,
+        access_log=state.access_log,
+        loaders=Loaders.over(state.parcours.read_store),
+        app_state=state,
+    )
+
+
+async def _healthz() -> dict[str, str]:
+    """The process is up (liveness): nothing else is checked."""
+    return {"status": "ok"}
+
+
+async def _readyz(request: Request) -> JSONResponse:
+    """Ready to serve: the store answers, no projection failed, all within the lag bound."""
+    parcours: Parcours = request.app.state.parcours
+    try:
+        report = await run_in_threadpool(_readiness, parcours)
+    except Exception as error:
+        return JSONResponse({"status": "unavailable", "reason": type(error).__name__}, 503)
+    return JSONResponse(report, 200 if report["status"] == "ready" else 503)
+
+
+def _readiness(parcours: Parcours) -> dict[str, Any]:
+    head = parcours.projections.source.head()
+    generations = [g for g in parcours.projections.generations() if g.served]
+    failed = [g.name for g in generations if g.status == FAILED]
+    lag = max((head - g.position for g in generations), default=head)
+    bound = parcours.settings.ready_lag_bound
+    ready = bool(generations) and not failed and lag <= bound
+    return {
+        "status": "ready" if ready else "not ready",
+        "head": head,
+        "lag": lag,
+        "lag_bound": bound,
+        "failed": failed,
+        "prepared": bool(generations),
+    }
