@@ -16,7 +16,9 @@ from strawberry.tools import merge_types
 
 from api.graphql.context import Context
 from api.graphql.mutations.case_file import CaseFileMutations
+from api.graphql.mutations.case_work import CaseWorkMutations
 from api.graphql.mutations.flows import FlowMutations
+from api.graphql.mutations.network import NetworkMutations
 from api.graphql.queries import Query
 from api.graphql.subscriptions import Subscription
 from api.graphql.types.directory import Association, Programme
@@ -48,7 +50,9 @@ class RecordAccesses(SchemaExtension):
 
 
 def build_schema() -> strawberry.Schema:
-    mutation = merge_types("Mutation", (CaseFileMutations, FlowMutations))
+    mutation = merge_types(
+        "Mutation", (CaseFileMutations, FlowMutations, CaseWorkMutations, NetworkMutations)
+    )
     return strawberry.Schema(
         query=Query,
         mutation=mutation,

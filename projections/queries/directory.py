@@ -222,3 +222,28 @@ def _note(r: Sequence[object], endorsements: list[str]) -> NoteRow:
         endorsements=tuple(endorsements),
         position=rows.integer(r[8]),
     )
+
+
+def practice_notes_by_id(store: ReadStore, ids: Ids) -> dict[str, NoteRow]:
+    """Notes by id (one query for the notes, one for their endorsements)."""
+    keys = [str(i) for i in ids]
+    if not keys:
+        return {}
+    with store.transaction() as tx:
+        reader = Reader(tx, DirectoryProjection)
+        found = reader.all(
+            f"SELECT {NOTE_COLUMNS} FROM {{directory_notes}} WHERE note_id IN ({rows.marks(keys)})",
+            keys,
+        )
+        endorsements = _endorsements(reader, [str(r[0]) for r in found])
+    return {str(r[0]): _note(r, endorsements[str(r[0])]) for r in found}
+
+
+def resource_owner(store: ReadStore, resource_id: UUID | str) -> str | None:
+    """The association that pooled a resource."""
+    with store.transaction() as tx:
+        row = Reader(tx, DirectoryProjection).one(
+            "SELECT association_id FROM {directory_resources} WHERE resource_id = ?",
+            (str(resource_id),),
+        )
+    return None if row is None else str(row[0])
