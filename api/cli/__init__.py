@@ -1,9 +1,9 @@
 """The `parcours` command line: a thin edge over the same factory as the API."""
 
-from api.cli import association, projections, token
+from api.cli import association, projections, serve, token
 from api.cli.app import app
 
-COMMANDS = (association, projections, token)
+COMMANDS = (association, projections, serve, token)
 """Modules whose import registers their sub-commands on `app`."""
 
 
