@@ -59,7 +59,7 @@ class Referral:
             )
 
     def moved(self, target: ReferralStatus, at: datetime) -> "Referral":
-        responded = at if self.status is S.MADE and target is not S.WITHDRAWN else None
+        responded = at if target in (S.ACCEPTED, S.DECLINED) else None
         return replace(
             self,
             status=target,

@@ -19,6 +19,7 @@ TABLES = {
             "(from_association_id, position)",
             "(young_person_id)",
             "(status, awaiting_since)",
+            "(made_at)",
         ),
     ),
     "handovers": Table(

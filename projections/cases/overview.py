@@ -14,7 +14,7 @@ TABLES = {
         " enrolled_at TEXT NOT NULL, closed_at TEXT, erased_at TEXT,"
         " plan_agreed_at TEXT, first_name TEXT, last_name TEXT, date_of_birth TEXT, contact TEXT,"
         " recorded_at TEXT NOT NULL",
-        ("(lead_association_id)",),
+        ("(lead_association_id)", "(territory)"),
     ),
     "needs": Table(
         "need_id TEXT PRIMARY KEY, young_person_id TEXT NOT NULL, domain TEXT NOT NULL,"
