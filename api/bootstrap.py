@@ -30,6 +30,8 @@ from projections.store import PostgresReadStore, ReadStore, SQLiteReadStore
 EVENTS_FILE = "ledger.sqlite"
 KEYS_FILE = "keys.sqlite"
 READ_FILE = "read.sqlite"
+CHAINED = "domain.ledger.chain.recorders"
+"""Recorders that bind every event into the hash chain in its insert's transaction."""
 MASTER_KEY_FILE = "master.key"
 
 
@@ -115,6 +117,7 @@ def event_store_env(settings: Settings) -> dict[str, str]:
             "PERSISTENCE_MODULE": "eventsourcing.sqlite",
             "SQLITE_DBNAME": str(settings.data_dir / EVENTS_FILE),
             "SQLITE_LOCK_TIMEOUT": "10",
+            "APPLICATION_RECORDER_TOPIC": f"{CHAINED}:ChainedSQLiteApplicationRecorder",
         }
     params = conninfo.conninfo_to_dict(settings.database_url)
     return {
@@ -129,6 +132,7 @@ def event_store_env(settings: Settings) -> dict[str, str]:
         "POSTGRES_ENABLE_DB_FUNCTIONS": "n",
         "POSTGRES_POOL_SIZE": "8",
         "POSTGRES_MAX_OVERFLOW": "8",
+        "APPLICATION_RECORDER_TOPIC": f"{CHAINED}:ChainedPostgresApplicationRecorder",
     }
 
 
