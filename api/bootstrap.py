@@ -33,6 +33,7 @@ READ_FILE = "read.sqlite"
 CHAINED = "domain.ledger.chain.recorders"
 """Recorders that bind every event into the hash chain in its insert's transaction."""
 MASTER_KEY_FILE = "master.key"
+AUDIT_KEY_FILE = "audit-signing.key"
 
 
 @dataclass
@@ -136,6 +137,11 @@ def event_store_env(settings: Settings) -> dict[str, str]:
     }
 
 
+def ensure_schema(database_url: str, schema: str) -> None:
+    with pg_connect(database_url, autocommit=True) as db:
+        db.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
+
+
 @contextmanager
 def _schema_lock(settings: Settings) -> Iterator[None]:
     """Serialises start-ups on one PostgreSQL schema: concurrent `CREATE … IF NOT EXISTS` of the
@@ -152,6 +158,11 @@ def _schema_lock(settings: Settings) -> Iterator[None]:
             yield
         finally:
             db.execute("SELECT pg_advisory_unlock(hashtext(%s))", lock[1])
+
+
+def audit_key_path(settings: Settings) -> Path:
+    """The Ed25519 key that signs checkpoints: configured, or generated beside the data."""
+    return settings.audit_key_file or settings.data_dir / AUDIT_KEY_FILE
 
 
 def _key_store(settings: Settings) -> KeyStore:

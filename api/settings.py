@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     """Requests with a larger body get 413."""
     cors_origins: tuple[str, ...] = ()
     """Origins allowed to call the API from a browser (JSON list, e.g. ["https://app.example"])."""
+    audit_key_file: Path | None = None
+    """The Ed25519 key signing audit checkpoints (default: `audit-signing.key` in the data dir);
+    keep it, and the checkpoints, away from the database."""
     ready_lag_bound: int = Field(default=1000, ge=0)
     """/readyz answers 503 when a served projection is more events than this behind the log."""
     """Seconds a mutation waits for the read models to reach its events before answering."""

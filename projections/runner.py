@@ -97,16 +97,21 @@ class ProjectionRunner:
         with self.store.transaction() as tx:
             return positions.all_generations(tx)
 
-    def catch_up(self, max_batches: int | None = None) -> int:
-        """Applies every available event to every written generation; returns how many read."""
+    def catch_up(self, max_batches: int | None = None, until: int | None = None) -> int:
+        """Applies every available event (up to position `until`, if given) to every written
+        generation; returns how many were read."""
         read = 0
         batches = 0
         while max_batches is None or batches < max_batches:
             written = [g for g in self.generations() if g.status in WRITTEN]
+            if until is not None:
+                written = [g for g in written if g.position < until]
             if not written:
                 break
             start = min(g.position for g in written)
             batch = self.source.read(start, self.batch_size)
+            if until is not None:
+                batch = [r for r in batch if r.position <= until]
             if not batch:
                 self._swap_caught_up()
                 break

@@ -1,0 +1,99 @@
+"""Raw reads of the event table and the chain, for verification (no decoding, no library
+shortcuts: an auditor checks exactly the bytes that are stored)."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import ApplicationRecorder
+
+
+@dataclass(frozen=True)
+class ChainedEvent:
+    """A link of the chain and the event stored at its position (None when that row is gone)."""
+
+    seq: int
+    position: int
+    stream_id: UUID
+    version: int
+    hash: bytes
+    event: tuple[UUID, int, str, bytes] | None
+
+
+class ChainStore:
+    def __init__(self, recorder: ApplicationRecorder) -> None:
+        self._recorder: Any = recorder
+        table = str(getattr(recorder, "events_table_name", "stored_events"))
+        schema = getattr(getattr(recorder, "datastore", None), "schema", None)
+        self._postgres = schema is not None
+        if self._postgres:
+            events = f'"{schema}"."{table}"'
+            self._chain = f'"{schema}".event_chain'
+            self._position = "notification_id"
+            self._mark = "%s"
+        else:
+            events = table
+            self._chain = "event_chain"
+            self._position = "rowid"
+            self._mark = "?"
+        self._events = events
+
+    def _rows(self, statement: str, params: Sequence[object]) -> list[tuple[Any, ...]]:
+        with self._recorder.datastore.transaction(commit=False) as cursor:
+            cursor.execute(statement.replace("?", self._mark), tuple(params))
+            rows = cursor.fetchall()
+        return [tuple(r.values()) if isinstance(r, dict) else tuple(r) for r in rows]
+
+    def links(self, after_seq: int, limit: int) -> list[ChainedEvent]:
+        rows = self._rows(
+            f"SELECT c.seq, c.position, c.stream_id, c.version, c.hash, e.originator_id,"  # noqa: S608
+            f" e.originator_version, e.topic, e.state FROM {self._chain} c"
+            f" LEFT JOIN {self._events} e ON e.{self._position} = c.position"
+            " WHERE c.seq > ? ORDER BY c.seq LIMIT ?",
+            (after_seq, limit),
+        )
+        return [
+            ChainedEvent(
+                seq=int(r[0]),
+                position=int(r[1]),
+                stream_id=UUID(str(r[2])),
+                version=int(r[3]),
+                hash=bytes(r[4]),
+                event=None
+                if r[5] is None
+                else (UUID(str(r[5])), int(r[6]), str(r[7]), bytes(r[8])),
+            )
+            for r in rows
+        ]
+
+    def unchained(self) -> int | None:
+        """The first stored event with no link: something inserted behind the ledger's back."""
+        rows = self._rows(
+            f"SELECT MIN(e.{self._position}) FROM {self._events} e"  # noqa: S608
+            f" LEFT JOIN {self._chain} c ON c.position = e.{self._position}"
+            " WHERE c.seq IS NULL",
+            (),
+        )
+        return None if not rows or rows[0][0] is None else int(rows[0][0])
+
+    def head(self) -> tuple[int, int, bytes] | None:
+        statement = f"SELECT seq, position, hash FROM {self._chain} ORDER BY seq DESC LIMIT 1"  # noqa: S608
+        rows = self._rows(statement, ())
+        return None if not rows else (int(rows[0][0]), int(rows[0][1]), bytes(rows[0][2]))
+
+    def link_for_position(self, position: int) -> ChainedEvent | None:
+        statement = f"SELECT seq FROM {self._chain} WHERE position = ?"  # noqa: S608
+        rows = self._rows(statement, (position,))
+        if not rows:
+            return None
+        found = self.links(int(rows[0][0]) - 1, 1)
+        return found[0] if found else None
+
+    def link_at(self, seq: int) -> bytes | None:
+        rows = self._rows(f"SELECT hash FROM {self._chain} WHERE seq = ?", (seq,))  # noqa: S608
+        return None if not rows else bytes(rows[0][0])
+
+    def count(self) -> int:
+        rows = self._rows(f"SELECT COUNT(*) FROM {self._chain}", ())  # noqa: S608
+        return int(rows[0][0])

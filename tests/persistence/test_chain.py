@@ -1,0 +1,196 @@
+"""Tamper evidence on both backends: an untouched ledger verifies; every kind of tampering is
+caught and the first bad position is named."""
+
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+from uuid import uuid4
+
+import psycopg
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from api.bootstrap import Parcours
+from api.settings import Settings
+from domain.ledger.chain import checkpoints
+from domain.ledger.chain.links import link_hash
+from domain.ledger.chain.store import ChainStore
+from domain.ledger.chain.verify import Verdict, verify
+from domain.vocabulary import Domain
+from tests.conftest import Instances
+from tests.support import build_network
+
+
+@contextmanager
+def raw(settings: Settings) -> Iterator[Callable[..., list[Any]]]:
+    """Direct SQL on the event store, as an intruder with database access would have."""
+    if settings.database_url is None:
+        db = sqlite3.connect(Path(settings.data_dir) / "ledger.sqlite", isolation_level=None)
+        try:
+            yield lambda q, *p: db.execute(
+                q.replace("{events}", "stored_events").replace("{pos}", "rowid")
+                .replace("{chain}", "event_chain"), p
+            ).fetchall()
+        finally:
+            db.close()
+        return
+    schema = settings.database_schema
+    with psycopg.connect(settings.database_url, autocommit=True) as pg:
+        def run(q: str, *p: object) -> list[Any]:
+            cursor = pg.execute(
+                q.replace("{events}", f'"{schema}".ledger_events')
+                .replace("{pos}", "notification_id").replace("{chain}", f'"{schema}".event_chain')
+                .replace("?", "%s"),
+                p,
+            )
+            return cursor.fetchall() if cursor.description else []
+        yield run
+
+
+@pytest.fixture
+def ledger(instances: Instances) -> Parcours:
+    parcours = instances.start()
+    network = build_network(parcours.ledger, instances.clock)
+    people = [network.enrol() for _ in range(3)]
+    for day, person in enumerate(people * 3):
+        parcours.ledger.record_intervention(
+            network.worker_a, person, domain=Domain.EDUCATION, kind="tutoring",
+            occurred_at=instances.clock.now - timedelta(days=day), summary=f"visit {day}",
+        )
+    return parcours
+
+
+def check(parcours: Parcours, points: list[checkpoints.Checkpoint] | None = None) -> Verdict:
+    return verify(ChainStore(parcours.ledger.recorder), points or [])
+
+
+def checkpoint_now(parcours: Parcours) -> checkpoints.Checkpoint:
+    head = ChainStore(parcours.ledger.recorder).head()
+    assert head is not None
+    return checkpoints.Checkpoint(head[0], head[1], head[2], checkpoints.now_text())
+
+
+def test_an_untouched_ledger_verifies(ledger: Parcours) -> None:
+    verdict = check(ledger, [checkpoint_now(ledger)])
+
+    assert verdict.intact
+    assert verdict.checked == 3 + 3 + 9
+    assert verdict.head_seq == 15
+
+
+def test_an_edited_event_is_named(ledger: Parcours, instances: Instances) -> None:
+    with raw(instances.settings) as sql:
+        sql("UPDATE {events} SET state = ? WHERE {pos} = 7", b'{"forged":true}')
+
+    verdict = check(ledger)
+
+    assert verdict.first is not None
+    assert (verdict.first.position, "edited" in verdict.first.problem) == (7, True)
+
+
+def test_a_deleted_event_is_named(ledger: Parcours, instances: Instances) -> None:
+    with raw(instances.settings) as sql:
+        sql("DELETE FROM {events} WHERE {pos} = 9")
+
+    verdict = check(ledger)
+
+    assert verdict.first is not None
+    assert verdict.first.position == 9
+    assert "deleted" in verdict.first.problem
+
+
+def test_a_deleted_event_and_its_link_are_named(ledger: Parcours, instances: Instances) -> None:
+    with raw(instances.settings) as sql:
+        sql("DELETE FROM {events} WHERE {pos} = 9")
+        sql("DELETE FROM {chain} WHERE position = 9")
+
+    verdict = check(ledger)
+
+    assert verdict.first is not None
+    assert verdict.first.position == 10
+    assert "missing" in verdict.first.problem
+
+
+def test_an_inserted_event_is_named(ledger: Parcours, instances: Instances) -> None:
+    with raw(instances.settings) as sql:
+        stream = uuid4()
+        key: object = stream.hex if instances.settings.database_url is None else stream
+        sql(
+            "INSERT INTO {events} (originator_id, originator_version, topic, state)"
+            " VALUES (?, 1, 'domain.network.association:Association.Registered', ?)",
+            key, b"{}",
+        )
+        [[position]] = sql("SELECT MAX({pos}) FROM {events}")
+
+    verdict = check(ledger)
+
+    assert verdict.first is not None
+    assert verdict.first.position == position
+    assert "inserted" in verdict.first.problem
+
+
+def test_reordered_events_are_named(ledger: Parcours, instances: Instances) -> None:
+    with raw(instances.settings) as sql:
+        rows = sql("SELECT {pos}, topic, state FROM {events} WHERE {pos} IN (5, 6) ORDER BY 1")
+        (_, topic5, state5), (_, topic6, state6) = rows
+        sql("UPDATE {events} SET topic = ?, state = ? WHERE {pos} = 5", topic6, bytes(state6))
+        sql("UPDATE {events} SET topic = ?, state = ? WHERE {pos} = 6", topic5, bytes(state5))
+
+    verdict = check(ledger)
+
+    assert verdict.first is not None
+    assert verdict.first.position == 5
+
+
+def test_a_truncated_tail_is_caught_by_a_checkpoint(ledger: Parcours, instances: Instances) -> None:
+    point = checkpoint_now(ledger)
+    with raw(instances.settings) as sql:
+        sql("DELETE FROM {events} WHERE {pos} > 12")
+        sql("DELETE FROM {chain} WHERE seq > 12")
+
+    without = check(ledger)
+    verdict = check(ledger, [point])
+
+    assert without.intact, "without a checkpoint a clean truncation cannot be seen"
+    assert verdict.first is not None
+    assert verdict.first.seq == 15
+    assert "truncated" in verdict.first.problem
+
+
+def test_a_recomputed_chain_is_caught_by_a_checkpoint(
+    ledger: Parcours, instances: Instances
+) -> None:
+    point = checkpoint_now(ledger)
+    with raw(instances.settings) as sql:
+        sql("UPDATE {events} SET state = ? WHERE {pos} = 4", b'{"forged":true}')
+        rows = sql(
+            "SELECT c.seq, e.originator_id, e.originator_version, e.topic, e.state"
+            " FROM {chain} c JOIN {events} e ON e.{pos} = c.position ORDER BY c.seq"
+        )
+        previous = bytes(32)
+        for seq, stream, version, topic, state in rows:
+            from uuid import UUID  # noqa: PLC0415
+
+            previous = link_hash(seq, UUID(str(stream)), version, topic, bytes(state), previous)
+            sql("UPDATE {chain} SET hash = ? WHERE seq = ?", previous, seq)
+
+    without = check(ledger)
+    verdict = check(ledger, [point])
+
+    assert without.intact, "a recomputed chain is consistent with itself"
+    assert verdict.first is not None
+    assert "recomputed" in verdict.first.problem
+
+
+def test_a_checkpoint_signed_by_another_key_is_refused(tmp_path: Path, ledger: Parcours) -> None:
+    ours, theirs = Ed25519PrivateKey.generate(), Ed25519PrivateKey.generate()
+    checkpoints.write(checkpoint_now(ledger), theirs, tmp_path)
+
+    with pytest.raises(checkpoints.CheckpointError, match="not signed"):
+        checkpoints.read_all(tmp_path, ours.public_key())
+
+    checkpoints.write(checkpoint_now(ledger), ours, tmp_path / "good")
+    assert [c.seq for c in checkpoints.read_all(tmp_path / "good", ours.public_key())] == [15]

@@ -1,0 +1,56 @@
+"""`parcours simulate`: seeds the instance, projects it, and ends with a JSON line.
+
+The command's code does not depend on the backend (the simulation tests run on both), so its
+end-to-end run stays on SQLite: a PostgreSQL commit per command would double the suite's time.
+"""
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from api.bootstrap import build
+from api.cli import app
+from api.settings import Settings
+from projections.positions import LIVE
+
+
+@pytest.fixture
+def environment(settings: Settings) -> dict[str, str]:
+    env = {"PARCOURS_DATA_DIR": str(settings.data_dir), "PARCOURS_ENV": "test"}
+    if settings.database_url is not None:
+        env["PARCOURS_DATABASE_URL"] = settings.database_url
+        env["PARCOURS_DATABASE_SCHEMA"] = settings.database_schema
+    return env
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_simulate_seeds_projects_and_prints_json_last(
+    settings: Settings, environment: dict[str, str]
+) -> None:
+    result = CliRunner().invoke(
+        app, ["simulate", "--young-people", "10", "--months", "3", "--json"], env=environment
+    )
+
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout.strip().splitlines()[-1])
+    assert summary["young_people"] == 10
+    assert summary["events"]["YoungPerson.Enrolled"] == 10
+    assert len(summary["cast"]["associations"]) >= 8
+    assert summary["projected"] >= summary["total_events"]
+    parcours = build(settings)
+    try:
+        runner = parcours.projections
+        assert runner.served_position() == runner.source.head()
+        assert all(g.status == LIVE for g in runner.generations() if g.served)
+    finally:
+        parcours.close()
+
+
+def test_bad_settings_are_refused_naming_the_variable(environment: dict[str, str]) -> None:
+    environment = {**environment, "PARCOURS_REFERRAL_EXPIRY_DAYS": "0"}
+
+    result = CliRunner().invoke(app, ["simulate", "--young-people", "1"], env=environment)
+
+    assert result.exit_code == 2
+    assert "referral_expiry_days" in result.output
