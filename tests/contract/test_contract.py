@@ -28,8 +28,6 @@ def test_the_copy_in_the_repository_is_the_shared_contract() -> None:
 
 def test_the_check_detects_a_removed_field() -> None:
     contract = build_schema(COPY.read_text())
-    broken = build_schema(
-        parcours_schema().as_str().replace("  referentUserId: String\n", "", 1)
-    )
+    broken = build_schema(parcours_schema().as_str().replace("  referentUserId: String\n", "", 1))
 
     assert find_breaking_changes(contract, broken) != []

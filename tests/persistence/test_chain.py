@@ -31,22 +31,27 @@ def raw(settings: Settings) -> Iterator[Callable[..., list[Any]]]:
         db = sqlite3.connect(Path(settings.data_dir) / "ledger.sqlite", isolation_level=None)
         try:
             yield lambda q, *p: db.execute(
-                q.replace("{events}", "stored_events").replace("{pos}", "rowid")
-                .replace("{chain}", "event_chain"), p
+                q.replace("{events}", "stored_events")
+                .replace("{pos}", "rowid")
+                .replace("{chain}", "event_chain"),
+                p,
             ).fetchall()
         finally:
             db.close()
         return
     schema = settings.database_schema
     with psycopg.connect(settings.database_url, autocommit=True) as pg:
+
         def run(q: str, *p: object) -> list[Any]:
             cursor = pg.execute(
                 q.replace("{events}", f'"{schema}".ledger_events')
-                .replace("{pos}", "notification_id").replace("{chain}", f'"{schema}".event_chain')
+                .replace("{pos}", "notification_id")
+                .replace("{chain}", f'"{schema}".event_chain')
                 .replace("?", "%s"),
                 p,
             )
             return cursor.fetchall() if cursor.description else []
+
         yield run
 
 
@@ -57,8 +62,12 @@ def ledger(instances: Instances) -> Parcours:
     people = [network.enrol() for _ in range(3)]
     for day, person in enumerate(people * 3):
         parcours.ledger.record_intervention(
-            network.worker_a, person, domain=Domain.EDUCATION, kind="tutoring",
-            occurred_at=instances.clock.now - timedelta(days=day), summary=f"visit {day}",
+            network.worker_a,
+            person,
+            domain=Domain.EDUCATION,
+            kind="tutoring",
+            occurred_at=instances.clock.now - timedelta(days=day),
+            summary=f"visit {day}",
         )
     return parcours
 
@@ -121,7 +130,8 @@ def test_an_inserted_event_is_named(ledger: Parcours, instances: Instances) -> N
         sql(
             "INSERT INTO {events} (originator_id, originator_version, topic, state)"
             " VALUES (?, 1, 'domain.network.association:Association.Registered', ?)",
-            key, b"{}",
+            key,
+            b"{}",
         )
         [[position]] = sql("SELECT MAX({pos}) FROM {events}")
 
