@@ -21,7 +21,7 @@ from enum import Enum
 
 from domain.actor import Actor
 from domain.errors import NotPermitted
-from domain.vocabulary import Role
+from domain.vocabulary import Role, Sensitivity
 from projections.queries.cases import AccessFacts
 
 CASE_ROLES = frozenset({Role.WORKER, Role.COORDINATOR})
@@ -59,10 +59,17 @@ def allows(viewer: Actor, capability: Capability) -> bool:
     return viewer.role in GRANTS[capability]
 
 
+def refusal(viewer: Actor, capability: Capability) -> str:
+    """Why the viewer may not: "an auditor may not work on case files"."""
+    role = viewer.role.value.lower().replace("_", " ")
+    article = "an" if role[0] in "aeiou" else "a"
+    return f"{article} {role} may not {capability.value}"
+
+
 def require(viewer: Actor, capability: Capability) -> None:
     """Raises the typed refusal the API turns into a `NotPermitted` result."""
     if not allows(viewer, capability):
-        raise NotPermitted(f"a {viewer.role.value.lower()} may not {capability.value}")
+        raise NotPermitted(refusal(viewer, capability))
 
 
 def may_see_case(viewer: Actor, facts: AccessFacts) -> bool:
@@ -94,7 +101,19 @@ def entry_view(
     consented = sensitivity in facts.consented_sensitivities(str(viewer.association_id), on)
     if own or consented:
         return EntryView(readable=True, show_domain=True)
-    return EntryView(readable=False, show_domain=sensitivity not in HIDDEN_DOMAIN_SENSITIVITIES)
+    shown = sensitivity in domains_shown_of_others(viewer, facts, on)
+    return EntryView(readable=False, show_domain=shown)
+
+
+def domains_shown_of_others(viewer: Actor, facts: AccessFacts, on: date) -> frozenset[str]:
+    """The sensitivities whose domain the viewer sees on *other* associations' entries (its own
+    entries show everything). A filter by domain must match only these, or it would reveal the
+    hidden domain of a redacted entry."""
+    if not may_see_case(viewer, facts):
+        return frozenset()
+    consented = facts.consented_sensitivities(str(viewer.association_id), on)
+    never_hidden = {s.value for s in Sensitivity} - HIDDEN_DOMAIN_SENSITIVITIES
+    return frozenset(never_hidden) | consented
 
 
 def visible_association(viewer: Actor) -> str | None:

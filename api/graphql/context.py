@@ -19,8 +19,8 @@ from api.access_log import Access, AccessLog
 from api.bootstrap import Parcours
 from domain.actor import Actor
 from domain.errors import NotPermitted
-from projections.queries.case_details import CaseDetails, case_details
-from projections.queries.cases import AccessFacts, CaseOverview, access_facts, case_overviews
+from projections.queries.case_details import CaseDetails, case_details_of
+from projections.queries.cases import AccessFacts, CaseOverview, access_facts_of, case_overviews
 from projections.queries.directory import (
     AssociationRow,
     CompetenceRow,
@@ -52,11 +52,11 @@ def batch_loader(
 
 
 def _facts(store: ReadStore, keys: Sequence[str]) -> dict[str, AccessFacts]:
-    return {key: access_facts(store, UUID(key)) for key in keys}
+    return access_facts_of(store, keys)
 
 
 def _details(store: ReadStore, keys: Sequence[str]) -> dict[str, CaseDetails]:
-    return {key: case_details(store, UUID(key)) for key in keys}
+    return case_details_of(store, keys)
 
 
 def _cases(store: ReadStore, keys: Sequence[str]) -> dict[str, CaseOverview]:

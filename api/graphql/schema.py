@@ -13,6 +13,7 @@ from strawberry.extensions import (
     SchemaExtension,
 )
 from strawberry.tools import merge_types
+from strawberry.types import StreamExecutionResult
 
 from api.graphql.context import Context
 from api.graphql.mutations.case_file import CaseFileMutations
@@ -40,10 +41,18 @@ def is_unexpected(error: GraphQLError) -> bool:
 
 
 class RecordAccesses(SchemaExtension):
-    """Appends what the operation read to the access log once it has executed."""
+    """Appends what the operation read to the access log once it has executed, and for a
+    subscription what each message read, before the message is sent."""
 
     def on_execute(self) -> Iterator[None]:
         yield
+        self._flush()
+
+    def on_stream_result(self, result: StreamExecutionResult) -> Iterator[None]:
+        self._flush()
+        yield
+
+    def _flush(self) -> None:
         context = self.execution_context.context
         if isinstance(context, Context):
             context.flush_accesses()

@@ -57,6 +57,9 @@ class Subscription:
         while True:
             for row in await info.context.run(_changed_referrals, association, seen):
                 seen = max(seen, row.position)
+                # The connection's context lives as long as the socket: each message is
+                # authorised on fresh facts (an involvement that ended hides the case).
+                info.context.loaders.clear()
                 yield Referral(row=row)
             await asyncio.sleep(POLL_SECONDS)
 

@@ -59,46 +59,63 @@ class CaseDetails:
 
 
 def case_details(store: ReadStore, young_person_id: UUID) -> CaseDetails:
-    """Everything listed on a case file, in one transaction (one consistent snapshot)."""
-    key = (str(young_person_id),)
+    return case_details_of(store, [young_person_id])[str(young_person_id)]
+
+
+def case_details_of(store: ReadStore, ids: Sequence[UUID | str]) -> dict[str, CaseDetails]:
+    """Everything listed on any number of case files, in one transaction (one consistent
+    snapshot) of five queries: the batch load of the API's DataLoader."""
+    keys = list(dict.fromkeys(str(i) for i in ids))
+    if not keys:
+        return {}
+    marks = ", ".join("?" * len(keys))
+    where = f"WHERE young_person_id IN ({marks})"
     with store.transaction() as tx:
         read = Reader(tx, CasesProjection)
         needs = read.all(
-            "SELECT need_id, domain, severity, description, identified_at, identified_by, status,"
-            " met_at, closed_at FROM {cases_needs} WHERE young_person_id = ?"
+            "SELECT young_person_id, need_id, domain, severity, description, identified_at,"
+            f" identified_by, status, met_at, closed_at FROM {{cases_needs}} {where}"
             " ORDER BY identified_at, need_id",
-            key,
+            keys,
         )
         goals = read.all(
-            "SELECT goal_id, domain, description, target_date, progress, status, added_at,"
-            " added_by FROM {cases_goals} WHERE young_person_id = ? ORDER BY added_at, goal_id",
-            key,
+            "SELECT young_person_id, goal_id, domain, description, target_date, progress, status,"
+            f" added_at, added_by FROM {{cases_goals}} {where} ORDER BY added_at, goal_id",
+            keys,
         )
         consents = read.all(
-            "SELECT consent_id, sensitivities, recipients, purpose, given_by, given_at,"
-            " expires_on, withdrawn_at FROM {cases_consents} WHERE young_person_id = ?"
+            "SELECT young_person_id, consent_id, sensitivities, recipients, purpose, given_by,"
+            f" given_at, expires_on, withdrawn_at FROM {{cases_consents}} {where}"
             " ORDER BY given_at, consent_id",
-            key,
+            keys,
         )
         mentors = read.all(
-            "SELECT user_id, association_id FROM {cases_mentors} WHERE young_person_id = ?"
+            f"SELECT young_person_id, user_id, association_id FROM {{cases_mentors}} {where}"
             " ORDER BY user_id",
-            key,
+            keys,
         )
         enrolments = read.all(
-            "SELECT programme_id, enrolled_at, left_at FROM {cases_enrolments}"
-            " WHERE young_person_id = ? ORDER BY enrolled_at, programme_id",
-            key,
+            "SELECT young_person_id, programme_id, enrolled_at, left_at FROM {cases_enrolments}"
+            f" {where} ORDER BY enrolled_at, programme_id",
+            keys,
         )
-    return CaseDetails(
-        needs=tuple(_need(r) for r in needs),
-        goals=tuple(_goal(r) for r in goals),
-        consents=tuple(consent_scope(r) for r in consents),
-        mentors=tuple(MentorRow(str(r[0]), str(r[1])) for r in mentors),
-        enrolments=tuple(
-            EnrolmentRow(str(r[0]), _moment(r[1]), parse_moment(_text(r[2]))) for r in enrolments
-        ),
-    )
+
+    def of(rows: Sequence[Sequence[object]], key: str) -> list[Sequence[object]]:
+        return [r[1:] for r in rows if str(r[0]) == key]
+
+    return {
+        key: CaseDetails(
+            needs=tuple(_need(r) for r in of(needs, key)),
+            goals=tuple(_goal(r) for r in of(goals, key)),
+            consents=tuple(consent_scope(r) for r in of(consents, key)),
+            mentors=tuple(MentorRow(str(r[0]), str(r[1])) for r in of(mentors, key)),
+            enrolments=tuple(
+                EnrolmentRow(str(r[0]), _moment(r[1]), parse_moment(_text(r[2])))
+                for r in of(enrolments, key)
+            ),
+        )
+        for key in keys
+    }
 
 
 def _text(value: object) -> str | None:

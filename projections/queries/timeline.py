@@ -36,12 +36,24 @@ class TimelineEntry:
 
 
 @dataclass(frozen=True)
+class DomainVisibility:
+    """Whose entries show their domain to a viewer: its own association's, and other
+    associations' entries of these sensitivities."""
+
+    own_association: str | None
+    sensitivities: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class TimelineFilter:
     occurred_from: datetime | None = None
     occurred_to: datetime | None = None
     domains: Sequence[str] | None = None
     as_of: datetime | None = None
     """Recorded time: the timeline as the ledger knew it then."""
+    visible_domains: DomainVisibility | None = None
+    """With `domains`: match only entries whose domain the viewer sees, so that filtering by a
+    domain cannot reveal the hidden domain of a redacted entry."""
 
 
 def timeline_page(
@@ -91,7 +103,23 @@ def _conditions(young_person_id: UUID, where: TimelineFilter) -> tuple[list[str]
         else:
             conditions.append(f"domain IN ({', '.join('?' * len(where.domains))})")
             params += list(where.domains)
+        if where.visible_domains is not None:
+            condition, shown = _shown(where.visible_domains)
+            conditions.append(condition)
+            params += shown
     return conditions, params
+
+
+def _shown(visible: DomainVisibility) -> tuple[str, list[object]]:
+    alternatives: list[str] = []
+    params: list[object] = []
+    if visible.own_association is not None:
+        alternatives.append("association_id = ?")
+        params.append(visible.own_association)
+    if visible.sensitivities:
+        alternatives.append(f"sensitivity IN ({', '.join('?' * len(visible.sensitivities))})")
+        params += list(visible.sensitivities)
+    return (f"({' OR '.join(alternatives)})" if alternatives else "1 = 0"), params
 
 
 def _entry(row: Sequence[object]) -> TimelineEntry:

@@ -197,7 +197,9 @@ class CaseFileMutations:
                 idempotency_key=input.idempotency_key,
             )
 
-        outcome = await perform(info, Capability.WORK_ON_CASES, command)
+        outcome = await perform(
+            info, Capability.WORK_ON_CASES, command, case=input.young_person_id
+        )
         if not isinstance(outcome, UUID):
             return outcome
         young_person = await visible_young_person(info, _raw(input.young_person_id))
@@ -223,6 +225,7 @@ class CaseFileMutations:
                 consent_id=need_id(input.consent_id, "Consent", "consent_id"),
                 idempotency_key=input.idempotency_key,
             ),
+            case=input.young_person_id,
         )
         if not isinstance(outcome, UUID):
             return outcome
@@ -251,6 +254,7 @@ class CaseFileMutations:
                 description=input.description,
                 idempotency_key=input.idempotency_key,
             ),
+            case=input.young_person_id,
         )
         if not isinstance(outcome, UUID):
             return outcome

@@ -119,6 +119,7 @@ async def _on_case(info: Info, young_person_id: str, command: Command) -> CaseFi
         info,
         Capability.WORK_ON_CASES,
         lambda: command(ledger, actor, need_id(young_person_id, "YoungPerson", "young_person_id")),
+        case=young_person_id,
     )
     if not isinstance(outcome, UUID):
         return outcome

@@ -1,8 +1,9 @@
 """The contract's mutations on what moves through a case: interventions, referrals, handovers.
 
 Referral and handover commands name only the referral or handover; the young person's case is
-found through the read model, which the viewer's association must be party to (otherwise: not
-found, the same answer as for an unknown id).
+found through the read model. The viewer's association must be party to it or see the case (the
+domain then says what it may not do); to anyone else it is not found, the same answer as for an
+unknown id. Commands naming a case answer a case the viewer may not see as an unknown id too.
 """
 
 from collections.abc import Callable
@@ -17,18 +18,26 @@ from api.graphql.context import Info
 from api.graphql.errors import InvalidInput, NotFound, NotPermitted, RuleViolation
 from api.graphql.ids import uuid_of
 from api.graphql.mutations.perform import (
+    malformed,
     need_id,
     not_visible,
     not_yet_visible,
     optional_id,
     perform,
+    refused,
+    sees_case,
 )
 from api.graphql.types.flows import Handover, Referral
 from api.graphql.types.timeline import TimelineEntry
 from api.graphql.types.young_person import YoungPerson, visible_young_person
 from api.policy import Capability
 from domain import vocabulary
-from projections.queries.referrals import handovers_by_id, referrals_by_id
+from projections.queries.referrals import (
+    HandoverRow,
+    ReferralRow,
+    handovers_by_id,
+    referrals_by_id,
+)
 from projections.queries.timeline import timeline_entry
 
 Failure = InvalidInput | NotPermitted | NotFound | RuleViolation
@@ -194,11 +203,13 @@ async def _entry(info: Info, young_person: UUID, entry: UUID) -> TimelineEntry |
 
 
 async def _referral_case(info: Info, referral_id: str) -> UUID | Failure:
-    """The case of a referral the viewer's association is party to; not found otherwise."""
+    """The case of the referral, for a party to it or a viewer who sees the case (the domain
+    then refuses what it may not do); for anyone else it does not exist."""
     key = uuid_of(referral_id, "Referral")
-    row = None if key is None else (await info.context.run(referrals_by_id, [key])).get(str(key))
-    own = policy.visible_association(info.context.viewer)
-    if row is None or own not in (row.from_association_id, row.to_association_id):
+    if key is None:
+        return malformed("referral_id", "Referral")
+    row = (await info.context.run(referrals_by_id, [key])).get(str(key))
+    if row is None or not await _party_or_sees(info, row):
         return not_visible("referral")
     return UUID(row.young_person_id)
 
@@ -210,11 +221,19 @@ async def _referral(info: Info, referral: UUID) -> Referral | None:
 
 async def _handover_case(info: Info, handover_id: str) -> UUID | Failure:
     key = uuid_of(handover_id, "Handover")
-    row = None if key is None else (await info.context.run(handovers_by_id, [key])).get(str(key))
-    own = policy.visible_association(info.context.viewer)
-    if row is None or own not in (row.from_association_id, row.to_association_id):
+    if key is None:
+        return malformed("handover_id", "Handover")
+    row = (await info.context.run(handovers_by_id, [key])).get(str(key))
+    if row is None or not await _party_or_sees(info, row):
         return not_visible("handover")
     return UUID(row.young_person_id)
+
+
+async def _party_or_sees(info: Info, row: ReferralRow | HandoverRow) -> bool:
+    own = policy.visible_association(info.context.viewer)
+    if own in (row.from_association_id, row.to_association_id):
+        return True
+    return await sees_case(info, row.young_person_id)
 
 
 async def _handover_payload(
@@ -252,7 +271,9 @@ class FlowMutations:
                 idempotency_key=input.idempotency_key,
             )
 
-        outcome = await perform(info, Capability.WORK_ON_CASES, command)
+        outcome = await perform(
+            info, Capability.WORK_ON_CASES, command, case=input.young_person_id
+        )
         if not isinstance(outcome, UUID):
             return outcome
         case = need_id(input.young_person_id, "YoungPerson", "young_person_id")
@@ -282,6 +303,7 @@ class FlowMutations:
                 reason=input.reason,
                 idempotency_key=input.idempotency_key,
             ),
+            case=input.young_person_id,
         )
         if not isinstance(outcome, UUID):
             return outcome
@@ -305,6 +327,7 @@ class FlowMutations:
                 reason=input.reason,
                 idempotency_key=input.idempotency_key,
             ),
+            case=input.young_person_id,
         )
         if not isinstance(outcome, UUID):
             return outcome
@@ -332,6 +355,7 @@ class FlowMutations:
                 reason=input.reason,
                 idempotency_key=input.idempotency_key,
             ),
+            case=input.young_person_id,
         )
         if not isinstance(outcome, UUID):
             return outcome
@@ -428,6 +452,7 @@ class FlowMutations:
                 summary=input.summary,
                 idempotency_key=input.idempotency_key,
             ),
+            case=input.young_person_id,
         )
         if not isinstance(outcome, UUID):
             return outcome
@@ -498,6 +523,9 @@ def _intervention(global_id: str) -> UUID:
 async def _move_referral(
     info: Info, referral_id: str, command: Callable[[UUID, UUID], UUID]
 ) -> ReferralUpdated | Failure:
+    denied = refused(info, Capability.WORK_ON_CASES)
+    if denied is not None:
+        return denied
     case = await _referral_case(info, referral_id)
     if not isinstance(case, UUID):
         return case
@@ -512,6 +540,9 @@ async def _move_referral(
 async def _answer_handover(
     info: Info, handover_id: str, command: Callable[[UUID, UUID], UUID]
 ) -> HandoverUpdated | Failure:
+    denied = refused(info, Capability.WORK_ON_CASES)
+    if denied is not None:
+        return denied
     case = await _handover_case(info, handover_id)
     if not isinstance(case, UUID):
         return case

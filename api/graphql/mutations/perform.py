@@ -14,15 +14,34 @@ from domain import errors
 Failure = UserErrorType
 
 
-async def perform(
-    info: Info, capability: Capability, command: Callable[[], UUID]
-) -> UUID | Failure:
+def refused(info: Info, capability: Capability) -> NotPermitted | None:
+    """The refusal of a viewer whose role lacks the capability, before anything is looked up."""
     viewer = info.context.viewer
-    if not policy.allows(viewer, capability):
-        return NotPermitted(
-            code=errors.NotPermitted.code,
-            message=f"a {viewer.role.value.lower()} may not {capability.value}",
-            field=None,
+    if policy.allows(viewer, capability):
+        return None
+    return NotPermitted(
+        code=errors.NotPermitted.code, message=policy.refusal(viewer, capability), field=None
+    )
+
+
+async def sees_case(info: Info, young_person_id: str) -> bool:
+    facts = await info.context.loaders.facts.load(young_person_id)
+    return facts is not None and policy.may_see_case(info.context.viewer, facts)
+
+
+async def perform(
+    info: Info, capability: Capability, command: Callable[[], UUID], *, case: str | None = None
+) -> UUID | Failure:
+    """Runs `command` for the viewer. `case` is the global id of the young person the command
+    acts on: a case the viewer may not see is answered exactly as an unknown id, so commands
+    cannot be used to find out whether someone is followed by the network."""
+    denied = refused(info, capability)
+    if denied is not None:
+        return denied
+    key = None if case is None else uuid_of(case, "YoungPerson")
+    if key is not None and not await sees_case(info, str(key)):
+        return NotFound(
+            code=errors.NotFound.code, message="no such young person", field="youngPersonId"
         )
     try:
         outcome = await off_loop(command)
@@ -31,6 +50,11 @@ async def perform(
     await off_loop(info.context.parcours.settle)
     info.context.loaders.clear()
     return outcome
+
+
+def malformed(field: str, kind: str) -> Failure:
+    """The `InvalidInput` of a global id that does not parse (named as `need_id` names it)."""
+    return user_error(errors.InvalidInput(f"{field} is not the id of a {kind}", field=field))
 
 
 def need_id(value: str, kind: str, field: str) -> UUID:

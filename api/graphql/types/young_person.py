@@ -19,7 +19,7 @@ from domain.privacy.vault import ERASED
 from projections.queries.case_details import CaseDetails, GoalRow, NeedRow
 from projections.queries.cases import AccessFacts, CaseOverview, ConsentScope
 from projections.queries.referrals import handovers_of_case, referrals_of_case
-from projections.queries.timeline import TimelineFilter, timeline_page
+from projections.queries.timeline import DomainVisibility, TimelineFilter, timeline_page
 
 
 @strawberry.type
@@ -215,15 +215,21 @@ class YoungPerson(Node):
         domains: list[Domain] | None = None,
         as_of: datetime | None = None,
     ) -> TimelineConnection:
+        ctx = info.context
         where = TimelineFilter(
             occurred_from=from_,
             occurred_to=to,
             domains=None if domains is None else [d.value for d in domains],
             as_of=as_of,
+            visible_domains=DomainVisibility(
+                own_association=policy.visible_association(ctx.viewer),
+                sensitivities=tuple(
+                    sorted(policy.domains_shown_of_others(ctx.viewer, self.facts, ctx.today))
+                ),
+            ),
         )
         page = await info.context.run(timeline_page, self._uuid, first, after, where)
         info.context.read(self.case.young_person_id, f"timeline:{len(page.items)}")
-        ctx = info.context
         return TimelineConnection.of(
             page,
             lambda row: TimelineEntry(
