@@ -1,14 +1,12 @@
-"""The audit trail: every stored event's place, author and fingerprint, for auditors.
+"""The audit trail: every stored event's place, author and chain link, for auditors.
 
 It reads the event store itself (not a projection): an auditor must see what is stored. The
-`hash` is the SHA-256 of a domain-separated, length-prefixed encoding of the stored record
-(position, stream, version, topic and the stored — encrypted — state), so it never depends on
-personal data in clear and survives erasure.
+`hash` is the event's link in the hash chain (`domain.ledger.chain`): computed over the stored —
+encrypted — bytes and the previous link, so it never depends on personal data in clear and
+survives erasure; an event with no link (inserted behind the ledger's back) shows an empty hash.
 """
 
-import hashlib
 import json
-import struct
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,10 +14,9 @@ from typing import Any
 from uuid import UUID
 
 from domain.ledger import Ledger
+from domain.ledger.chain.store import ChainStore
 from projections.queries import paging
 from projections.queries.paging import Page
-
-_DOMAIN_TAG = b"parcours/stored-event/v1"
 
 
 @dataclass(frozen=True)
@@ -34,20 +31,6 @@ class AuditRecord:
     hash: str
 
 
-def fingerprint(position: int, stream_id: str, version: int, topic: str, state: bytes) -> str:
-    digest = hashlib.sha256(_DOMAIN_TAG)
-    for part in (
-        str(position).encode(),
-        stream_id.encode(),
-        str(version).encode(),
-        topic.encode(),
-        state,
-    ):
-        digest.update(struct.pack(">Q", len(part)))
-        digest.update(part)
-    return digest.hexdigest()
-
-
 def audit_page(
     ledger: Ledger, stream_id: UUID | None, first: int | None, after: str | None
 ) -> Page[AuditRecord]:
@@ -60,7 +43,8 @@ def audit_page(
         )
     else:
         rows = _stream_notifications(ledger, stream_id, start, size + 1)
-    records = [_record(n) for n in rows[:size]]
+    chain = ChainStore(ledger.recorder).hashes_at([n.id for n in rows[:size]])
+    records = [_record(n, chain.get(n.id)) for n in rows[:size]]
     return Page(
         items=[(paging.encode("audit", [r.position]), r) for r in records],
         has_next=len(rows) > size,
@@ -101,7 +85,7 @@ def _stream_notifications(ledger: Ledger, stream_id: UUID, after: int, limit: in
     return [_Stored(*(row.values() if isinstance(row, dict) else tuple(row))) for row in rows]
 
 
-def _record(notification: Any) -> AuditRecord:
+def _record(notification: Any, link: bytes | None) -> AuditRecord:
     state = json.loads(bytes(notification.state))
     actor = state.get("actor", {}).get("_data_", {}) if isinstance(state, dict) else {}
     association = actor.get("association_id")
@@ -114,11 +98,5 @@ def _record(notification: Any) -> AuditRecord:
         recorded_at=datetime.fromisoformat(state["timestamp"]["_data_"]),
         actor_user_id=actor.get("user_id"),
         actor_association_id=None if association is None else str(UUID(association["_data_"])),
-        hash=fingerprint(
-            notification.id,
-            str(notification.originator_id),
-            notification.originator_version,
-            notification.topic,
-            bytes(notification.state),
-        ),
+        hash="" if link is None else link.hex(),
     )

@@ -116,7 +116,10 @@ class Context(BaseContext):
         return self.parcours.ledger.clock().date()
 
     def read(self, young_person_id: str, what: str) -> None:
-        """Notes a read of case content; the access log gets it when the request ends."""
+        """Notes a read of case content; the access log gets it when the request ends (once per
+        young person and kind of content, however many fields were read)."""
+        if any(a.young_person_id == young_person_id and a.what == what for a in self.accesses):
+            return
         self.accesses.append(
             Access(
                 user_id=self.viewer.user_id,
