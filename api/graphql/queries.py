@@ -36,6 +36,7 @@ from api.graphql.types.reports import (
 from api.graphql.types.young_person import YoungPerson, visible_young_person
 from api.policy import Capability
 from domain.errors import InvalidInput, NotPermitted
+from domain.ledger.chain.store import ChainStore
 from projections.queries.cases import young_people_involving
 from projections.queries.coverage import (
     Candidate,
@@ -68,6 +69,15 @@ def _own_association(info: Info) -> str:
     if own is None:
         raise NotPermitted("this list belongs to an association; the token names none")
     return own
+
+
+@strawberry.type
+class LedgerHead:
+    """The hash chain's head: partners keep copies as witnesses against a rewritten history."""
+
+    seq: int
+    position: str
+    hash: str
 
 
 @strawberry.type
@@ -225,6 +235,15 @@ class Query:
             _metrics, from_, to, None if domain is None else domain.value
         )
         return ReferralMetrics(row=metrics)
+
+    @strawberry.field(description="the hash chain's latest link, for partners to witness")
+    async def ledger_head(self, info: Info) -> LedgerHead | None:
+        store = ChainStore(info.context.parcours.ledger.recorder)
+        head = await off_loop(store.head)
+        if head is None:
+            return None
+        seq, position, digest = head
+        return LedgerHead(seq=seq, position=str(position), hash=digest.hex())
 
     @strawberry.field(description="auditors only")
     async def audit_trail(
