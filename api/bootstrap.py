@@ -5,7 +5,6 @@ returned `Parcours` container.
 """
 
 import base64
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -14,12 +13,13 @@ from pathlib import Path
 from psycopg import connect as pg_connect
 from psycopg import conninfo, sql
 
+from api.keyring_files import development_keyring
 from api.settings import Settings
 from domain.errors import DomainError
 from domain.ledger import Clock, Ledger, utc_now
-from domain.privacy import cipher
+from domain.privacy.keyring import KeyEncryptionKey, Keyring
 from domain.privacy.keystore import KeyStore, PostgresKeyStore, SQLiteKeyStore
-from domain.privacy.vault import KeyEncryptionKey, Vault
+from domain.privacy.vault import Vault
 from projections.catalogue import PROJECTIONS
 from projections.leadership import AdvisoryLeadership, FileLeadership, Leadership
 from projections.policies import ReferralExpiry
@@ -32,7 +32,6 @@ KEYS_FILE = "keys.sqlite"
 READ_FILE = "read.sqlite"
 CHAINED = "domain.ledger.chain.recorders"
 """Recorders that bind every event into the hash chain in its insert's transaction."""
-MASTER_KEY_FILE = "master.key"
 AUDIT_KEY_FILE = "audit-signing.key"
 
 
@@ -66,7 +65,7 @@ def build(settings: Settings, *, vault: Vault | None = None, clock: Clock = utc_
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     with _schema_lock(settings):
         key_store = _key_store(settings)
-        chosen_vault = vault or Vault(key_store, _kek(settings), settings.key_cache_seconds)
+        chosen_vault = vault or Vault(key_store, keyring(settings), settings.key_cache_seconds)
         ledger = Ledger(event_store_env(settings), chosen_vault, clock)
         read_store = _read_store(settings)
         expiry = ReferralExpiry(
@@ -171,17 +170,13 @@ def _key_store(settings: Settings) -> KeyStore:
     return PostgresKeyStore(settings.database_url, settings.database_schema)
 
 
-def _kek(settings: Settings) -> KeyEncryptionKey:
-    if settings.master_key is not None:
-        return KeyEncryptionKey(settings.master_key_id, base64.b64decode(settings.master_key))
-    return KeyEncryptionKey(settings.master_key_id, _development_master_key(settings.data_dir))
-
-
-def _development_master_key(data_dir: Path) -> bytes:
-    """Generated once into the data dir, readable by its owner only; production refuses this."""
-    path = data_dir / MASTER_KEY_FILE
-    if not path.exists():
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w") as handle:
-            handle.write(base64.b64encode(cipher.new_key()).decode("ascii"))
-    return base64.b64decode(path.read_text().strip())
+def keyring(settings: Settings) -> Keyring:
+    """The configured KEKs (production), or the development keyring in the data dir."""
+    if settings.master_key is None:
+        return development_keyring(settings.data_dir)
+    current = KeyEncryptionKey(settings.master_key_id, base64.b64decode(settings.master_key))
+    previous = {
+        kek_id: KeyEncryptionKey(kek_id, base64.b64decode(key))
+        for kek_id, key in settings.previous_master_keys.items()
+    }
+    return Keyring(current, previous)

@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     master_key: str | None = None
     """Base64 of the 32-byte key-encryption key; generated into the data dir in development."""
     master_key_id: str = Field(default="kek-1", min_length=1, max_length=64)
+    previous_master_keys: dict[str, str] = Field(default_factory=dict)
+    """During a KEK rotation: the previous KEKs by id (JSON), so keys they wrap still open until
+    `parcours keys rotate` re-wrapped them; remove them afterwards."""
     key_cache_seconds: float = Field(default=30.0, ge=0, le=3600)
     referral_expiry_days: int = Field(default=30, ge=1, le=365)
     projection_batch_size: int = Field(default=1000, ge=1, le=100_000)
@@ -74,13 +77,17 @@ class Settings(BaseSettings):
     @field_validator("master_key")
     @classmethod
     def _key_of_32_bytes(cls, value: str | None) -> str | None:
-        if value is not None:
-            try:
-                raw = base64.b64decode(value, validate=True)
-            except binascii.Error:
-                raw = b""
-            if len(raw) != 32:
-                msg = "PARCOURS_MASTER_KEY must be the base64 of exactly 32 random bytes"
+        if value is not None and not _is_key(value):
+            msg = "PARCOURS_MASTER_KEY must be the base64 of exactly 32 random bytes"
+            raise ValueError(msg)
+        return value
+
+    @field_validator("previous_master_keys")
+    @classmethod
+    def _previous_keys_of_32_bytes(cls, value: dict[str, str]) -> dict[str, str]:
+        for kek_id, key in value.items():
+            if not _is_key(key):
+                msg = f"PARCOURS_PREVIOUS_MASTER_KEYS[{kek_id!r}] must be base64 of 32 bytes"
                 raise ValueError(msg)
         return value
 
@@ -129,3 +136,10 @@ class Settings(BaseSettings):
     @property
     def uses_postgres(self) -> bool:
         return self.database_url is not None
+
+
+def _is_key(text: str) -> bool:
+    try:
+        return len(base64.b64decode(text, validate=True)) == 32
+    except binascii.Error:
+        return False

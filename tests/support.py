@@ -9,8 +9,9 @@ from domain.actor import Actor
 from domain.ledger import Ledger
 from domain.network.association import competence
 from domain.privacy import cipher
+from domain.privacy.keyring import KeyEncryptionKey
 from domain.privacy.keystore import InMemoryKeyStore
-from domain.privacy.vault import KeyEncryptionKey, Vault
+from domain.privacy.vault import Vault
 from domain.vocabulary import Domain, Role
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

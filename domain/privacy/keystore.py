@@ -26,6 +26,12 @@ class KeyStore(Protocol):
 
     def delete(self, subject: UUID) -> bool: ...
 
+    def wrapped_by_others(self, kek_id: str) -> list[tuple[UUID, str, bytes]]:
+        """Every key wrapped by another KEK than `kek_id` (what a rotation must re-wrap)."""
+        ...
+
+    def replace(self, subject: UUID, kek_id: str, wrapped: bytes) -> None: ...
+
 
 class InMemoryKeyStore:
     """For domain tests: same behaviour, no file."""
@@ -44,6 +50,14 @@ class InMemoryKeyStore:
     def delete(self, subject: UUID) -> bool:
         with self._lock:
             return self._keys.pop(subject, None) is not None
+
+    def wrapped_by_others(self, kek_id: str) -> list[tuple[UUID, str, bytes]]:
+        return [(s, k, w) for s, (k, w) in list(self._keys.items()) if k != kek_id]
+
+    def replace(self, subject: UUID, kek_id: str, wrapped: bytes) -> None:
+        with self._lock:
+            if subject in self._keys:
+                self._keys[subject] = (kek_id, wrapped)
 
 
 _SQLITE_SCHEMA = """
@@ -103,6 +117,21 @@ class SQLiteKeyStore:
             cursor = db.execute("DELETE FROM subject_keys WHERE subject_id = ?", (subject.bytes,))
         return cursor.rowcount > 0
 
+    def wrapped_by_others(self, kek_id: str) -> list[tuple[UUID, str, bytes]]:
+        with self._connect() as db:
+            rows = db.execute(
+                "SELECT subject_id, kek_id, wrapped FROM subject_keys WHERE kek_id != ?",
+                (kek_id,),
+            ).fetchall()
+        return [(UUID(bytes=bytes(r[0])), str(r[1]), bytes(r[2])) for r in rows]
+
+    def replace(self, subject: UUID, kek_id: str, wrapped: bytes) -> None:
+        with self._connect() as db:
+            db.execute(
+                "UPDATE subject_keys SET kek_id = ?, wrapped = ? WHERE subject_id = ?",
+                (kek_id, wrapped, subject.bytes),
+            )
+
 
 class PostgresKeyStore:
     """Keys in a table of their own, in the ledger's schema, wrapped by the KEK."""
@@ -149,3 +178,22 @@ class PostgresKeyStore:
                 sql.SQL("DELETE FROM {} WHERE subject_id = %s").format(self._table), (subject,)
             )
         return cursor.rowcount > 0
+
+    def wrapped_by_others(self, kek_id: str) -> list[tuple[UUID, str, bytes]]:
+        with self._connect() as db:
+            rows = db.execute(
+                sql.SQL("SELECT subject_id, kek_id, wrapped FROM {} WHERE kek_id <> %s").format(
+                    self._table
+                ),
+                (kek_id,),
+            ).fetchall()
+        return [(UUID(str(r[0])), str(r[1]), bytes(r[2])) for r in rows]
+
+    def replace(self, subject: UUID, kek_id: str, wrapped: bytes) -> None:
+        with self._connect() as db:
+            db.execute(
+                sql.SQL("UPDATE {} SET kek_id = %s, wrapped = %s WHERE subject_id = %s").format(
+                    self._table
+                ),
+                (kek_id, wrapped, subject),
+            )

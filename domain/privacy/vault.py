@@ -10,6 +10,7 @@ import time
 from uuid import UUID
 
 from domain.privacy import cipher
+from domain.privacy.keyring import KeyEncryptionKey, Keyring
 from domain.privacy.keystore import KeyStore
 from domain.privacy.sealed import Seal, Sealed
 
@@ -17,28 +18,20 @@ ERASED = "[erased]"
 _CACHE_ENTRIES = 10_000
 
 
-class KeyEncryptionKey:
-    """The key that wraps subject keys; identified so that rotation can tell old from new."""
-
-    def __init__(self, kek_id: str, key: bytes) -> None:
-        if len(key) != cipher.KEY_BYTES:
-            msg = f"key-encryption key must be {cipher.KEY_BYTES} bytes, got {len(key)}"
-            raise ValueError(msg)
-        self.kek_id = kek_id
-        self.key = key
-
-
 class Vault:
-    def __init__(self, store: KeyStore, kek: KeyEncryptionKey, cache_seconds: float = 30.0):
+    def __init__(
+        self, store: KeyStore, keyring: Keyring | KeyEncryptionKey, cache_seconds: float = 30.0
+    ):
         self._store = store
-        self._kek = kek
+        self._keyring = keyring if isinstance(keyring, Keyring) else Keyring(keyring)
         self._cache_seconds = cache_seconds
         self._cache: dict[UUID, tuple[float, bytes]] = {}
         self._lock = threading.Lock()
 
     def create_key(self, subject: UUID) -> None:
         key = cipher.new_key()
-        self._store.put(subject, self._kek.kek_id, cipher.wrap(self._kek.key, subject, key))
+        current = self._keyring.current
+        self._store.put(subject, current.kek_id, cipher.wrap(current.key, subject, key))
 
     def sealer(self, subject: UUID) -> Seal:
         key = self._key(subject)
@@ -60,6 +53,16 @@ class Vault:
             return None
         return self.open(Sealed(subject=UUID(str(subject)), token=token))
 
+    def rotate(self) -> int:
+        """Re-wraps every subject key not wrapped by the current KEK; returns how many."""
+        current = self._keyring.current
+        moved = 0
+        for subject, kek_id, wrapped in self._store.wrapped_by_others(current.kek_id):
+            key = cipher.unwrap(self._keyring.named(kek_id).key, subject, wrapped)
+            self._store.replace(subject, current.kek_id, cipher.wrap(current.key, subject, key))
+            moved += 1
+        return moved
+
     def has_key(self, subject: UUID) -> bool:
         return self._key(subject) is not None
 
@@ -77,7 +80,7 @@ class Vault:
         stored = self._store.get(subject)
         if stored is None:
             return None
-        key = cipher.unwrap(self._kek.key, subject, stored[1])
+        key = cipher.unwrap(self._keyring.named(stored[0]).key, subject, stored[1])
         with self._lock:
             if len(self._cache) >= _CACHE_ENTRIES:
                 self._cache.clear()

@@ -14,8 +14,9 @@ import pytest
 from api.bootstrap import Parcours
 from api.settings import Settings
 from domain.privacy import cipher
+from domain.privacy.keyring import KeyEncryptionKey
 from domain.privacy.keystore import InMemoryKeyStore
-from domain.privacy.vault import KeyEncryptionKey, PlaintextVault
+from domain.privacy.vault import PlaintextVault
 from domain.vocabulary import ConsentGiver, DeclineReason, Domain, HandoverStatus, Sensitivity
 from tests.conftest import Instances
 from tests.support import build_network

@@ -1,0 +1,45 @@
+"""`parcours keys rotate`: re-wrap every subject key under a new key-encryption key.
+
+Run it on a schedule (the README says how often) and after every erasure on PostgreSQL: once
+the old KEK is destroyed, whatever residue of destroyed subject keys the database still holds
+(dead tuples, WAL, backups) is wrapped under a key that no longer exists.
+"""
+
+import typer
+
+from api.bootstrap import Parcours, keyring
+from api.cli.app import app, opened, out
+from api.keyring_files import DIRECTORY, add_key, destroy_previous
+from domain.privacy.vault import Vault
+
+keys_app = typer.Typer(help="Key-encryption keys.")
+app.add_typer(keys_app, name="keys")
+
+
+@keys_app.command("rotate")
+def rotate() -> None:
+    """New KEK (development keyring) or the configured one (production); re-wrap; destroy."""
+    with opened() as parcours:
+        settings = parcours.settings
+        if settings.master_key is None:
+            add_key(settings.data_dir / DIRECTORY)
+            _rewrap(parcours)
+            destroyed = destroy_previous(settings.data_dir, keyring(settings))
+            out.print(f"destroyed the previous key-encryption key(s): {', '.join(destroyed)}")
+            return
+        _rewrap(parcours)
+        if settings.previous_master_keys:
+            out.print(
+                "now remove PARCOURS_PREVIOUS_MASTER_KEYS from the configuration and destroy "
+                f"those keys ({', '.join(settings.previous_master_keys)}) in the secret store"
+            )
+
+
+def _rewrap(parcours: Parcours) -> None:
+    """A vault over the updated keyring re-wraps every key not under the current KEK."""
+
+    vault = Vault(parcours.key_store, keyring(parcours.settings), cache_seconds=0)
+    moved = vault.rotate()
+    out.print(
+        f"re-wrapped {moved} subject key(s) under {keyring(parcours.settings).current.kek_id}"
+    )

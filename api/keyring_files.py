@@ -1,0 +1,63 @@
+"""The development keyring: key-encryption keys as files in the data dir, rotated in place.
+
+Production configures its KEK through `PARCOURS_MASTER_KEY` (kept in a secret manager, not on
+the database's disks) and, during a rotation, the previous ones through
+`PARCOURS_PREVIOUS_MASTER_KEYS`; outside production the instance keeps them here so the
+commands work out of the box.
+"""
+
+import base64
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+from domain.privacy import cipher
+from domain.privacy.keyring import KeyEncryptionKey, Keyring
+
+DIRECTORY = "keyring"
+CURRENT = "current"
+
+
+def development_keyring(data_dir: Path) -> Keyring:
+    """The keyring in the data dir, created (one fresh KEK) on first use."""
+    directory = data_dir / DIRECTORY
+    if not (directory / CURRENT).exists():
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        add_key(directory)
+    current = (directory / CURRENT).read_text().strip()
+    keys = {path.stem: _load(path) for path in directory.glob("*.key")}
+    return Keyring(keys[current], {k: v for k, v in keys.items() if k != current})
+
+
+def add_key(directory: Path) -> str:
+    """Creates a new KEK file (0600) and makes it current; returns its id."""
+    kek_id = "kek-" + datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+    path = directory / f"{kek_id}.key"
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(base64.b64encode(cipher.new_key()).decode("ascii"))
+    pointer = directory / f"{CURRENT}.tmp"
+    pointer.write_text(kek_id)
+    pointer.replace(directory / CURRENT)
+    return kek_id
+
+
+def destroy_previous(data_dir: Path, keyring: Keyring) -> list[str]:
+    """Overwrites then removes every KEK file but the current one (after a re-wrap)."""
+    directory = data_dir / DIRECTORY
+    destroyed = []
+    for kek_id in keyring.previous:
+        path = directory / f"{kek_id}.key"
+        if path.exists():
+            size = path.stat().st_size
+            with path.open("r+b") as handle:
+                handle.write(os.urandom(size))
+                handle.flush()
+                os.fsync(handle.fileno())
+            path.unlink()
+            destroyed.append(kek_id)
+    return destroyed
+
+
+def _load(path: Path) -> KeyEncryptionKey:
+    return KeyEncryptionKey(path.stem, base64.b64decode(path.read_text().strip()))
