@@ -115,7 +115,8 @@ def write_every_personal_field(parcours: Parcours, instances: Instances) -> None
 def raw_store(settings: Settings) -> bytes:
     """Every byte the store holds: SQLite files and their -wal, or a pg_dump of the schema."""
     if settings.database_url is None:
-        return b"".join(path.read_bytes() for path in sorted(Path(settings.data_dir).iterdir()))
+        files = sorted(p for p in Path(settings.data_dir).rglob("*") if p.is_file())
+        return b"".join(path.read_bytes() for path in files)
     pg_dump = shutil.which("pg_dump")
     if pg_dump is None:
         pytest.fail("pg_dump is needed to scan PostgreSQL for clear text")
