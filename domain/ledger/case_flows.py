@@ -6,13 +6,13 @@ from uuid import UUID, uuid4
 from domain.actor import SYSTEM_ACTOR, Actor
 from domain.case_file.young_person import YoungPerson
 from domain.errors import InvalidInput
+from domain.ledger.case_care import CaseCareCommands
 from domain.ledger.case_context import CaseContext
-from domain.ledger.case_files import CaseFileCommands
 from domain.network.association import Association
 from domain.vocabulary import DeclineReason, Domain, HandoverStatus
 
 
-class CaseFlowCommands(CaseFileCommands):
+class CaseFlowCommands(CaseCareCommands):
     # --- interventions -------------------------------------------------------------------------
 
     def record_intervention(
