@@ -104,6 +104,22 @@ class LedgerCore(Application[UUID]):
     def young_person(self, young_person_id: UUID) -> YoungPerson:
         return self.load(YoungPerson, young_person_id, "young_person_id")
 
+    def young_person_as_of(
+        self, young_person_id: UUID, recorded_at: datetime
+    ) -> YoungPerson | None:
+        """The case file as the ledger knew it at `recorded_at` (None before its enrolment).
+
+        An auditor's question, answered from the events themselves: folds the stream up to the
+        last event recorded at or before that time (snapshots are left out on purpose — they
+        are taken later than the moment asked about).
+        """
+        state: object = None
+        for event in self.events.get(young_person_id):
+            if event.timestamp > recorded_at:  # type: ignore[attr-defined]
+                break
+            state = event.mutate(state)  # type: ignore[attr-defined]
+        return state if isinstance(state, YoungPerson) else None
+
     def programme_partners(self, young_person: YoungPerson) -> frozenset[UUID]:
         """Partners of the programmes the young person is enrolled in: they are involved too."""
         partners: set[UUID] = set()

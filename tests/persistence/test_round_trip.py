@@ -76,3 +76,28 @@ def test_snapshots_keep_a_long_case_file_equal_to_its_full_replay(instances: Ins
 
     assert from_snapshot.version == 121
     assert vars(from_snapshot) == vars(full_replay)
+
+
+def test_a_case_file_as_the_ledger_knew_it_at_a_recorded_time(instances: Instances) -> None:
+    from datetime import UTC, datetime  # noqa: PLC0415
+
+    parcours = instances.start()
+    network = build_network(parcours.ledger, instances.clock)
+    before_enrolment = datetime.now(UTC)
+    young_person = network.enrol()
+    after_enrolment = datetime.now(UTC)
+    handover = parcours.ledger.propose_handover(
+        network.worker_a, young_person, to_association_id=network.b
+    )
+    parcours.ledger.accept_handover(network.worker_b, young_person, handover_id=handover)
+    restarted = instances.start().ledger
+
+    then = restarted.young_person_as_of(young_person, after_enrolment)
+    now = restarted.young_person_as_of(young_person, datetime.now(UTC))
+
+    assert restarted.young_person_as_of(young_person, before_enrolment) is None
+    assert then is not None
+    assert then.lead_association_id == network.a
+    assert then.handovers == {}
+    assert now is not None
+    assert now.lead_association_id == network.b
