@@ -197,9 +197,7 @@ class CaseFileMutations:
                 idempotency_key=input.idempotency_key,
             )
 
-        outcome = await perform(
-            info, Capability.WORK_ON_CASES, command, case=input.young_person_id
-        )
+        outcome = await perform(info, Capability.WORK_ON_CASES, command, case=input.young_person_id)
         if not isinstance(outcome, UUID):
             return outcome
         young_person = await visible_young_person(info, _raw(input.young_person_id))

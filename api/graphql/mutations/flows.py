@@ -271,9 +271,7 @@ class FlowMutations:
                 idempotency_key=input.idempotency_key,
             )
 
-        outcome = await perform(
-            info, Capability.WORK_ON_CASES, command, case=input.young_person_id
-        )
+        outcome = await perform(info, Capability.WORK_ON_CASES, command, case=input.young_person_id)
         if not isinstance(outcome, UUID):
             return outcome
         case = need_id(input.young_person_id, "YoungPerson", "young_person_id")

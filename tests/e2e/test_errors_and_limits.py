@@ -1,0 +1,283 @@
+"""Expected failures as typed results, unexpected ones masked, and the hardening of the edge:
+tokens, body size, abusive documents; read-your-writes and idempotent retries."""
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import uuid4
+
+import httpx
+import jwt
+import pytest
+
+from api.auth.tokens import InstanceTokens, verifier_from_settings
+from domain.vocabulary import Role
+from tests.e2e.conftest import Api, global_id
+from tests.e2e.scenes import (
+    RESULT_FIELDS,
+    TIMELINE,
+    case_led_by_a,
+    mutate,
+    person_id,
+)
+
+ME = {"query": "{ me { userId } }"}
+ONE_MB = 1_000_000
+
+
+def test_a_severity_out_of_range_is_an_invalid_input_naming_severity(api: Api) -> None:
+    case = case_led_by_a(api)
+
+    refused = mutate(
+        api,
+        api.network.worker_a,
+        "identifyNeed",
+        "IdentifyNeedInput",
+        youngPersonId=person_id(case),
+        domain="HOUSING",
+        severity=9,
+    )
+
+    assert refused == {
+        "__typename": "InvalidInput",
+        "code": "INVALID_INPUT",
+        "message": "severity must be between 1 and 5",
+        "field": "severity",
+    }
+
+
+def test_an_occurred_at_in_the_future_is_an_invalid_input_naming_occurred_at(api: Api) -> None:
+    case = case_led_by_a(api)
+    before = api.network.position()
+
+    refused = mutate(
+        api,
+        api.network.worker_a,
+        "recordIntervention",
+        "RecordInterventionInput",
+        youngPersonId=person_id(case),
+        domain="HOUSING",
+        kind="visit",
+        occurredAt="2026-03-03T09:00:00+00:00",
+    )
+
+    assert refused == {
+        "__typename": "InvalidInput",
+        "code": "INVALID_INPUT",
+        "message": "occurred_at must not be more than 5 minutes in the future",
+        "field": "occurredAt",
+    }
+    assert api.network.position() == before
+
+
+def test_a_malformed_global_id_is_an_invalid_input_naming_its_field(api: Api) -> None:
+    case = case_led_by_a(api)
+    b = api.network.worker_b
+    attempts = {
+        "youngPersonId": mutate(
+            api,
+            b,
+            "identifyNeed",
+            "IdentifyNeedInput",
+            youngPersonId="not-an-id",
+            domain="HOUSING",
+            severity=2,
+        ),
+        "associationIds": mutate(
+            api,
+            b,
+            "giveConsent",
+            "GiveConsentInput",
+            youngPersonId=person_id(case),
+            sensitivities=["GENERAL"],
+            associationIds=[person_id(case)],
+            purpose="support",
+            givenBy="YOUNG_PERSON",
+        ),
+        "referralId": mutate(api, b, "acceptReferral", "RespondToReferralInput", referralId="%%%"),
+        "handoverId": mutate(api, b, "acceptHandover", "RespondToHandoverInput", handoverId="x"),
+    }
+
+    assert {field: (r["__typename"], r["code"], r["field"]) for field, r in attempts.items()} == {
+        field: ("InvalidInput", "INVALID_INPUT", field) for field in attempts
+    }
+    assert attempts["referralId"]["message"] == "referral_id is not the id of a Referral"
+
+
+def test_an_unexpected_error_is_masked_without_internals(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*_: object) -> None:
+        raise RuntimeError("connection to postgresql://parcours:s3cret@db:5432 refused")
+
+    monkeypatch.setattr("api.graphql.queries.associations_page", broken)
+
+    response = api.post(
+        api.token(api.network.worker_a), {"query": "{ associations { edges { cursor } } }"}
+    )
+
+    assert response.status_code == 200
+    assert response.json() == {
+        "data": None,
+        "errors": [
+            {
+                "message": "Unexpected error.",
+                "locations": [{"line": 1, "column": 3}],
+                "path": ["associations"],
+            }
+        ],
+    }
+    assert "s3cret" not in response.text
+    assert "RuntimeError" not in response.text
+
+
+def test_requests_without_a_valid_token_get_401_and_a_clear_message(api: Api) -> None:
+    worker = api.network.worker_a
+    valid = api.token(worker)
+    claims = jwt.decode(valid, options={"verify_signature": False})
+    instance = verifier_from_settings(api.parcours.settings).instance
+    assert instance is not None
+    an_hour_ago = datetime.now(UTC) - timedelta(hours=1)
+    expired = instance.issue(
+        "worker-a", Role.WORKER, worker.association_id, ttl=timedelta(minutes=5), now=an_hour_ago
+    )
+    foreign = InstanceTokens(b"another instance's secret, 32+ b").issue(
+        "worker-a", Role.WORKER, worker.association_id
+    )
+    unsigned = jwt.encode(claims, "", algorithm="none")
+    headers = {
+        "missing": {},
+        "not a bearer": {"Authorization": f"Basic {valid}"},
+        "malformed": {"Authorization": "Bearer not-a-jwt"},
+        "expired": {"Authorization": f"Bearer {expired}"},
+        "wrong key": {"Authorization": f"Bearer {foreign}"},
+        "alg none": {"Authorization": f"Bearer {unsigned}"},
+    }
+
+    answers = {}
+    for kind, header in headers.items():
+        response = httpx.post(f"{api.url}/graphql", json=ME, headers=header, timeout=10)
+        answers[kind] = (response.status_code, response.json()["detail"])
+
+    assert answers == {
+        "missing": (401, "missing Authorization header; send 'Authorization: Bearer <token>'"),
+        "not a bearer": (401, "the Authorization header must use the Bearer scheme"),
+        "malformed": (401, "token is malformed: not a signed JWT"),
+        "expired": (401, "token has expired; ask for a new one"),
+        "wrong key": (401, "token signature does not verify (wrong key or altered token)"),
+        "alg none": (401, "unsigned tokens (alg none) are refused"),
+    }
+    assert api.post(valid, ME).json() == {"data": {"me": {"userId": "worker-a"}}}
+
+
+def test_a_body_over_one_megabyte_is_refused_with_413(api: Api) -> None:
+    token = api.token(api.network.worker_a)
+    assert api.parcours.settings.max_body_bytes == ONE_MB
+
+    def padded(size: int) -> dict[str, Any]:
+        return {**ME, "variables": {"padding": "x" * size}}
+
+    def streamed() -> Iterator[bytes]:
+        for _ in range(11):
+            yield b" " * 100_000
+
+    chunked = httpx.post(
+        f"{api.url}/graphql",
+        content=streamed(),
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+        timeout=30,
+    )
+    statuses = {
+        "just under": api.post(token, padded(ONE_MB - 1_000)).status_code,
+        "declared over": api.post(token, padded(ONE_MB + 1)).status_code,
+        "streamed over": chunked.status_code,
+    }
+
+    assert statuses == {"just under": 200, "declared over": 413, "streamed over": 413}
+    assert chunked.text == "request body over 1000000 bytes"
+
+
+def test_a_body_that_is_not_json_is_refused_with_400(api: Api) -> None:
+    response = httpx.post(
+        f"{api.url}/graphql",
+        content=b'{"query": "{ me { userId } }"',
+        headers={
+            "Authorization": f"Bearer {api.token(api.network.worker_a)}",
+            "Content-Type": "application/json",
+        },
+        timeout=10,
+    )
+
+    assert (response.status_code, response.text) == (400, "Unable to parse request body as JSON")
+
+
+def nested(depth: int) -> str:
+    """A document whose deepest field is `depth` levels below its root field (depth 0):
+    youngPerson > referrals > youngPerson > … > id."""
+    inner = "id"
+    for field in reversed((["referrals", "youngPerson"] * depth)[: depth - 1]):
+        inner = f"{field} {{ {inner} }}"
+    return f'{{ youngPerson(id: "{global_id("YoungPerson", uuid4())}") {{ {inner} }} }}'
+
+
+def test_documents_over_the_depth_alias_and_token_limits_are_refused(api: Api) -> None:
+    worker = api.network.worker_a
+
+    def errors(document: str) -> list[str]:
+        body = api.raw(worker, document)
+        return [e["message"] for e in body.get("errors", [])]
+
+    def aliases(count: int) -> str:
+        return "{ " + " ".join(f"a{i}: me {{ userId }}" for i in range(count)) + " }"
+
+    tokens = "{ " + " ".join(["__typename"] * 4_000) + " }"
+
+    assert errors(nested(13)) == ["'anonymous' exceeds maximum operation depth of 12"]
+    assert errors(aliases(31)) == ["31 aliases found. Allowed: 30"]
+    assert errors(tokens) == [
+        "Syntax Error: Document contains more than 4000 tokens. Parsing aborted."
+    ]
+    assert [errors(nested(12)), errors(aliases(30))] == [[], []]
+
+
+def test_a_recorded_intervention_is_readable_in_the_next_request(api: Api) -> None:
+    n = api.network
+    case = case_led_by_a(api, involve_b=False)
+
+    recorded = api.gql(
+        n.worker_a,
+        """mutation($input: RecordInterventionInput!) { recordIntervention(input: $input) {
+            ... on InterventionRecorded { entry { kind summary } } } }""",
+        input={
+            "youngPersonId": person_id(case),
+            "domain": "EDUCATION",
+            "kind": "tutoring",
+            "occurredAt": "2026-03-01T16:00:00+00:00",
+            "summary": "maths homework",
+        },
+    )["recordIntervention"]
+    timeline = api.gql(n.worker_a, TIMELINE, id=person_id(case))["youngPerson"]["timeline"]
+
+    assert recorded == {"entry": {"kind": "INTERVENTION", "summary": "maths homework"}}
+    assert [e["node"]["summary"] for e in timeline["edges"]] == ["maths homework", "Enrolled"]
+
+
+def test_a_replayed_idempotency_key_returns_the_same_id_and_records_once(api: Api) -> None:
+    n = api.network
+    document = f"""mutation($input: EnrolYoungPersonInput!) {{ enrolYoungPerson(input: $input) {{
+        {RESULT_FIELDS} ... on YoungPersonEnrolled {{ youngPerson {{ id displayName }} }} }} }}"""
+    enrolment = {
+        "personalData": {"firstName": "Inès", "lastName": "Moreau", "dateOfBirth": "2009-02-11"},
+        "territory": "93",
+        "idempotencyKey": "enrol-ines-2026-03-02",
+    }
+    before = n.position()
+
+    first = api.gql(n.worker_a, document, input=enrolment)["enrolYoungPerson"]
+    recorded = n.events_since(before)
+    replayed = api.gql(n.worker_a, document, input=enrolment)["enrolYoungPerson"]
+
+    assert first["__typename"] == "YoungPersonEnrolled"
+    assert replayed == first
+    assert recorded == ["Enrolled"]
+    assert n.events_since(before) == ["Enrolled"]

@@ -1,0 +1,198 @@
+"""Auditors, evaluators and network admins over HTTP: what each reads and does, and the
+access log that records every read of case content."""
+
+import re
+
+from domain.actor import Actor
+from domain.vocabulary import Domain
+from tests.e2e.conftest import Api, global_id
+from tests.e2e.scenes import PERSON, case_led_by_a, mutate, person_id, record
+
+TRAIL = """query($stream: ID) { auditTrail(streamId: $stream) { edges { node {
+    streamId version type actorUserId actorAssociationId hash } } } }"""
+ACCESS_LOG = """query($person: ID) { accessLog(youngPersonId: $person) { edges { node {
+    userId role associationId youngPersonId what } } } }"""
+HASH = re.compile(r"^[0-9a-f]{64}$")
+
+
+def error_messages(api: Api, actor: Actor, document: str) -> list[str]:
+    return [e["message"] for e in api.raw(actor, document).get("errors", [])]
+
+
+def test_an_auditor_reads_a_cases_audit_trail_with_its_hashes(api: Api) -> None:
+    n = api.network
+    case = case_led_by_a(api)
+
+    trail = api.gql(api.auditor(), TRAIL, stream=person_id(case))["auditTrail"]["edges"]
+
+    assert [
+        (e["node"]["streamId"], e["node"]["version"], e["node"]["type"], e["node"]["actorUserId"])
+        for e in trail
+    ] == [
+        (str(case), 1, "YoungPerson.Enrolled", "worker-a"),
+        (str(case), 2, "CaseReferrals.ReferralMade", "worker-a"),
+        (str(case), 3, "CaseReferrals.ReferralAccepted", "worker-b"),
+    ]
+    assert [e["node"]["actorAssociationId"] for e in trail] == [str(n.a), str(n.a), str(n.b)]
+    assert all(HASH.match(e["node"]["hash"]) for e in trail)
+    assert len({e["node"]["hash"] for e in trail}) == 3
+
+
+def test_an_auditor_gets_no_case_and_no_personal_data(api: Api) -> None:
+    case = case_led_by_a(api)
+    record(api, api.network.worker_a, case, Domain.EDUCATION, "back at school")
+
+    assert api.gql(api.auditor(), PERSON, id=person_id(case)) == {"youngPerson": None}
+    trail = api.post(api.token(api.auditor()), {"query": TRAIL, "variables": {}}).text
+    assert ("Camille" in trail, "Martin" in trail, "back at school" in trail) == (False,) * 3
+    assert error_messages(api, api.auditor(), "{ youngPeople { edges { node { id } } } }") == [
+        "an auditor may not work on case files"
+    ]
+
+
+def test_an_evaluator_reads_indicators_but_no_case(api: Api) -> None:
+    case = case_led_by_a(api)
+    evaluator = api.evaluator()
+
+    assert api.gql(evaluator, "{ referralMetrics { made accepted declined completed } }") == {
+        "referralMetrics": {"made": 1, "accepted": 1, "declined": 0, "completed": 0}
+    }
+    assert api.gql(evaluator, PERSON, id=person_id(case)) == {"youngPerson": None}
+    assert error_messages(api, evaluator, "{ auditTrail { edges { node { hash } } } }") == [
+        "an evaluator may not read the audit trail and the access log"
+    ]
+
+
+def test_a_network_admin_registers_an_association_and_launches_a_programme(api: Api) -> None:
+    n = api.network
+    registered = api.gql(
+        n.admin,
+        """mutation { registerAssociation(input: {name: "Association D", territory: "75",
+            competences: [{domain: HOUSING, monthlyCapacity: 3}]}) {
+            ... on AssociationUpdated { association { name territory
+                competences { domain monthlyCapacity } } } } }""",
+    )["registerAssociation"]
+    launched = api.gql(
+        n.admin,
+        """mutation($a: ID!, $b: ID!) { launchProgramme(input: {name: "Réussir", capacity: 10,
+            components: [{associationId: $a, domain: EDUCATION},
+                         {associationId: $b, domain: HOUSING}]}) {
+            ... on ProgrammeUpdated { programme { name capacity partners { name } } } } }""",
+        a=global_id("Association", n.a),
+        b=global_id("Association", n.b),
+    )["launchProgramme"]
+
+    assert registered == {
+        "association": {
+            "name": "Association D",
+            "territory": "75",
+            "competences": [{"domain": "HOUSING", "monthlyCapacity": 3}],
+        }
+    }
+    programme = launched["programme"]
+    assert (programme["name"], programme["capacity"]) == ("Réussir", 10)
+    assert sorted(p["name"] for p in programme["partners"]) == ["Association A", "Association B"]
+
+
+def test_a_network_admin_reads_no_case_content(api: Api) -> None:
+    case = case_led_by_a(api)
+    node = "query($id: ID!) { node(id: $id) { id } }"
+
+    assert api.gql(api.network.admin, PERSON, id=person_id(case)) == {"youngPerson": None}
+    assert api.gql(api.network.admin, node, id=person_id(case)) == {"node": None}
+
+
+def test_after_erasure_involved_workers_read_erased_and_no_summary(api: Api) -> None:
+    n = api.network
+    case = case_led_by_a(api)
+    record(api, n.worker_a, case, Domain.EDUCATION, "back at school")
+
+    erased = api.gql(
+        n.admin,
+        """mutation($id: ID!) { eraseYoungPerson(input: {youngPersonId: $id, reason: "art. 17"}) {
+            __typename ... on YoungPersonErased { youngPersonId } } }""",
+        id=person_id(case),
+    )["eraseYoungPerson"]
+
+    assert erased == {"__typename": "YoungPersonErased", "youngPersonId": person_id(case)}
+    for worker in (n.worker_a, n.worker_b):
+        person = api.gql(worker, PERSON, id=person_id(case))["youngPerson"]
+        assert (person["displayName"], person["birthYear"]) == ("[erased]", None)
+        entries = [e["node"] for e in person["timeline"]["edges"]]
+        assert [e["summary"] for e in entries if e["kind"] == "INTERVENTION"] == [None]
+        assert [e["kind"] for e in entries][-1] == "ERASURE"
+
+
+def test_reads_of_case_content_are_logged_with_who_which_association_and_which_case(
+    api: Api,
+) -> None:
+    n = api.network
+    case = case_led_by_a(api)
+    api.gql(n.worker_b, PERSON, id=person_id(case))
+
+    logged = api.gql(api.auditor(), ACCESS_LOG, person=person_id(case))["accessLog"]["edges"]
+
+    assert sorted((e["node"] for e in logged), key=lambda r: r["what"]) == [
+        {
+            "userId": "worker-b",
+            "role": "WORKER",
+            "associationId": str(n.b),
+            "youngPersonId": str(case),
+            "what": what,
+        }
+        for what in ("personal_data", "timeline:3")
+    ]
+
+
+def test_a_refused_read_and_a_read_without_case_content_leave_no_trace(api: Api) -> None:
+    n = api.network
+    case = case_led_by_a(api)
+    api.gql(n.worker_c, PERSON, id=person_id(case))
+    api.gql(
+        n.worker_a, "query($id: ID!) { youngPerson(id: $id) { territory } }", id=person_id(case)
+    )
+
+    assert api.gql(api.auditor(), ACCESS_LOG, person=person_id(case)) == {
+        "accessLog": {"edges": []}
+    }
+
+
+def test_only_auditors_may_query_the_access_log(api: Api) -> None:
+    n = api.network
+    refused = {
+        actor.user_id: error_messages(api, actor, "{ accessLog { edges { node { what } } } }")
+        for actor in (n.worker_a, n.coordinator_a, n.admin, api.evaluator())
+    }
+
+    assert refused == {
+        "worker-a": ["a worker may not read the audit trail and the access log"],
+        "coord-a": ["a coordinator may not read the audit trail and the access log"],
+        "admin": ["a network admin may not read the audit trail and the access log"],
+        "evaluator-1": ["an evaluator may not read the audit trail and the access log"],
+    }
+    assert api.raw(api.auditor(), "{ accessLog { edges { node { what } } } }") == {
+        "data": {"accessLog": {"edges": []}}
+    }
+
+
+def test_a_worker_cannot_erase_a_young_person(api: Api) -> None:
+    case = case_led_by_a(api)
+
+    refused = mutate(
+        api,
+        api.network.worker_a,
+        "eraseYoungPerson",
+        "EraseYoungPersonInput",
+        youngPersonId=person_id(case),
+        reason="asked",
+    )
+
+    assert refused == {
+        "__typename": "NotPermitted",
+        "code": "NOT_PERMITTED",
+        "message": "a worker may not carry out erasure requests",
+        "field": None,
+    }
+    assert api.gql(api.network.worker_a, PERSON, id=person_id(case))["youngPerson"][
+        "displayName"
+    ] == ("Camille Martin")

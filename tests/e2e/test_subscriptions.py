@@ -1,0 +1,226 @@
+"""Subscriptions over graphql-transport-ws, authorised like the queries. Every wait is bounded."""
+
+import asyncio
+import json
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
+from websockets.typing import Subprotocol
+
+from domain.vocabulary import DeclineReason, Domain
+from tests.e2e.conftest import Api
+from tests.e2e.scenes import PAST, case_led_by_a, person_id
+
+WAIT = 5.0
+"""The longest any single message may take (the server polls its read models every 0.2 s)."""
+SETTLING = 0.3
+"""Lets the server start the subscription before the test changes anything."""
+INBOX = """subscription { referralInbox {
+    status domain fromAssociation { name } toAssociation { name } } }"""
+TIMELINE = """subscription($id: ID!) { timelineUpdated(youngPersonId: $id) {
+    kind domain summary redacted association { name } } }"""
+
+
+def ws_url(api: Api) -> str:
+    return api.url.replace("http://", "ws://") + "/graphql"
+
+
+async def receive(ws: ClientConnection) -> dict[str, Any]:
+    message: dict[str, Any] = json.loads(await asyncio.wait_for(ws.recv(), WAIT))
+    return message
+
+
+@asynccontextmanager
+async def subscribed(
+    api: Api, token: str, query: str, **variables: Any
+) -> AsyncIterator[ClientConnection]:
+    async with connect(
+        ws_url(api),
+        subprotocols=[Subprotocol("graphql-transport-ws")],
+        open_timeout=WAIT,
+        close_timeout=1,
+    ) as ws:
+        init = {"type": "connection_init", "payload": {"Authorization": f"Bearer {token}"}}
+        await ws.send(json.dumps(init))
+        assert (await receive(ws))["type"] == "connection_ack"
+        payload = {"query": query, "variables": variables}
+        await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": payload}))
+        await asyncio.sleep(SETTLING)
+        yield ws
+
+
+async def data_of(ws: ClientConnection) -> Any:
+    message = await receive(ws)
+    assert message["type"] == "next", message
+    return message["payload"]
+
+
+def run(scenario: Callable[[], Any]) -> Any:
+    return asyncio.run(asyncio.wait_for(scenario(), 4 * WAIT))
+
+
+def test_a_connection_without_a_valid_token_is_closed_with_4403(api: Api) -> None:
+    async def closing_code(payload: dict[str, str] | None) -> tuple[int | None, str | None]:
+        async with connect(
+            ws_url(api), subprotocols=[Subprotocol("graphql-transport-ws")], open_timeout=WAIT
+        ) as ws:
+            init: dict[str, Any] = {"type": "connection_init"}
+            if payload is not None:
+                init["payload"] = payload
+            await ws.send(json.dumps(init))
+            try:
+                await receive(ws)
+            except ConnectionClosed as closed:
+                frame = closed.rcvd
+                return (None, None) if frame is None else (frame.code, frame.reason)
+            return (None, "acknowledged")
+
+    async def scenario() -> dict[str, tuple[int | None, str | None]]:
+        return {
+            "missing": await closing_code(None),
+            "malformed": await closing_code({"Authorization": "Bearer not-a-jwt"}),
+            "empty authToken": await closing_code({"authToken": ""}),
+        }
+
+    assert run(scenario) == {
+        "missing": (4403, "Forbidden"),
+        "malformed": (4403, "Forbidden"),
+        "empty authToken": (4403, "Forbidden"),
+    }
+
+
+def test_a_worker_receives_the_referrals_made_to_their_association_only(api: Api) -> None:
+    n = api.network
+    case = case_led_by_a(api, involve_b=False)
+
+    async def scenario() -> tuple[Any, Any]:
+        async with (
+            subscribed(api, api.token(n.worker_b), INBOX) as inbox_b,
+            subscribed(api, api.token(n.worker_c), INBOX) as inbox_c,
+        ):
+            for to in (n.b, n.c):
+                await asyncio.to_thread(
+                    n.ledger.make_referral,
+                    n.worker_a,
+                    case,
+                    to_association_id=to,
+                    domain=Domain.HOUSING,
+                )
+            return await data_of(inbox_b), await data_of(inbox_c)
+
+    to_b, to_c = run(scenario)
+
+    def made_to(name: str) -> dict[str, Any]:
+        return {
+            "data": {
+                "referralInbox": {
+                    "status": "MADE",
+                    "domain": "HOUSING",
+                    "fromAssociation": {"name": "Association A"},
+                    "toAssociation": {"name": name},
+                }
+            }
+        }
+
+    assert (to_b, to_c) == (made_to("Association B"), made_to("Association C"))
+
+
+def test_a_worker_of_an_uninvolved_association_cannot_subscribe_to_a_timeline(api: Api) -> None:
+    case = case_led_by_a(api)
+
+    async def scenario() -> tuple[dict[str, Any], dict[str, Any]]:
+        async with subscribed(
+            api, api.token(api.network.worker_c), TIMELINE, id=person_id(case)
+        ) as ws:
+            return await receive(ws), await receive(ws)
+
+    refused, completed = run(scenario)
+
+    assert refused == {
+        "id": "1",
+        "type": "next",
+        "payload": {"data": None, "errors": [{"message": "no such young person"}]},
+    }
+    assert completed == {"id": "1", "type": "complete"}
+
+
+def test_a_timeline_subscriber_receives_new_entries_as_the_policy_shows_them(api: Api) -> None:
+    n = api.network
+    case = case_led_by_a(api)
+
+    async def scenario() -> list[Any]:
+        async with subscribed(api, api.token(n.worker_b), TIMELINE, id=person_id(case)) as ws:
+            for actor, domain, summary in (
+                (n.worker_a, Domain.MENTAL_HEALTH, "panic attacks"),
+                (n.worker_b, Domain.HOUSING, "flat visit"),
+            ):
+                await asyncio.to_thread(
+                    n.ledger.record_intervention,
+                    actor,
+                    case,
+                    domain=domain,
+                    kind="session",
+                    occurred_at=PAST,
+                    summary=summary,
+                )
+            return [await data_of(ws), await data_of(ws)]
+
+    assert [m["data"]["timelineUpdated"] for m in run(scenario)] == [
+        {
+            "kind": "INTERVENTION",
+            "domain": None,
+            "summary": None,
+            "redacted": True,
+            "association": {"name": "Association A"},
+        },
+        {
+            "kind": "INTERVENTION",
+            "domain": "HOUSING",
+            "summary": "flat visit",
+            "redacted": False,
+            "association": {"name": "Association B"},
+        },
+    ]
+
+
+def test_reads_through_a_subscription_are_recorded_and_follow_the_involvement(api: Api) -> None:
+    n = api.network
+    case = case_led_by_a(api, involve_b=False)
+    query = "subscription { referralInbox { status youngPerson { displayName } } }"
+
+    async def scenario() -> list[Any]:
+        async with subscribed(api, api.token(n.worker_b), query) as ws:
+            referral = await asyncio.to_thread(
+                n.ledger.make_referral,
+                n.worker_a,
+                case,
+                to_association_id=n.b,
+                domain=Domain.HOUSING,
+            )
+            made = await data_of(ws)
+            await asyncio.to_thread(
+                n.ledger.decline_referral,
+                n.worker_b,
+                case,
+                referral_id=referral,
+                reason=DeclineReason.AT_CAPACITY,
+            )
+            return [made, await data_of(ws)]
+
+    made, declined = run(scenario)
+    logged = api.gql(
+        api.auditor(),
+        "query($id: ID) { accessLog(youngPersonId: $id) { edges { node { userId what } } } }",
+        id=person_id(case),
+    )["accessLog"]["edges"]
+
+    assert made == {
+        "data": {
+            "referralInbox": {"status": "MADE", "youngPerson": {"displayName": "Camille Martin"}}
+        }
+    }
+    assert declined == {"data": {"referralInbox": {"status": "DECLINED", "youngPerson": None}}}
+    assert [e["node"] for e in logged] == [{"userId": "worker-b", "what": "personal_data"}]
