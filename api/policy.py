@@ -94,10 +94,14 @@ class EntryView:
 def entry_view(
     viewer: Actor, facts: AccessFacts, author: str | None, sensitivity: str, on: date
 ) -> EntryView:
-    """How one timeline entry (or goal, need…) written by `author` shows to the viewer."""
+    """How one timeline entry (or goal, need…) written by `author` shows to the viewer.
+
+    An entry with no author association is the network's own (an erasure carried out by the
+    data-protection officer): it holds no case content, and everyone who sees the case reads it.
+    """
     if not may_see_case(viewer, facts):
         return EntryView(readable=False, show_domain=False)
-    own = author is not None and author == str(viewer.association_id)
+    own = author is None or author == str(viewer.association_id)
     consented = sensitivity in facts.consented_sensitivities(str(viewer.association_id), on)
     if own or consented:
         return EntryView(readable=True, show_domain=True)

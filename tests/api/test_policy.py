@@ -167,10 +167,6 @@ def test_a_consent_does_not_open_a_case_to_an_auditor() -> None:
     assert view_of_a_entry(AUDITOR, facts(consent("GENERAL")), "GENERAL") == HIDDEN
 
 
-def test_an_entry_without_an_author_is_redacted_without_consent() -> None:
-    assert policy.entry_view(WORKER_A, facts(), None, "GENERAL", TODAY) == REDACTED_WITH_DOMAIN
-
-
 def test_an_association_reads_its_own_sensitive_entries_without_consent() -> None:
     assert policy.entry_view(WORKER_B, facts(), str(B), "HEALTH", TODAY) == READABLE
 
@@ -255,3 +251,12 @@ def test_a_refusal_names_the_role_and_what_it_may_not_do() -> None:
 def test_a_viewer_without_an_association_lists_no_associations_cases() -> None:
     assert policy.visible_association(ADMIN) is None
     assert policy.visible_association(WORKER_B) == str(B)
+
+
+def test_the_network_s_own_entries_are_read_by_every_involved_association() -> None:
+    case = facts(involved=(involvement(B, "REFERRAL"),))
+    viewer = Actor("w", Role.WORKER, B)
+
+    view = policy.entry_view(viewer, case, None, "GENERAL", date(2026, 3, 2))
+
+    assert view == EntryView(readable=True, show_domain=True)
