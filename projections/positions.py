@@ -75,6 +75,17 @@ def add(tx: Tx, name: str, generation: int, version: int, status: str, served: b
     )
 
 
+def locked_position(tx: Tx, name: str, generation: int) -> int:
+    """The generation's position, locked until the transaction ends (a no-op lock on SQLite,
+    whose write transaction already excludes every other writer)."""
+    lock = "" if tx.dialect == "sqlite" else " FOR UPDATE"
+    row = tx.fetchone(
+        f"SELECT position FROM projection_positions WHERE name = ? AND generation = ?{lock}",
+        (name, generation),
+    )
+    return 0 if row is None else int(row[0])
+
+
 def advance(tx: Tx, name: str, generation: int, position: int) -> None:
     tx.execute(
         "UPDATE projection_positions SET position = ?, updated_at = ?"

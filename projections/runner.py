@@ -123,8 +123,13 @@ class ProjectionRunner:
         return read
 
     def _apply(self, generation: Generation, batch: list[Recorded]) -> None:
-        unseen = [r for r in batch if r.position > generation.position]
-        if not unseen:
+        """Applies the batch's unseen events and the new position in one transaction.
+
+        The position is read again *inside* the transaction, under a lock (PostgreSQL: the
+        row, FOR UPDATE; SQLite: the write transaction), so even two runners racing on one
+        generation — a misconfiguration leadership should prevent — never apply an event twice.
+        """
+        if all(r.position <= generation.position for r in batch):
             return
         projection = self.projections.get(generation.name)
         if projection is None:
@@ -132,11 +137,16 @@ class ProjectionRunner:
         current: Recorded | None = None
         try:
             with self.store.transaction() as tx:
+                reached = positions.locked_position(tx, generation.name, generation.generation)
+                unseen = [r for r in batch if r.position > reached]
                 writer = Writer(tx, projection.physical(generation.generation))
                 for current in unseen:
                     for handler in projection.handlers.get(current.name, ()):
                         handler(writer, current)
-                positions.advance(tx, generation.name, generation.generation, unseen[-1].position)
+                if unseen:
+                    positions.advance(
+                        tx, generation.name, generation.generation, unseen[-1].position
+                    )
         except Exception as error:
             self._fail(generation, current, error)
             return

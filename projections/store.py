@@ -42,6 +42,8 @@ def ident(value: UUID | None) -> str | None:
 class Tx(Protocol):
     """One transaction on the read store."""
 
+    dialect: str
+
     def execute(self, statement: str, params: Params = ()) -> None: ...
 
     def executemany(self, statement: str, rows: Sequence[Params]) -> None: ...
@@ -60,6 +62,8 @@ class ReadStore(Protocol):
 
 
 class _SQLiteTx:
+    dialect = "sqlite"
+
     def __init__(self, db: sqlite3.Connection) -> None:
         self._db = db
 
@@ -121,6 +125,8 @@ class SQLiteReadStore:
 
 
 class _PostgresTx:
+    dialect = "postgres"
+
     def __init__(self, cursor: Any) -> None:
         self._cursor = cursor
 

@@ -124,9 +124,15 @@ class Query:
         description="null when the young person does not exist or the viewer may not see them"
         " (indistinguishable)"
     )
-    async def young_person(self, info: Info, id: strawberry.ID) -> YoungPerson | None:
+    async def young_person(
+        self,
+        info: Info,
+        id: strawberry.ID,
+        as_of: datetime | None = None,
+    ) -> YoungPerson | None:
+        """With `asOf`, the case as the ledger knew it at that recorded time (for audits)."""
         key = uuid_of(id, "YoungPerson")
-        return None if key is None else await visible_young_person(info, str(key))
+        return None if key is None else await visible_young_person(info, str(key), as_of)
 
     @strawberry.field
     async def young_people(

@@ -18,6 +18,8 @@ class Goal:
     progress: int = 0
     status: GoalStatus = GoalStatus.OPEN
     reviewed_at: datetime | None = None
+    added_by: UUID | None = None
+    """The association that set the goal: its description is that association's writing."""
 
     def reviewed(self, progress: int, at: datetime) -> "Goal":
         return replace(self, progress=progress, reviewed_at=at)

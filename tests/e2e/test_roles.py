@@ -196,3 +196,30 @@ def test_a_worker_cannot_erase_a_young_person(api: Api) -> None:
     assert api.gql(api.network.worker_a, PERSON, id=person_id(case))["youngPerson"][
         "displayName"
     ] == ("Camille Martin")
+
+
+def test_a_case_read_as_of_a_recorded_time_shows_the_ledger_s_knowledge_then(api: Api) -> None:
+    from datetime import UTC, datetime  # noqa: PLC0415
+
+    from tests.e2e.conftest import global_id  # noqa: PLC0415
+
+    n, ledger = api.network, api.parcours.ledger
+    young_person = n.enrol()
+    then = datetime.now(UTC)
+    handover = ledger.propose_handover(n.worker_a, young_person, to_association_id=n.b)
+    ledger.accept_handover(n.worker_b, young_person, handover_id=handover)
+    api.parcours.projections.catch_up()
+    query = """query($id: ID!, $at: DateTime) { youngPerson(id: $id, asOf: $at) {
+        leadAssociation { name } handovers { status }
+        timeline { edges { node { kind } } } } }"""
+
+    past = api.gql(
+        n.worker_b, query, id=global_id("YoungPerson", young_person), at=then.isoformat()
+    )
+    now = api.gql(n.worker_b, query, id=global_id("YoungPerson", young_person))
+
+    assert past["youngPerson"]["leadAssociation"] == {"name": "Association A"}
+    assert past["youngPerson"]["handovers"] == []
+    assert [e["node"]["kind"] for e in past["youngPerson"]["timeline"]["edges"]] == ["ENROLMENT"]
+    assert now["youngPerson"]["leadAssociation"] == {"name": "Association B"}
+    assert now["youngPerson"]["handovers"] == [{"status": "ACCEPTED"}]

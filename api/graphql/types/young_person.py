@@ -7,7 +7,9 @@ from uuid import UUID
 import strawberry
 
 from api import policy
-from api.graphql.context import Info
+from api.graphql import as_of as as_of_rows
+from api.graphql.as_of import Pinned
+from api.graphql.context import Info, off_loop
 from api.graphql.enums import Domain, GoalStatus, Sensitivity
 from api.graphql.ids import to_global
 from api.graphql.types.directory import Association, required_association
@@ -123,6 +125,8 @@ class Consent:
 class YoungPerson(Node):
     case: strawberry.Private[CaseOverview]
     facts: strawberry.Private[AccessFacts]
+    pinned: strawberry.Private[Pinned | None] = None
+    """Set for an as-of read: the case as the ledger knew it then, instead of the read models."""
 
     @strawberry.field
     def id(self) -> strawberry.ID:
@@ -178,7 +182,13 @@ class YoungPerson(Node):
 
     @strawberry.field
     async def needs(self, info: Info) -> list[Need]:
-        return [Need(row=n) for n in (await self._details(info)).needs]
+        """Needs whose domain the viewer may see (another association's HEALTH or JUSTICE
+        needs stay hidden without consent, as their timeline entries do)."""
+        return [
+            Need(row=n)
+            for n in (await self._details(info)).needs
+            if self._shows(info, n.identified_by, n.domain)
+        ]
 
     @strawberry.field
     async def consents(self, info: Info) -> list[Consent]:
@@ -189,15 +199,29 @@ class YoungPerson(Node):
         if self.case.plan_agreed_at is None:
             return None
         goals = (await self._details(info)).goals
-        return ActionPlan(goals=[self._goal(info, g) for g in goals])
+        return ActionPlan(
+            goals=[self._goal(info, g) for g in goals if self._shows(info, g.added_by, g.domain)]
+        )
 
     @strawberry.field
     async def referrals(self, info: Info) -> list[Referral]:
-        rows = await info.context.run(referrals_of_case, self._uuid)
-        return [Referral(row=r) for r in rows]
+        """Referrals the viewer's association is party to, and others whose domain it may see."""
+        if self.pinned is not None:
+            rows = list(self.pinned.referrals)
+        else:
+            rows = await info.context.run(referrals_of_case, self._uuid)
+        own = policy.visible_association(info.context.viewer)
+        return [
+            Referral(row=r)
+            for r in rows
+            if own in (r.from_association_id, r.to_association_id)
+            or self._shows(info, r.from_association_id, r.domain)
+        ]
 
     @strawberry.field
     async def handovers(self, info: Info) -> list[Handover]:
+        if self.pinned is not None:
+            return [Handover(row=r) for r in self.pinned.handovers]
         rows = await info.context.run(handovers_of_case, self._uuid)
         return [Handover(row=r) for r in rows]
 
@@ -220,7 +244,7 @@ class YoungPerson(Node):
             occurred_from=from_,
             occurred_to=to,
             domains=None if domains is None else [d.value for d in domains],
-            as_of=as_of,
+            as_of=as_of or (None if self.pinned is None else self.pinned.as_of),
             visible_domains=DomainVisibility(
                 own_association=policy.visible_association(ctx.viewer),
                 sensitivities=tuple(
@@ -246,7 +270,14 @@ class YoungPerson(Node):
         return UUID(self.case.young_person_id)
 
     async def _details(self, info: Info) -> CaseDetails:
+        if self.pinned is not None:
+            return self.pinned.details
         return await details_of(info, self.case.young_person_id)
+
+    def _shows(self, info: Info, author: str | None, domain: str) -> bool:
+        sensitivity = vocabulary.Domain(domain).sensitivity.value
+        ctx = info.context
+        return policy.entry_view(ctx.viewer, self.facts, author, sensitivity, ctx.today).show_domain
 
     def _goal(self, info: Info, goal: GoalRow) -> Goal:
         sensitivity = vocabulary.Domain(goal.domain).sensitivity.value
@@ -256,11 +287,22 @@ class YoungPerson(Node):
         return Goal(row=goal, readable=view.readable, young_person_id=self.case.young_person_id)
 
 
-async def visible_young_person(info: Info, young_person_id: str) -> YoungPerson | None:
-    """The case if the viewer may see it; None otherwise, exactly as for an unknown id."""
+async def visible_young_person(
+    info: Info, young_person_id: str, as_of: datetime | None = None
+) -> YoungPerson | None:
+    """The case if the viewer may see it (now); None otherwise, exactly as for an unknown id.
+    With `as_of`, the case as the ledger knew it at that recorded time."""
     facts = await info.context.loaders.facts.load(young_person_id)
     if facts is None or not policy.may_see_case(info.context.viewer, facts):
         return None
+    if as_of is not None:
+        ledger = info.context.parcours.ledger
+        then = await off_loop(ledger.young_person_as_of, UUID(young_person_id), as_of)
+        if then is None:
+            return None
+        return YoungPerson(
+            case=as_of_rows.overview(then), facts=facts, pinned=as_of_rows.pinned(then, as_of)
+        )
     case = await info.context.loaders.cases.load(young_person_id)
     return None if case is None else YoungPerson(case=case, facts=facts)
 

@@ -70,6 +70,7 @@ class CasePlan(CaseNeeds):
             description=description,
             target_date=target_date,
             added_at=occurred_at,
+            added_by=actor.association_id,
         )
 
     def review_goal(
