@@ -112,6 +112,15 @@ def _leadership(settings: Settings) -> Leadership:
 
 def event_store_env(settings: Settings) -> dict[str, str]:
     """The `eventsourcing` environment for the configured backend (DESIGN.md's facts applied)."""
+    common = (
+        {"AGGREGATE_CACHE_MAXSIZE": str(settings.aggregate_cache_size)}
+        if settings.aggregate_cache_size
+        else {}
+    )
+    return common | _backend_env(settings)
+
+
+def _backend_env(settings: Settings) -> dict[str, str]:
     if settings.database_url is None:
         return {
             "PERSISTENCE_MODULE": "eventsourcing.sqlite",
