@@ -1,9 +1,20 @@
 """The `parcours` command line: a thin edge over the same factory as the API."""
 
-from api.cli import association, audit, demo, erase, keys, projections, serve, simulate, token
+from api.cli import (
+    association,
+    audit,
+    backup,
+    demo,
+    erase,
+    keys,
+    projections,
+    serve,
+    simulate,
+    token,
+)
 from api.cli.app import app
 
-COMMANDS = (association, audit, demo, erase, keys, projections, serve, simulate, token)
+COMMANDS = (association, audit, backup, demo, erase, keys, projections, serve, simulate, token)
 """Modules whose import registers their sub-commands on `app`."""
 
 

@@ -1,0 +1,180 @@
+"""Backups of the event store, portable between backends.
+
+A backup is a SQLite file holding every stored event with its log position and every chain
+link — the history, exactly as stored (ciphertext), so `audit verify` and `audit replay` prove
+a restored copy. It holds no subject key: keys are backed up with the key store, on their own
+schedule (README, "Backup and restore"), and a restore re-applies every erasure the history
+records, so an older key backup cannot bring an erased person's data back. Snapshots are left
+out: they are derived, and taken again as case files change.
+"""
+
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+from api.bootstrap import Parcours
+
+SCHEMA = (
+    "CREATE TABLE events (position INTEGER PRIMARY KEY, originator_id TEXT NOT NULL,"
+    " originator_version INTEGER NOT NULL, topic TEXT NOT NULL, state BLOB NOT NULL)",
+    "CREATE TABLE chain (seq INTEGER PRIMARY KEY, position INTEGER NOT NULL,"
+    " stream_id TEXT NOT NULL, version INTEGER NOT NULL, hash BLOB NOT NULL)",
+)
+BATCH = 5000
+ERASED_TOPIC = "domain.case_file.layers.erasure:CaseErasure.Erased"
+
+
+class BackupError(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class BackupReport:
+    events: int
+    links: int
+    erasures_reapplied: int = 0
+
+
+def backup(parcours: Parcours, out: Path) -> BackupReport:
+    if out.exists():
+        raise BackupError(f"{out} exists: choose a new file")
+    store = _Store(parcours)
+    target = sqlite3.connect(out)
+    try:
+        for statement in SCHEMA:
+            target.execute(statement)
+        events = links = 0
+        for rows in store.batches(store.events_statement):
+            target.executemany(
+                "INSERT INTO events VALUES (?, ?, ?, ?, ?)",
+                [(p, str(UUID(str(o))), v, t, bytes(s)) for p, o, v, t, s in rows],
+            )
+            events += len(rows)
+        for rows in store.batches(store.chain_statement):
+            target.executemany(
+                "INSERT INTO chain VALUES (?, ?, ?, ?, ?)",
+                [(q, p, str(UUID(str(o))), v, bytes(h)) for q, p, o, v, h in rows],
+            )
+            links += len(rows)
+        target.commit()
+    finally:
+        target.close()
+    return BackupReport(events, links)
+
+
+def restore(parcours: Parcours, source: Path) -> BackupReport:
+    """Into an empty event store only; then destroys the keys of every erased young person."""
+    store = _Store(parcours)
+    if store.count() > 0:
+        raise BackupError("the event store is not empty: restore into a new instance")
+    backup_db = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    try:
+        events = store.load_events(_read(backup_db, "SELECT * FROM events ORDER BY position"))
+        links = store.load_chain(_read(backup_db, "SELECT * FROM chain ORDER BY seq"))
+        erased = [
+            UUID(str(row[0]))
+            for batch in _read(
+                backup_db, "SELECT originator_id FROM events WHERE topic = ?", (ERASED_TOPIC,)
+            )
+            for row in batch
+        ]
+    finally:
+        backup_db.close()
+    for subject in erased:
+        parcours.vault.destroy_key(subject)
+    return BackupReport(events, links, len(erased))
+
+
+def _read(
+    db: sqlite3.Connection, statement: str, params: tuple[Any, ...] = ()
+) -> Iterator[list[tuple[Any, ...]]]:
+    cursor = db.execute(statement, params)
+    while rows := cursor.fetchmany(BATCH):
+        yield rows
+
+
+class _Store:
+    """The event and chain tables of either backend, read and written with their positions."""
+
+    def __init__(self, parcours: Parcours) -> None:
+        recorder: Any = parcours.ledger.recorder
+        self._datastore = recorder.datastore
+        table = str(recorder.events_table_name)
+        schema = getattr(self._datastore, "schema", None)
+        self.postgres = schema is not None
+        if self.postgres:
+            self.events, self.chain = f'"{schema}"."{table}"', f'"{schema}".event_chain'
+            self.position, self.mark = "notification_id", "%s"
+        else:
+            self.events, self.chain, self.position, self.mark = table, "event_chain", "rowid", "?"
+        self.events_statement = (
+            f"SELECT {self.position}, originator_id, originator_version, topic, state"  # noqa: S608
+            f" FROM {self.events} WHERE {self.position} > ? ORDER BY {self.position} LIMIT ?"
+        )
+        self.chain_statement = (
+            f"SELECT seq, position, stream_id, version, hash FROM {self.chain}"  # noqa: S608
+            " WHERE seq > ? ORDER BY seq LIMIT ?"
+        )
+
+    def _run(
+        self,
+        statement: str,
+        params: tuple[Any, ...] = (),
+        many: list[Any] | None = None,
+        commit: bool = False,
+    ) -> list[tuple[Any, ...]]:
+        """Reads (commit=False) or writes (commit=True) in one transaction of the store."""
+        with self._datastore.transaction(commit=commit) as cursor:
+            sql = statement.replace("?", self.mark)
+            if many is not None:
+                cursor.executemany(sql, many)
+                return []
+            cursor.execute(sql, params)
+            rows = [] if commit else cursor.fetchall()
+        return [tuple(r.values()) if isinstance(r, dict) else tuple(r) for r in rows]
+
+    def count(self) -> int:
+        return int(self._run(f"SELECT COUNT(*) FROM {self.events}")[0][0])  # noqa: S608
+
+    def batches(self, statement: str) -> Iterator[list[tuple[Any, ...]]]:
+        last = 0
+        while rows := self._run(statement, (last, BATCH)):
+            yield rows
+            last = int(rows[-1][0])
+
+    def load_events(self, batches: Iterator[list[tuple[Any, ...]]]) -> int:
+        loaded = 0
+        statement = (
+            f"INSERT INTO {self.events} ({self.position}, originator_id, originator_version,"  # noqa: S608
+            " topic, state) VALUES (?, ?, ?, ?, ?)"
+        )
+        for rows in batches:
+            self._run(statement, many=[self._stream_key(r) for r in rows], commit=True)
+            loaded += len(rows)
+        if self.postgres and loaded:
+            self._run(
+                f"SELECT setval(pg_get_serial_sequence('{self.events}', 'notification_id'),"  # noqa: S608
+                f" (SELECT MAX(notification_id) FROM {self.events}))",
+                commit=True,
+            )
+        return loaded
+
+    def _stream_key(self, row: tuple[Any, ...]) -> tuple[Any, ...]:
+        position, originator, version, topic, state = row
+        key: object = UUID(str(originator)) if self.postgres else UUID(str(originator)).hex
+        return (position, key, version, topic, state)
+
+    def load_chain(self, batches: Iterator[list[tuple[Any, ...]]]) -> int:
+        loaded = 0
+        statement = f"INSERT INTO {self.chain} VALUES (?, ?, ?, ?, ?)"  # noqa: S608
+        for rows in batches:
+            prepared = [
+                (seq, position, UUID(stream) if self.postgres else stream, version, digest)
+                for seq, position, stream, version, digest in rows
+            ]
+            self._run(statement, many=prepared, commit=True)
+            loaded += len(rows)
+        return loaded
