@@ -1,5 +1,5 @@
-"""Backup and restore round-trip the history (from either backend into a new SQLite instance): the restored copy verifies,
-replays to the same read models, and keeps erased people erased."""
+"""Backup and restore round-trip the history, from either backend into a new SQLite instance:
+the restored copy verifies, replays to the same read models, and keeps erased people erased."""
 
 from pathlib import Path
 
