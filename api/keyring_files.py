@@ -7,7 +7,10 @@ commands work out of the box.
 """
 
 import base64
+import fcntl
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,12 +22,14 @@ CURRENT = "current"
 
 
 def development_keyring(data_dir: Path) -> Keyring:
-    """The keyring in the data dir, created (one fresh KEK) on first use."""
+    """The keyring in the data dir, created (one fresh KEK) on first use — under an exclusive
+    lock, as several server processes may start at once on a fresh data dir."""
     directory = data_dir / DIRECTORY
-    if not (directory / CURRENT).exists():
-        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-        add_key(directory)
-    current = (directory / CURRENT).read_text().strip()
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with _exclusive(directory / ".lock"):
+        if not (directory / CURRENT).exists():
+            add_key(directory)
+        current = (directory / CURRENT).read_text().strip()
     keys = {path.stem: _load(path) for path in directory.glob("*.key")}
     return Keyring(keys[current], {k: v for k, v in keys.items() if k != current})
 
@@ -36,7 +41,7 @@ def add_key(directory: Path) -> str:
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "w") as handle:
         handle.write(base64.b64encode(cipher.new_key()).decode("ascii"))
-    pointer = directory / f"{CURRENT}.tmp"
+    pointer = directory / f"{CURRENT}.{os.getpid()}.tmp"
     pointer.write_text(kek_id)
     pointer.replace(directory / CURRENT)
     return kek_id
@@ -57,6 +62,16 @@ def destroy_previous(data_dir: Path, keyring: Keyring) -> list[str]:
             path.unlink()
             destroyed.append(kek_id)
     return destroyed
+
+
+@contextmanager
+def _exclusive(path: Path) -> Iterator[None]:
+    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)
 
 
 def _load(path: Path) -> KeyEncryptionKey:

@@ -18,7 +18,11 @@ app.add_typer(keys_app, name="keys")
 
 @keys_app.command("rotate")
 def rotate() -> None:
-    """New KEK (development keyring) or the configured one (production); re-wrap; destroy."""
+    """New KEK (development keyring) or the configured one (production); re-wrap; destroy.
+
+    With the development keyring, stop the servers first (they hold the keyring in memory);
+    in production, restart every process with the new PARCOURS_MASTER_KEY before rotating.
+    """
     with opened() as parcours:
         settings = parcours.settings
         if settings.master_key is None:

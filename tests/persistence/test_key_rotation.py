@@ -94,3 +94,23 @@ def test_after_erasure_and_rotation_the_erased_key_residue_opens_nothing(
 def test_previous_keys_must_be_keys() -> None:
     with pytest.raises(ValueError, match="PARCOURS_PREVIOUS_MASTER_KEYS"):
         Settings(previous_master_keys={"kek-0": "bm90LWEta2V5"})
+
+
+def test_processes_starting_together_share_one_development_keyring(tmp_path: Path) -> None:
+    import threading  # noqa: PLC0415
+
+    from api.keyring_files import development_keyring  # noqa: PLC0415
+
+    found: list[str] = []
+    threads = [
+        threading.Thread(target=lambda: found.append(development_keyring(tmp_path).current.kek_id))
+        for _ in range(8)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert len(found) == 8
+    assert len(set(found)) == 1
+    assert len(list((tmp_path / DIRECTORY).glob("*.key"))) == 1
