@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from projections import positions
 from projections.leadership import Leadership
+from projections.outage import is_outage
 from projections.policies import Policy
 from projections.positions import BUILDING, FAILED, LIVE, RETIRED, STALE, Generation
 from projections.projection import Projection, Recorded, Writer
@@ -22,6 +23,8 @@ from projections.store import ReadStore, Tx
 
 log = logging.getLogger("parcours.projections")
 WRITTEN = (LIVE, BUILDING)
+OUTAGE_BACKOFF_MAX = 10.0
+"""Longest pause between retries while the store is unreachable."""
 
 
 class ProjectionRunner:
@@ -148,6 +151,8 @@ class ProjectionRunner:
                         tx, generation.name, generation.generation, unseen[-1].position
                     )
         except Exception as error:
+            if is_outage(error):
+                raise  # transient: nothing was written; the run loop waits and retries
             self._fail(generation, current, error)
             return
         with self._advanced:
@@ -211,20 +216,48 @@ class ProjectionRunner:
     def run(self, stop: threading.Event, poll_interval: float = 0.05) -> None:
         """Waits for leadership, then keeps every projection caught up until `stop` is set,
         running the policies every `policy_interval` seconds."""
-        while not stop.is_set() and not self.leadership.try_acquire():
+        while not stop.is_set() and not self._lead():
             stop.wait(1.0)
         try:
-            if not stop.is_set():
-                self.prepare()
+            self._until_prepared(stop)
             next_policies = time.monotonic()
+            pause = poll_interval
             while not stop.is_set():
-                if self.catch_up() == 0:
-                    stop.wait(poll_interval)
-                if time.monotonic() >= next_policies:
-                    self.run_policies()
-                    next_policies = time.monotonic() + self.policy_interval
+                try:
+                    idle = self.catch_up() == 0
+                    if time.monotonic() >= next_policies:
+                        self.run_policies()
+                        next_policies = time.monotonic() + self.policy_interval
+                    pause = poll_interval
+                except Exception as error:
+                    if not is_outage(error):
+                        raise
+                    pause = min(max(pause * 2, 0.5), OUTAGE_BACKOFF_MAX)
+                    log.warning("store unavailable (%s); retrying in %.1fs", error, pause)
+                    idle = True
+                if idle:
+                    stop.wait(pause)
         finally:
             self.leadership.release()
+
+    def _lead(self) -> bool:
+        try:
+            return self.leadership.try_acquire()
+        except Exception as error:
+            if is_outage(error):
+                return False
+            raise
+
+    def _until_prepared(self, stop: threading.Event) -> None:
+        while not stop.is_set():
+            try:
+                self.prepare()
+                return
+            except Exception as error:
+                if not is_outage(error):
+                    raise
+                log.warning("store unavailable while preparing (%s); retrying", error)
+                stop.wait(1.0)
 
     def run_policies(self) -> None:
         for policy in self.policies:

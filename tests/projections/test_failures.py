@@ -60,3 +60,40 @@ def test_once_fixed_a_failed_projection_resumes_at_the_event_it_failed_on(world:
     page = timeline_page(world.parcours.read_store, young_person)
     assert [entry.kind for _, entry in page.items] == ["ENROLMENT"]
     assert {g.status for g in runner.generations() if g.served} == {LIVE}
+
+
+def test_a_store_outage_is_not_a_projection_failure_and_the_worker_rides_it_out(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3  # noqa: PLC0415
+    import threading  # noqa: PLC0415
+
+    world.caught_up()
+    runner = world.parcours.projections
+    young_person = world.network.enrol()
+    real_read = runner.source.read
+    outages = {"left": 3}
+
+    def flaky_read(after: int, limit: int) -> list[Recorded]:
+        if outages["left"]:
+            outages["left"] -= 1
+            raise sqlite3.OperationalError("database is locked")
+        return real_read(after, limit)
+
+    monkeypatch.setattr(runner.source, "read", flaky_read)
+    runner.leadership.release()
+    stop = threading.Event()
+    worker = threading.Thread(target=runner.run, args=(stop,), kwargs={"poll_interval": 0.01})
+    worker.start()
+    reached = runner.wait_for(runner.source.head(), timeout=20)
+    stop.set()
+    worker.join(timeout=10)
+
+    from projections.queries.timeline import timeline_page  # noqa: PLC0415
+
+    assert reached
+    assert outages["left"] == 0
+    assert {g.status for g in runner.generations() if g.served} == {LIVE}
+    assert [e.kind for _, e in timeline_page(world.parcours.read_store, young_person).items] == [
+        "ENROLMENT"
+    ]
