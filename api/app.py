@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+from cross_web import HTTPException
 from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.middleware.cors import CORSMiddleware
@@ -18,13 +19,17 @@ from fastapi.responses import JSONResponse
 from starlette.requests import HTTPConnection
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.fastapi import GraphQLRouter
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.types import ExecutionResult
 
+from api import export_route
 from api.access_log import AccessLog
 from api.auth.dependencies import viewer_from_connection_params, viewer_from_request
 from api.auth.errors import AuthenticationError
 from api.auth.tokens import verifier_from_settings
 from api.bootstrap import Parcours, build
 from api.graphql.context import Context, Loaders
+from api.graphql.outage import OUTAGE, StoreUnavailableError, store_unavailable_response
 from api.graphql.schema import build_schema
 from api.http_limits import BodySizeLimit
 from api.settings import Environment, Settings
@@ -34,6 +39,28 @@ from projections.positions import FAILED
 class ParcoursGraphQLRouter(GraphQLRouter[Context, None]):
     """Authenticates websockets from their `connection_init` payload, and records reads."""
 
+    def decode_json(self, data: str | bytes) -> object:
+        """A body that is not UTF-8 is the client's mistake, so 400 like malformed JSON;
+        strawberry only catches `JSONDecodeError`, and the `UnicodeDecodeError` raised by
+        `json.loads` on such bytes would otherwise escape as a 500."""
+        try:
+            decoded = super().decode_json(data)
+        except UnicodeDecodeError:
+            raise HTTPException(400, "Request body is not valid UTF-8") from None
+        if _holds_nul(decoded) or _escapes_nul(decoded):
+            raise HTTPException(400, "strings may not contain the NUL character (U+0000)")
+        return decoded
+
+    async def process_result(
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        """An operation that failed because the store is down is answered 503, not 200 (see
+        api.graphql.outage); the exception reaches the app's handler."""
+        outage = (result.extensions or {}).get(OUTAGE)
+        if outage is not None:
+            raise StoreUnavailableError(str(outage))
+        return await super().process_result(request, result)
+
     async def on_ws_connect(self, context: Context) -> Any:
         verifier = context.app_state.token_verifier
         try:
@@ -42,6 +69,24 @@ class ParcoursGraphQLRouter(GraphQLRouter[Context, None]):
             raise ConnectionRejectionError({"reason": error.message}) from None
         context.authenticated = viewer.actor
         return {"userId": viewer.user_id}
+
+
+def _holds_nul(value: object) -> bool:
+    """NUL has no place in any text of the ledger, and PostgreSQL cannot store it in text: it is
+    refused at the door, in the query and in every variable, rather than deep in a resolver."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(item) for item in value)
+    return False
+
+
+def _escapes_nul(body: object) -> bool:
+    """A GraphQL string literal can spell NUL as an escape (`"\\u0000"`) in the document."""
+    query = body.get("query") if isinstance(body, dict) else None
+    return isinstance(query, str) and "\\u0000" in query.lower()
 
 
 def create_app(
@@ -77,8 +122,10 @@ def create_app(
         allow_queries_via_get=False,
     )
     app.include_router(router, prefix="/graphql")
+    app.add_exception_handler(StoreUnavailableError, store_unavailable_response)
     app.add_api_route("/healthz", _healthz, methods=["GET"])
     app.add_api_route("/readyz", _readyz, methods=["GET"])
+    app.add_api_route(export_route.PATH, export_route.download_export, methods=["GET"])
     app.add_middleware(BodySizeLimit, max_bytes=chosen.max_body_bytes)
     if chosen.cors_origins:
         app.add_middleware(

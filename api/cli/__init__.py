@@ -6,6 +6,7 @@ from api.cli import (
     backup,
     demo,
     erase,
+    export,
     keys,
     projections,
     serve,
@@ -14,7 +15,19 @@ from api.cli import (
 )
 from api.cli.app import app
 
-COMMANDS = (association, audit, backup, demo, erase, keys, projections, serve, simulate, token)
+COMMANDS = (
+    association,
+    audit,
+    backup,
+    demo,
+    erase,
+    export,
+    keys,
+    projections,
+    serve,
+    simulate,
+    token,
+)
 """Modules whose import registers their sub-commands on `app`."""
 
 

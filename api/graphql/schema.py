@@ -20,6 +20,7 @@ from api.graphql.mutations.case_file import CaseFileMutations
 from api.graphql.mutations.case_work import CaseWorkMutations
 from api.graphql.mutations.flows import FlowMutations
 from api.graphql.mutations.network import NetworkMutations
+from api.graphql.outage import DetectStoreOutage
 from api.graphql.queries import Query
 from api.graphql.subscriptions import Subscription
 from api.graphql.types.directory import Association, Programme
@@ -72,6 +73,8 @@ def build_schema() -> strawberry.Schema:
             partial(MaxAliasesLimiter, max_alias_count=MAX_ALIASES),
             partial(MaxTokensLimiter, max_token_count=MAX_TOKENS),
             partial(MaskErrors, should_mask_error=is_unexpected, error_message="Unexpected error."),
+            # After MaskErrors, so that it sees the original errors before they are masked.
+            DetectStoreOutage,
             RecordAccesses,
         ],
     )

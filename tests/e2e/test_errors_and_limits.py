@@ -281,3 +281,20 @@ def test_a_replayed_idempotency_key_returns_the_same_id_and_records_once(api: Ap
     assert replayed == first
     assert recorded == ["Enrolled"]
     assert n.events_since(before) == ["Enrolled"]
+
+
+def test_a_nul_character_in_a_variable_or_a_literal_is_refused_with_400(api: Api) -> None:
+    token = api.token(api.network.worker_a)
+    in_variable = api.post(
+        token,
+        {
+            "query": "query($t: String) { associations(territory: $t) { edges { cursor } } }",
+            "variables": {"t": "9\u00003"},
+        },
+    )
+    in_literal = api.post(
+        token, {"query": '{ associations(territory: "9\\u00003") { edges { cursor } } }'}
+    )
+
+    assert (in_variable.status_code, in_literal.status_code) == (400, 400)
+    assert "NUL" in in_variable.text

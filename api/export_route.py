@@ -1,0 +1,88 @@
+"""`GET /exports/{study}.zip`: a fresh evaluation export, zipped and streamed to an evaluator.
+
+Only the EVALUATOR role may download (401 without a valid token, 403 for any other role):
+exports are pseudonymised, but they are still row-level data about young people. The export
+is built in a worker thread into a private temporary directory, zipped with fixed entry times
+(the same export gives the same archive), streamed in chunks, and the directory is removed
+once the response is sent.
+"""
+
+import logging
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import HTTPException, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import StreamingResponse
+from starlette.background import BackgroundTask
+
+from api.auth.dependencies import CurrentViewer
+from api.bootstrap import Parcours
+from domain.vocabulary import Role
+from projections.exports.errors import ExportError
+from projections.exports.suppression import DEFAULT_K
+
+PATH = "/exports/{study}.zip"
+CHUNK = 1 << 16
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+STATUS = {"UNKNOWN_STUDY": 404, "INVALID_STUDY_NAME": 404}
+"""Any other refusal (a position out of range…) is the request's fault: 422."""
+
+log = logging.getLogger("parcours.exports")
+
+
+async def download_export(
+    study: str,
+    request: Request,
+    viewer: CurrentViewer,
+    at_position: Annotated[
+        int | None, Query(ge=1, description="Export as at this position.")
+    ] = None,
+    k: Annotated[int, Query(ge=DEFAULT_K, description="Suppression threshold.")] = DEFAULT_K,
+) -> StreamingResponse:
+    """The study's export as a zip: datasets, aggregates, report, codebook and manifest."""
+    if viewer.role is not Role.EVALUATOR:
+        raise HTTPException(403, detail="only evaluators download evaluation exports")
+    parcours: Parcours = request.app.state.parcours
+    directory = Path(tempfile.mkdtemp(prefix="parcours-download-"))
+    try:
+        archive = await run_in_threadpool(_zipped, parcours, study, directory, at_position, k)
+    except ExportError as error:
+        shutil.rmtree(directory, ignore_errors=True)
+        raise HTTPException(STATUS.get(error.code, 422), detail=error.message) from None
+    except BaseException:
+        shutil.rmtree(directory, ignore_errors=True)
+        raise
+    log.info("evaluation export of study %s downloaded by %s", study, viewer.user_id)
+    return StreamingResponse(
+        _chunks(archive),
+        media_type="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="{study}.zip"'},
+        background=BackgroundTask(shutil.rmtree, directory, ignore_errors=True),
+    )
+
+
+def _zipped(
+    parcours: Parcours, study: str, directory: Path, at_position: int | None, k: int
+) -> Path:
+    from api.evaluation import run_export  # noqa: PLC0415 - pyarrow/matplotlib load on first use
+
+    root = directory / "export"
+    run_export(parcours, study, root, at_position=at_position, k=k)
+    archive = directory / f"{study}.zip"
+    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zipped:
+        for path in sorted(p for p in root.rglob("*") if p.is_file()):
+            entry = zipfile.ZipInfo(f"{study}/{path.relative_to(root).as_posix()}", ZIP_TIME)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            zipped.writestr(entry, path.read_bytes())
+    return archive
+
+
+def _chunks(path: Path) -> Iterator[bytes]:
+    with path.open("rb") as handle:
+        while chunk := handle.read(CHUNK):
+            yield chunk

@@ -1,0 +1,34 @@
+"""Every aggregate table of an export, built from the exported datasets themselves.
+
+Building the aggregates from the pseudonymised datasets, rather than from the read models,
+means the report can never count anyone the datasets leave out (the erased), and an evaluator
+can recompute every published figure from the files beside it.
+"""
+
+from datetime import date
+
+from projections.exports import headline, network_figures, referral_figures, retention
+from projections.exports.columns import Table
+from projections.exports.datasets import Data
+
+AGGREGATES: tuple[Table, ...] = (
+    headline.INDICATORS,
+    referral_figures.FUNNEL,
+    referral_figures.TIMES,
+    network_figures.COVERAGE,
+    network_figures.HANDOVERS_BETWEEN,
+    retention.RETENTION,
+    network_figures.INTERVENTIONS_BY,
+)
+
+
+def build_aggregates(data: Data, k: int, as_at: date | None) -> Data:
+    return {
+        headline.INDICATORS.name: headline.indicators(data, k),
+        referral_figures.FUNNEL.name: referral_figures.funnel(data, k),
+        referral_figures.TIMES.name: referral_figures.times(data, k),
+        network_figures.COVERAGE.name: network_figures.coverage(data, k),
+        network_figures.HANDOVERS_BETWEEN.name: network_figures.handovers_between(data, k),
+        retention.RETENTION.name: retention.retention(data, k, as_at),
+        network_figures.INTERVENTIONS_BY.name: network_figures.interventions_by(data, k),
+    }

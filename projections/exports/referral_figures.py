@@ -1,0 +1,136 @@
+"""Referral aggregates: the funnel (how far referrals get) and how long answers take.
+
+The closed-loop rate — the share of referrals whose service was delivered — is the network's
+key indicator; the funnel shows where the others stop. Each cell counts referrals and the
+distinct young people behind them; the latter decides suppression.
+"""
+
+from collections.abc import Callable, Sequence
+
+from domain.vocabulary import DeclineReason
+from projections.exports.columns import Record, Table, boolean, decimal, integer, string
+from projections.exports.datasets import Data
+from projections.exports.suppression import shown, small
+
+SUPPRESSED = boolean("suppressed", "Figures blanked: between 1 and k-1 young people behind them.")
+PEOPLE = integer("young_people", "Distinct young people behind the cell (blank if suppressed).")
+
+STAGES: tuple[tuple[str, Callable[[Record], bool]], ...] = (
+    ("MADE", lambda _: True),
+    ("ACCEPTED", lambda r: r["accepted_on"] is not None),
+    ("COMPLETED", lambda r: r["completed_on"] is not None),
+    ("DECLINED", lambda r: r["declined_on"] is not None),
+    ("WITHDRAWN", lambda r: r["withdrawn_on"] is not None),
+    ("EXPIRED", lambda r: r["expired_on"] is not None),
+    ("STILL_OPEN", lambda r: r["status"] in ("MADE", "ACCEPTED")),
+    *(
+        (f"DECLINED:{reason.value}", lambda r, v=reason.value: r["decline_reason"] == v)
+        for reason in DeclineReason
+    ),
+)
+
+FUNNEL = Table(
+    name="referral_funnel",
+    folder="aggregates",
+    row="a stage of the referral funnel, over every referral of the export",
+    columns=(
+        string(
+            "stage",
+            "MADE; ever ACCEPTED; COMPLETED (loop closed); DECLINED (and per"
+            " reason, DECLINED:<reason>); WITHDRAWN; EXPIRED; STILL_OPEN (made or accepted).",
+        ),
+        integer("referrals", "Referrals that reached the stage (blank if suppressed)."),
+        PEOPLE,
+        decimal("share_of_made", "referrals / referrals made, to 4 decimals (blank: suppressed)."),
+        SUPPRESSED,
+    ),
+    sort=(),
+)
+
+BINS: tuple[tuple[str, float, float | None], ...] = (
+    ("under 1 day", 0.0, 1.0),
+    ("1-3 days", 1.0, 3.0),
+    ("3-7 days", 3.0, 7.0),
+    ("7-14 days", 7.0, 14.0),
+    ("14-30 days", 14.0, 30.0),
+    ("30-60 days", 30.0, 60.0),
+    ("60 days or more", 60.0, None),
+)
+
+TIMES = Table(
+    name="referral_times",
+    folder="aggregates",
+    row="a bin of the distribution of days to response, or to completion, of referrals",
+    columns=(
+        string(
+            "measure",
+            "days_to_response or days_to_completion (see referrals).",
+            "days_to_response",
+            "days_to_completion",
+        ),
+        string("bin", "The bin's label."),
+        decimal("from_days", "Lower bound, included."),
+        decimal("to_days", "Upper bound, excluded (blank: no upper bound)."),
+        integer("referrals", "Referrals in the bin (blank if suppressed)."),
+        PEOPLE,
+        SUPPRESSED,
+    ),
+    sort=(),
+)
+
+
+def funnel(data: Data, k: int) -> list[Record]:
+    referrals = data["referrals"]
+    made = len(referrals)
+    records: list[Record] = []
+    for stage, reached in STAGES:
+        chosen = [r for r in referrals if reached(r)]
+        people = len({r["young_person"] for r in chosen})
+        hidden = small(people, k)
+        records.append(
+            {
+                "stage": stage,
+                "referrals": shown(len(chosen), hidden),
+                "young_people": shown(people, hidden),
+                "share_of_made": shown(round(len(chosen) / made, 4) if made else None, hidden),
+                "suppressed": hidden,
+            }
+        )
+    return records
+
+
+def times(data: Data, k: int) -> list[Record]:
+    records: list[Record] = []
+    for measure in ("days_to_response", "days_to_completion"):
+        measured = [r for r in data["referrals"] if r[measure] is not None]
+        for label, low, high in BINS:
+            chosen = [r for r in measured if _within(r[measure], low, high)]
+            people = len({r["young_person"] for r in chosen})
+            hidden = small(people, k)
+            records.append(
+                {
+                    "measure": measure,
+                    "bin": label,
+                    "from_days": low,
+                    "to_days": high,
+                    "referrals": shown(len(chosen), hidden),
+                    "young_people": shown(people, hidden),
+                    "suppressed": hidden,
+                }
+            )
+    return records
+
+
+def _within(value: object, low: float, high: float | None) -> bool:
+    days = float(str(value))
+    return days >= low and (high is None or days < high)
+
+
+def median(values: Sequence[float]) -> float | None:
+    ordered = sorted(values)
+    if not ordered:
+        return None
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return round((ordered[middle - 1] + ordered[middle]) / 2, 2)

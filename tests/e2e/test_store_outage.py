@@ -1,0 +1,126 @@
+"""A store outage is answered with a clear 503, and the API recovers by itself when it ends.
+
+The outage is made deterministic by cutting the read store the requests go through: on SQLite
+its file path is pointed at a directory that does not exist (sqlite3 "unable to open database
+file"); on PostgreSQL its connection pool is closed (psycopg_pool.PoolClosed, a
+psycopg.OperationalError). The real drivers raise the real error classes. The server runs without
+the embedded projection worker, so only the requests under test touch the store.
+"""
+
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+
+from api.app import create_app
+from projections.outage import UNAVAILABLE
+from projections.store import PostgresReadStore, SQLiteReadStore
+from tests.conftest import Instances
+from tests.e2e.conftest import Api, free_port
+from tests.support import build_network
+
+ME = {"query": "{ me { userId } }"}
+READ = {"query": "{ associations { edges { cursor } } }"}
+
+
+@pytest.fixture
+def quiet_api(instances: Instances) -> Iterator[Api]:
+    """The e2e server with the projections caught up once, then no worker running."""
+    parcours = instances.start()
+    network = build_network(parcours.ledger, instances.clock)
+    assert parcours.projections.leadership.try_acquire()
+    parcours.projections.prepare()
+    parcours.projections.catch_up()
+    app = create_app(parcours=parcours, embedded_projections=False)
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="critical"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert server.started, "the test server did not start"
+    try:
+        yield Api(url=f"http://127.0.0.1:{port}", parcours=parcours, network=network)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=15)
+
+
+class Outage:
+    """Takes the read store down and brings it back, the same way on every run."""
+
+    def __init__(self, api: Api, tmp_path: Path) -> None:
+        self.store = api.parcours.read_store
+        self.tmp_path = tmp_path
+
+    def begin(self) -> None:
+        if isinstance(self.store, SQLiteReadStore):
+            self._path = self.store.path
+            self.store.path = self.tmp_path / "unmounted" / "read.db"
+            self.store.close()  # the next request opens a connection, and fails
+        else:
+            assert isinstance(self.store, PostgresReadStore)
+            self.store._pool.close()
+
+    def end(self) -> None:
+        if isinstance(self.store, SQLiteReadStore):
+            self.store.path = self._path
+        else:
+            assert isinstance(self.store, PostgresReadStore)
+            self.store._pool = self.store._pool.__class__(
+                self.store._pool.conninfo,
+                min_size=1,
+                max_size=2,
+                kwargs=self.store._pool.kwargs,
+                open=True,
+            )
+
+
+def test_while_the_store_is_down_graphql_and_readyz_answer_503_then_recover_by_themselves(
+    quiet_api: Api, tmp_path: Path
+) -> None:
+    api = quiet_api
+    token = api.token(api.network.worker_a)
+    outage = Outage(api, tmp_path)
+    assert api.post(token, READ).status_code == 200
+    assert httpx.get(f"{api.url}/readyz", timeout=10).status_code == 200
+
+    outage.begin()
+    during = [api.post(token, READ) for _ in range(3)]
+    ready_during = httpx.get(f"{api.url}/readyz", timeout=10)
+    outage.end()
+    after = api.post(token, READ)
+
+    assert [(r.status_code, r.headers.get("retry-after")) for r in during] == [(503, "5")] * 3
+    assert during[0].json() == {
+        "data": None,
+        "errors": [{"message": UNAVAILABLE, "extensions": {"code": "UNAVAILABLE"}}],
+    }
+    assert "Unexpected error." not in during[0].text
+    assert ready_during.status_code == 503
+    assert after.status_code == 200
+    assert "errors" not in after.json()
+    assert httpx.get(f"{api.url}/readyz", timeout=10).status_code == 200
+
+
+def test_an_operation_that_does_not_touch_the_store_is_served_during_an_outage(
+    quiet_api: Api, tmp_path: Path
+) -> None:
+    api = quiet_api
+    outage = Outage(api, tmp_path)
+
+    outage.begin()
+    try:
+        response = api.post(api.token(api.network.worker_a), ME)
+    finally:
+        outage.end()
+
+    assert (response.status_code, response.json()) == (
+        200,
+        {"data": {"me": {"userId": "worker-a"}}},
+    )

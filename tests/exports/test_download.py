@@ -1,0 +1,76 @@
+"""`GET /exports/{study}.zip`: evaluators only (401 without a token, 403 for any other role),
+a zip of a fresh export, the same archive for the same position."""
+
+import io
+import json
+import zipfile
+from collections.abc import Iterator
+from uuid import uuid4
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.auth.tokens import verifier_from_settings
+from domain.vocabulary import Role
+from tests.exports.conftest import Simulated
+
+
+@pytest.fixture
+def client(simulated: Simulated) -> Iterator[TestClient]:
+    app = create_app(parcours=simulated.parcours, embedded_projections=False)
+    with TestClient(app) as made:
+        yield made
+
+
+def bearer(simulated: Simulated, role: Role) -> dict[str, str]:
+    instance = verifier_from_settings(simulated.parcours.settings).instance
+    assert instance is not None
+    association = uuid4() if role in (Role.WORKER, Role.COORDINATOR) else None
+    return {
+        "Authorization": f"Bearer {instance.issue(f'{role.value.lower()}-1', role, association)}"
+    }
+
+
+def test_without_a_token_the_download_is_refused_with_401(client: TestClient) -> None:
+    response = client.get("/exports/study-a.zip")
+
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"] == "Bearer"
+
+
+def test_every_other_role_is_refused_with_403(client: TestClient, simulated: Simulated) -> None:
+    for role in (Role.WORKER, Role.COORDINATOR, Role.NETWORK_ADMIN, Role.AUDITOR):
+        response = client.get("/exports/study-a.zip", headers=bearer(simulated, role))
+
+        assert response.status_code == 403, role
+        assert "evaluators" in response.json()["detail"]
+
+
+def test_an_evaluator_downloads_a_zip_of_a_fresh_export(
+    client: TestClient, simulated: Simulated
+) -> None:
+    evaluator = bearer(simulated, Role.EVALUATOR)
+
+    response = client.get("/exports/study-a.zip", headers=evaluator)
+    unknown = client.get("/exports/no-such-study.zip", headers=evaluator)
+
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/zip"
+    assert 'filename="study-a.zip"' in response.headers["content-disposition"]
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    names = set(archive.namelist())
+    assert {"study-a/manifest.json", "study-a/report.html", "study-a/codebook.md"} <= names
+    assert "study-a/data/referrals.parquet" in names
+    manifest = json.loads(archive.read("study-a/manifest.json"))
+    assert manifest["k"] == 5
+    position = manifest["ledger"]["position"]
+    assert unknown.status_code == 404
+    again = client.get(f"/exports/study-a.zip?at_position={position}", headers=evaluator)
+    assert again.status_code == 200
+    replayed = zipfile.ZipFile(io.BytesIO(again.content))
+    assert replayed.read("study-a/data/young_people.csv") == archive.read(
+        "study-a/data/young_people.csv"
+    )
+    lowered = client.get("/exports/study-a.zip?k=2", headers=evaluator)
+    assert lowered.status_code == 422, "evaluators cannot lower k below the default"

@@ -1,0 +1,86 @@
+"""No personal data in any exported byte; erased young people nowhere, whatever the position."""
+
+from pathlib import Path
+
+from api.evaluation import run_export, study_secrets
+from projections.cases import CasesProjection
+from projections.queries.served import Reader
+from tests.conftest import Instances
+from tests.exports.conftest import Simulated, exported_text, pseudonyms, read_csv
+from tests.persistence.test_personal_data_at_rest import SENTINELS, write_every_personal_field
+
+CASE_IDS = (
+    ("needs", "need_id"),
+    ("goals", "goal_id"),
+    ("consents", "consent_id"),
+    ("referrals", "referral_id"),
+    ("handovers", "handover_id"),
+    ("interventions", "intervention_id"),
+)
+
+
+def test_no_personal_value_reaches_any_exported_file(instances: Instances, tmp_path: Path) -> None:
+    parcours = instances.start()
+    write_every_personal_field(parcours, instances)
+    parcours.projections.prepare()
+    parcours.projections.catch_up()
+    study_secrets(parcours).create("sentinels")
+    out = tmp_path / "export"
+
+    run_export(parcours, "sentinels", out, k=1)
+
+    text = exported_text(out)
+    lowered = text.lower()
+    leaked = {
+        name
+        for name, value in SENTINELS.items()
+        if value.encode() in text or value.lower().encode() in lowered
+    }
+    assert leaked == set()
+    birth = SENTINELS["date_of_birth"]
+    assert birth[:7].encode() not in text, "not even the month of birth"
+    assert b"03/04/2009" not in text
+    assert b"20090403" not in text
+    [person] = read_csv(out / "data" / "young_people.csv")
+    assert person["birth_year_band"] == "2005-2009"
+    assert b"Association B" in text, "the scan reads the files' content (negative control)"
+
+
+def test_no_raw_id_of_a_young_person_or_of_their_case_content_appears(
+    simulated: Simulated, tmp_path: Path
+) -> None:
+    """Raw ids are the same in every study: any of them in an export would link studies."""
+    out = tmp_path / "export"
+    simulated.export(out, k=1)
+
+    with simulated.parcours.read_store.transaction() as tx:
+        reader = Reader(tx, CasesProjection)
+        case_ids = [
+            str(row[0])
+            for table, column in CASE_IDS
+            for row in reader.all(f"SELECT {column} FROM {{cases_{table}}}")
+        ]
+    assert len(case_ids) > 50
+    text = exported_text(out)
+    assert [i for i in case_ids if i.encode() in text] == []
+    assert [y for y in simulated.young_people if str(y).encode() in text] == []
+
+
+def test_erased_young_people_are_absent_even_as_at_a_position_before_their_erasure(
+    simulated: Simulated, tmp_path: Path
+) -> None:
+    secrets = study_secrets(simulated.parcours).pseudonymiser("study-a")
+    erased = {secrets.of("young_person", str(y)) for y in simulated.erased}
+    kept = {secrets.of("young_person", str(y)) for y in simulated.young_people} - erased
+
+    now, before = tmp_path / "now", tmp_path / "before"
+    simulated.export(now, k=1)
+    simulated.export(before, k=1, at_position=simulated.position_before_erasures)
+
+    for root in (now, before):
+        assert pseudonyms(root) == kept
+        text = exported_text(root)
+        assert not [p for p in erased if p.encode() in text]
+        assert not [y for y in simulated.erased if str(y).encode() in text]
+        indicators = {r["indicator"]: r for r in read_csv(root / "aggregates" / "indicators.csv")}
+        assert float(indicators["young_people"]["value"]) == len(kept)

@@ -1,0 +1,153 @@
+"""Small-cell suppression: no published figure rests on 1 to k-1 young people, in the
+aggregate tables or in the report; zero is published; the row-level datasets are not
+aggregates and keep every row."""
+
+import re
+from datetime import date
+from pathlib import Path
+
+from projections.exports.columns import Record
+from projections.exports.datasets import Data
+from projections.exports.headline import indicators
+from projections.exports.network_figures import coverage
+from projections.exports.referral_figures import funnel
+from projections.exports.retention import retention
+from tests.exports.conftest import Simulated, read_csv
+
+MEASURES = ("young_people", "referrals", "open_needs", "handovers", "interventions", "value")
+
+
+def referral(person: str, *, completed: bool) -> Record:
+    return {
+        "young_person": person,
+        "accepted_on": date(2026, 1, 2),
+        "completed_on": date(2026, 1, 9) if completed else None,
+        "declined_on": None,
+        "withdrawn_on": None,
+        "expired_on": None,
+        "status": "COMPLETED" if completed else "ACCEPTED",
+        "decline_reason": None,
+        "closed_loop": completed,
+        "days_to_response": 1.0,
+        "days_to_completion": 7.0 if completed else None,
+    }
+
+
+def data(**tables: list[Record]) -> Data:
+    empty: Data = {
+        name: []
+        for name in (
+            "young_people",
+            "needs",
+            "referrals",
+            "handovers",
+            "interventions",
+            "associations",
+            "competences",
+            "programmes",
+        )
+    }
+    return {**empty, **tables}
+
+
+def test_a_stage_reached_by_fewer_than_k_young_people_is_blanked_and_zero_is_published() -> None:
+    referrals = [referral(f"p{i}", completed=i < 2) for i in range(6)]
+
+    stages = {r["stage"]: r for r in funnel(data(referrals=referrals), k=5)}
+
+    assert stages["MADE"]["referrals"] == 6
+    assert stages["MADE"]["suppressed"] is False
+    assert stages["COMPLETED"] == {
+        "stage": "COMPLETED",
+        "referrals": None,
+        "young_people": None,
+        "share_of_made": None,
+        "suppressed": True,
+    }
+    assert stages["DECLINED"]["referrals"] == 0
+    assert stages["DECLINED"]["suppressed"] is False
+
+
+def test_a_rate_is_hidden_when_its_numerator_or_its_complement_is_a_small_cell() -> None:
+    nearly_all = [referral(f"p{i}", completed=i > 0) for i in range(8)]
+
+    figures = {r["indicator"]: r for r in indicators(data(referrals=nearly_all), k=5)}
+
+    assert figures["referrals_made"]["value"] == 8
+    assert figures["closed_loop_rate"]["suppressed"] is True
+    assert figures["closed_loop_rate"]["value"] is None
+
+
+def test_a_coverage_cell_of_few_young_people_hides_its_needs_and_its_gap_not_the_capacity() -> None:
+    people: list[Record] = [
+        {"young_person": f"p{i}", "status": "OPEN", "territory": "93" if i < 2 else "94"}
+        for i in range(7)
+    ]
+    needs: list[Record] = [
+        {"young_person": p["young_person"], "status": "OPEN", "domain": "HOUSING"} for p in people
+    ]
+    directory = data(
+        young_people=people,
+        needs=needs,
+        associations=[{"association_id": "a", "territory": "93"}],
+        competences=[{"association_id": "a", "domain": "HOUSING", "monthly_capacity": 1}],
+    )
+
+    cells = {(r["territory"], r["domain"]): r for r in coverage(directory, k=5)}
+
+    assert cells["93", "HOUSING"]["suppressed"] is True
+    assert cells["93", "HOUSING"]["open_needs"] is None
+    assert cells["93", "HOUSING"]["service_gap"] is None
+    assert cells["93", "HOUSING"]["monthly_capacity"] == 1
+    assert cells["94", "HOUSING"]["young_people"] == 5
+    assert cells["94", "HOUSING"]["service_gap"] is True
+
+
+def test_retention_hides_a_cohort_when_those_who_left_are_too_few() -> None:
+    people: list[Record] = [
+        {
+            "young_person": f"p{i}",
+            "enrolled_on": date(2025, 1, 10),
+            "closed_on": date(2025, 1, 20) if i == 0 else None,
+            "days_enrolled": 10 if i == 0 else 400,
+        }
+        for i in range(10)
+    ]
+
+    rows = retention(data(young_people=people), k=5, as_at=date(2026, 6, 1))
+
+    first = next(r for r in rows if r["cohort"] == "ALL" and r["months"] == 1)
+    assert first["suppressed"] is True
+    assert first["retention_rate"] is None
+
+
+def test_exported_aggregates_and_report_publish_no_small_cell(
+    simulated: Simulated, tmp_path: Path
+) -> None:
+    strict, open_ = tmp_path / "k5", tmp_path / "k1"
+    simulated.export(strict, k=5)
+    simulated.export(open_, k=1)
+
+    hidden = 0
+    for table in sorted((strict / "aggregates").glob("*.csv")):
+        for row in read_csv(table):
+            if row["suppressed"] == "true":
+                hidden += 1
+                assert [m for m in MEASURES if row.get(m)] == [], (table.name, row)
+            elif row.get("young_people"):
+                assert int(row["young_people"]) == 0 or int(row["young_people"]) >= 5
+    assert hidden > 0
+    loose = [
+        row
+        for table in (open_ / "aggregates").glob("*.csv")
+        for row in read_csv(table)
+        if row.get("young_people") and 0 < int(row["young_people"]) < 5
+    ]
+    assert loose, "with k=1 the same export publishes the small cells"
+    assert all(row["suppressed"] == "false" for row in loose)
+
+    report = (strict / "report.html").read_text()
+    assert "&lt;5" in report
+    assert "<script" not in report
+    assert re.search(r"src=[\"']?https?:", report) is None, "self-contained: nothing fetched"
+    assert report.count("<svg") == 6
