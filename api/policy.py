@@ -39,6 +39,7 @@ class Capability(Enum):
     AUDIT = "read the audit trail and the access log"
     READ_INDICATORS = "read the network's indicators"
     READ_DIRECTORY = "read the directory"
+    EVALUATE = "list and download evaluation studies"
 
 
 GRANTS: dict[Capability, frozenset[Role]] = {
@@ -52,6 +53,7 @@ GRANTS: dict[Capability, frozenset[Role]] = {
         {Role.WORKER, Role.COORDINATOR, Role.NETWORK_ADMIN, Role.EVALUATOR}
     ),
     Capability.READ_DIRECTORY: frozenset(Role) - {Role.SYSTEM},
+    Capability.EVALUATE: frozenset({Role.EVALUATOR, Role.NETWORK_ADMIN}),
 }
 
 

@@ -11,7 +11,7 @@ HANDLERS: dict[str, list[Handler]] = {}
 
 class DirectoryProjection(Projection):
     name = "directory"
-    version = 1
+    version = 2
     tables = {
         "associations": Table(
             "association_id TEXT PRIMARY KEY, name TEXT NOT NULL, territory TEXT NOT NULL,"
@@ -54,6 +54,9 @@ class DirectoryProjection(Projection):
             " body TEXT NOT NULL, domains TEXT NOT NULL, programme_id TEXT,"
             " published_at TEXT NOT NULL, revisions INTEGER NOT NULL, position BIGINT NOT NULL",
             ("(position)",),
+        ),
+        "studies": Table(
+            "study_id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, registered_at TEXT NOT NULL"
         ),
         "endorsements": Table(
             "note_id TEXT NOT NULL, association_id TEXT NOT NULL, endorsed_at TEXT NOT NULL,"
@@ -253,4 +256,12 @@ def _endorsed(w: Writer, r: Recorded) -> None:
     w.execute(
         "INSERT INTO {endorsements} (note_id, association_id, endorsed_at) VALUES (?, ?, ?)",
         (str(r.stream_id), str(r.event.association_id), moment(r.recorded_at)),
+    )
+
+
+@handles(HANDLERS, "Study.Registered")
+def _study_registered(w: Writer, r: Recorded) -> None:
+    w.execute(
+        "INSERT INTO {studies} (study_id, name, registered_at) VALUES (?, ?, ?)",
+        (str(r.stream_id), r.event.name, moment(r.event.registered_at)),
     )

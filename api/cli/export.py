@@ -10,7 +10,9 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from api.cli.app import app, err, opened, out
+from api.bootstrap import Parcours
+from api.cli.app import app, err, opened, operator, out
+from domain.errors import RuleViolation
 from projections.exports.errors import ExportError
 from projections.exports.suppression import DEFAULT_K
 
@@ -24,16 +26,30 @@ app.add_typer(export_app, name="export")
 def create_study(
     name: Annotated[str, typer.Argument(help="The study's name, e.g. evaluation-2026.")],
 ) -> None:
-    """Create a study: a secret of its own in the key store, so its pseudonyms are stable
-    across its exports and unrelated to any other study's."""
+    """Create a study: registered in the ledger (audited, listed to evaluators) with a secret of
+    its own in the key store, so its pseudonyms are stable across its exports and unrelated to
+    any other study's."""
     from api.evaluation import study_secrets  # noqa: PLC0415 - pyarrow/matplotlib load lazily
 
     with opened() as parcours:
+        secrets = study_secrets(parcours)
         try:
-            study_secrets(parcours).create(name)
+            secrets.checked(name)
+            _register(parcours, name, secrets.exists(name))
+            secrets.create(name)
         except ExportError as error:
             _refuse(error, "NAME")
     out.print(f"study {name} created: its secret is in the instance's key store")
+
+
+def _register(parcours: Parcours, name: str, has_secret: bool) -> None:
+    """Records the study in the ledger; a study registered earlier whose secret was never made
+    (an interrupted create) only gets its secret."""
+    try:
+        parcours.ledger.register_study(operator(), name=name)
+    except RuleViolation as refusal:
+        if refusal.code != "STUDY_EXISTS" or has_secret:
+            raise
 
 
 @export_app.command("evaluation")

@@ -44,7 +44,7 @@ from projections.queries.coverage import (
     referral_candidates,
     service_gaps,
 )
-from projections.queries.directory import associations_page, practice_notes_page
+from projections.queries.directory import associations_page, practice_notes_page, studies
 from projections.queries.indicators import ReferralMetrics as MetricsRow
 from projections.queries.indicators import referral_metrics
 from projections.queries.paging import Page
@@ -78,6 +78,18 @@ class LedgerHead:
     seq: int
     position: str
     hash: str
+
+
+@strawberry.type
+class EvaluationStudy:
+    """A study evaluators can download (`downloadPath`, with their bearer token)."""
+
+    name: str
+    registered_at: datetime
+
+    @strawberry.field
+    def download_path(self) -> str:
+        return f"/exports/{self.name}.zip"
 
 
 @strawberry.type
@@ -241,6 +253,12 @@ class Query:
             _metrics, from_, to, None if domain is None else domain.value
         )
         return ReferralMetrics(row=metrics)
+
+    @strawberry.field(description="evaluators and network admins: the registered studies")
+    async def studies(self, info: Info) -> list[EvaluationStudy]:
+        policy.require(info.context.viewer, Capability.EVALUATE)
+        rows = await info.context.run(studies)
+        return [EvaluationStudy(name=r.name, registered_at=r.registered_at) for r in rows]
 
     @strawberry.field(description="the hash chain's latest link, for partners to witness")
     async def ledger_head(self, info: Info) -> LedgerHead | None:

@@ -3,12 +3,16 @@
 from datetime import date
 from uuid import UUID, uuid4
 
+from eventsourcing.application import AggregateNotFoundError
+
 from domain.actor import Actor
+from domain.errors import RuleViolation
 from domain.ledger.core import Decision, LedgerCore
 from domain.network.association import Association, Competence
 from domain.network.practice_note import PracticeNote
 from domain.network.programme import Component, Programme
 from domain.network.shared_resource import SharedResource
+from domain.network.study import Study, study_id
 from domain.vocabulary import Domain, ResourceKind
 
 
@@ -285,3 +289,25 @@ class NetworkCommands(LedgerCore):
             return note_id, [note]
 
         return self.execute("endorse_practice_note", actor, idempotency_key, decide, target=note_id)
+
+    # --- evaluation studies --------------------------------------------------------------------
+
+    def register_study(self, actor: Actor, *, name: str) -> UUID:
+        """Registers a study once per name (its secret is created by the export side)."""
+
+        def decide() -> Decision:
+            study = study_id(name)
+            if self._exists(study):
+                raise RuleViolation(
+                    f"a study named {name!r} already exists", code="STUDY_EXISTS", field="name"
+                )
+            return study, [Study.register(actor=actor, name=name, at=self.clock())]
+
+        return self.execute("register_study", actor, None, decide)
+
+    def _exists(self, aggregate_id: UUID) -> bool:
+        try:
+            self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            return False
+        return True

@@ -14,13 +14,13 @@ and, by design, never hands out a key, while a pseudonym needs a keyed, determin
 import re
 from uuid import UUID, uuid5
 
+from domain.network.study import STUDY_NAMESPACE
 from domain.privacy import cipher
 from domain.privacy.keyring import Keyring
 from domain.privacy.keystore import KeyStore
 from projections.exports.errors import ExportError
 from projections.exports.pseudonyms import Pseudonymiser
 
-STUDY_NAMESPACE = UUID("5d2b6a4e-8f3c-5b7d-9e1a-6c4f2b8d0a17")
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 NAME_RULE = "1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit"
 
@@ -48,6 +48,10 @@ class StudySecrets:
     def __init__(self, store: KeyStore, keyring: Keyring) -> None:
         self._store = store
         self._keyring = keyring
+
+    @staticmethod
+    def checked(name: str) -> str:
+        return checked_name(name)
 
     def exists(self, name: str) -> bool:
         return self._store.get(study_subject(name)) is not None

@@ -247,3 +247,20 @@ def resource_owner(store: ReadStore, resource_id: UUID | str) -> str | None:
             (str(resource_id),),
         )
     return None if row is None else str(row[0])
+
+
+@dataclass(frozen=True)
+class StudyRow:
+    study_id: str
+    name: str
+    registered_at: datetime
+
+
+def studies(store: ReadStore) -> list[StudyRow]:
+    """The evaluation studies registered in the ledger, oldest first."""
+    with store.transaction() as tx:
+        found = Reader(tx, DirectoryProjection).all(
+            "SELECT study_id, name, registered_at FROM {directory_studies}"
+            " ORDER BY registered_at, name"
+        )
+    return [StudyRow(str(r[0]), str(r[1]), rows.moment_of(r[2])) for r in found]

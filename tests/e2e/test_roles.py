@@ -223,3 +223,16 @@ def test_a_case_read_as_of_a_recorded_time_shows_the_ledger_s_knowledge_then(api
     assert [e["node"]["kind"] for e in past["youngPerson"]["timeline"]["edges"]] == ["ENROLMENT"]
     assert now["youngPerson"]["leadAssociation"] == {"name": "Association B"}
     assert now["youngPerson"]["handovers"] == [{"status": "ACCEPTED"}]
+
+
+def test_evaluators_list_the_registered_studies_and_workers_may_not(api: Api) -> None:
+    api.parcours.ledger.register_study(api.network.admin, name="eval-2026")
+    api.parcours.projections.catch_up()
+    query = "{ studies { name downloadPath } }"
+
+    listed = api.gql(api.evaluator(), query)
+    refused = api.raw(api.network.worker_a, query)
+
+    assert listed["studies"] == [{"name": "eval-2026", "downloadPath": "/exports/eval-2026.zip"}]
+    assert refused["data"] is None
+    assert "may not list and download evaluation studies" in refused["errors"][0]["message"]

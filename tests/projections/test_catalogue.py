@@ -9,10 +9,11 @@ from domain.network.association import Association
 from domain.network.practice_note import PracticeNote
 from domain.network.programme import Programme
 from domain.network.shared_resource import SharedResource
+from domain.network.study import Study
 from projections.catalogue import PROJECTIONS
 from projections.timeline import TimelineProjection
 
-AGGREGATES = (YoungPerson, Association, Programme, SharedResource, PracticeNote)
+AGGREGATES = (YoungPerson, Association, Programme, SharedResource, PracticeNote, Study)
 
 
 def event_names() -> set[str]:
