@@ -11,6 +11,8 @@ import pytest
 from domain.actor import Actor
 from domain.ledger.chain.store import ChainStore
 from domain.vocabulary import Role
+from projections.cases import CasesProjection
+from projections.directory import DirectoryProjection
 from projections.exports.errors import ExportError
 from projections.exports.manifest import code_digest
 from tests.exports.conftest import Simulated
@@ -64,8 +66,8 @@ def test_the_manifest_records_position_chain_head_versions_counts_and_code(
         "hash": link.hash.hex(),
     }
     assert manifest["projections"] == {
-        "cases": {"version": 2, "position": position},
-        "directory": {"version": 1, "position": position},
+        "cases": {"version": CasesProjection.version, "position": position},
+        "directory": {"version": DirectoryProjection.version, "position": position},
     }
     assert manifest["code"]["sha256"] == code_digest()
     assert manifest["study"] == "study-a"
