@@ -14,6 +14,7 @@ from api.settings import Settings
 from domain.actor import Actor
 from domain.errors import DomainError
 from domain.vocabulary import Role
+from projections.outage import outage_message
 
 app = typer.Typer(name="parcours", help="The shared ledger of a network of associations.")
 err = Console(stderr=True, soft_wrap=True)
@@ -35,15 +36,30 @@ def opened() -> Iterator[Parcours]:
             where = ".".join(str(part) for part in problem["loc"]) or "settings"
             err.print(f"[red]error[/red]: {where}: {problem['msg']}")
         raise typer.Exit(2) from None
-    parcours = build(settings)
+    try:
+        parcours = build(settings)
+    except Exception as error:
+        _unavailable(error)
+        raise
     try:
         yield parcours
     except DomainError as error:
         where = f"{error.field}: " if error.field else ""
         err.print(f"[red]error[/red] {error.code}: {where}{error.message}")
         raise typer.Exit(2) from None
+    except Exception as error:
+        _unavailable(error)
+        raise
     finally:
         parcours.close()
+
+
+def _unavailable(error: Exception) -> None:
+    """A busy or unreachable store is said plainly (exit 3: try again), not as a traceback."""
+    message = outage_message(error)
+    if message is not None:
+        err.print(f"[red]error[/red] UNAVAILABLE: {message}")
+        raise typer.Exit(3) from None
 
 
 @app.command()

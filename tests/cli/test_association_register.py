@@ -2,6 +2,7 @@
 
 import json
 import os
+from pathlib import Path
 from uuid import UUID
 
 import pytest
@@ -83,3 +84,17 @@ def test_version_prints_the_installed_version() -> None:
 
     assert result.exit_code == 0
     assert result.output.strip() == "0.1.0"
+
+
+def test_an_unreachable_store_is_said_plainly_with_exit_3(tmp_path: Path) -> None:
+    environment = {
+        "PARCOURS_DATA_DIR": str(tmp_path),
+        "PARCOURS_ENV": "test",
+        "PARCOURS_DATABASE_URL": "postgresql://postgres@127.0.0.1:1/test?connect_timeout=2",
+    }
+    result = CliRunner().invoke(
+        app, ["association", "register", "--name", "X", "--territory", "93"], env=environment
+    )
+
+    assert result.exit_code == 3
+    assert "UNAVAILABLE" in result.output
