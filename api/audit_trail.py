@@ -15,6 +15,7 @@ from uuid import UUID
 
 from domain.ledger import Ledger
 from domain.ledger.chain.store import ChainStore
+from domain.ledger.chain.tables import StoredTables
 from projections.queries import paging
 from projections.queries.paging import Page
 
@@ -64,25 +65,14 @@ class _Stored:
 def _stream_notifications(ledger: Ledger, stream_id: UUID, after: int, limit: int) -> list[Any]:
     """One stream's events with their log positions, straight from the event table (the
     library selects a stream without positions, and the whole log without a stream filter)."""
-    recorder: Any = ledger.recorder
-    table = recorder.events_table_name
-    if hasattr(recorder.datastore, "schema"):
-        statement = (
-            "SELECT notification_id, originator_id, originator_version, topic, state"  # noqa: S608
-            f' FROM "{recorder.datastore.schema}"."{table}" WHERE originator_id = %s'
-            " AND notification_id > %s ORDER BY notification_id LIMIT %s"
-        )
-        key: object = stream_id
-    else:
-        statement = (
-            f"SELECT rowid, originator_id, originator_version, topic, state FROM {table}"  # noqa: S608
-            " WHERE originator_id = ? AND rowid > ? ORDER BY rowid LIMIT ?"
-        )
-        key = stream_id.hex
-    with recorder.datastore.transaction(commit=False) as cursor:
-        cursor.execute(statement, (key, after, limit))
-        rows = cursor.fetchall()
-    return [_Stored(*(row.values() if isinstance(row, dict) else tuple(row))) for row in rows]
+    tables = StoredTables.of(ledger.recorder)
+    rows = tables.run(
+        f"SELECT {tables.position}, originator_id, originator_version, topic, state"  # noqa: S608
+        f" FROM {tables.events} WHERE originator_id = ? AND {tables.position} > ?"
+        f" ORDER BY {tables.position} LIMIT ?",
+        (tables.stream_key(stream_id), after, limit),
+    )
+    return [_Stored(*row) for row in rows]
 
 
 def _record(notification: Any, link: bytes | None) -> AuditRecord:

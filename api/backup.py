@@ -16,6 +16,7 @@ from typing import Any
 from uuid import UUID
 
 from api.bootstrap import Parcours
+from domain.ledger.chain.tables import StoredTables
 
 SCHEMA = (
     "CREATE TABLE events (position INTEGER PRIMARY KEY, originator_id TEXT NOT NULL,"
@@ -100,16 +101,10 @@ class _Store:
     """The event and chain tables of either backend, read and written with their positions."""
 
     def __init__(self, parcours: Parcours) -> None:
-        recorder: Any = parcours.ledger.recorder
-        self._datastore = recorder.datastore
-        table = str(recorder.events_table_name)
-        schema = getattr(self._datastore, "schema", None)
-        self.postgres = schema is not None
-        if self.postgres:
-            self.events, self.chain = f'"{schema}"."{table}"', f'"{schema}".event_chain'
-            self.position, self.mark = "notification_id", "%s"
-        else:
-            self.events, self.chain, self.position, self.mark = table, "event_chain", "rowid", "?"
+        tables = StoredTables.of(parcours.ledger.recorder)
+        self._tables = tables
+        self.postgres = tables.postgres
+        self.events, self.chain, self.position = tables.events, tables.chain, tables.position
         self.events_statement = (
             f"SELECT {self.position}, originator_id, originator_version, topic, state"  # noqa: S608
             f" FROM {self.events} WHERE {self.position} > ? ORDER BY {self.position} LIMIT ?"
@@ -126,15 +121,7 @@ class _Store:
         many: list[Any] | None = None,
         commit: bool = False,
     ) -> list[tuple[Any, ...]]:
-        """Reads (commit=False) or writes (commit=True) in one transaction of the store."""
-        with self._datastore.transaction(commit=commit) as cursor:
-            sql = statement.replace("?", self.mark)
-            if many is not None:
-                cursor.executemany(sql, many)
-                return []
-            cursor.execute(sql, params)
-            rows = [] if commit else cursor.fetchall()
-        return [tuple(r.values()) if isinstance(r, dict) else tuple(r) for r in rows]
+        return self._tables.run(statement, params, many, commit)
 
     def count(self) -> int:
         return int(self._run(f"SELECT COUNT(*) FROM {self.events}")[0][0])  # noqa: S608
@@ -164,8 +151,7 @@ class _Store:
 
     def _stream_key(self, row: tuple[Any, ...]) -> tuple[Any, ...]:
         position, originator, version, topic, state = row
-        key: object = UUID(str(originator)) if self.postgres else UUID(str(originator)).hex
-        return (position, key, version, topic, state)
+        return (position, self._tables.stream_key(UUID(str(originator))), version, topic, state)
 
     def load_chain(self, batches: Iterator[list[tuple[Any, ...]]]) -> int:
         loaded = 0

@@ -8,6 +8,8 @@ from uuid import UUID
 
 from eventsourcing.persistence import ApplicationRecorder
 
+from domain.ledger.chain.tables import StoredTables
+
 
 @dataclass(frozen=True)
 class ChainedEvent:
@@ -23,27 +25,13 @@ class ChainedEvent:
 
 class ChainStore:
     def __init__(self, recorder: ApplicationRecorder) -> None:
-        self._recorder: Any = recorder
-        table = str(getattr(recorder, "events_table_name", "stored_events"))
-        schema = getattr(getattr(recorder, "datastore", None), "schema", None)
-        self._postgres = schema is not None
-        if self._postgres:
-            events = f'"{schema}"."{table}"'
-            self._chain = f'"{schema}".event_chain'
-            self._position = "notification_id"
-            self._mark = "%s"
-        else:
-            events = table
-            self._chain = "event_chain"
-            self._position = "rowid"
-            self._mark = "?"
-        self._events = events
+        self._tables = StoredTables.of(recorder)
+        self._events = self._tables.events
+        self._chain = self._tables.chain
+        self._position = self._tables.position
 
     def _rows(self, statement: str, params: Sequence[object]) -> list[tuple[Any, ...]]:
-        with self._recorder.datastore.transaction(commit=False) as cursor:
-            cursor.execute(statement.replace("?", self._mark), tuple(params))
-            rows = cursor.fetchall()
-        return [tuple(r.values()) if isinstance(r, dict) else tuple(r) for r in rows]
+        return self._tables.run(statement, params)
 
     def links(self, after_seq: int, limit: int) -> list[ChainedEvent]:
         rows = self._rows(
