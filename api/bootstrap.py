@@ -17,6 +17,7 @@ from api.keyring_files import development_keyring
 from api.settings import Settings
 from domain.errors import DomainError
 from domain.ledger import Clock, Ledger, utc_now
+from domain.ledger.core import WORKING_SET_ENV
 from domain.privacy.keyring import KeyEncryptionKey, Keyring
 from domain.privacy.keystore import KeyStore, PostgresKeyStore, SQLiteKeyStore
 from domain.privacy.vault import Vault
@@ -112,12 +113,7 @@ def _leadership(settings: Settings) -> Leadership:
 
 def event_store_env(settings: Settings) -> dict[str, str]:
     """The `eventsourcing` environment for the configured backend (DESIGN.md's facts applied)."""
-    common = (
-        {"AGGREGATE_CACHE_MAXSIZE": str(settings.aggregate_cache_size)}
-        if settings.aggregate_cache_size
-        else {}
-    )
-    return common | _backend_env(settings)
+    return {WORKING_SET_ENV: str(settings.aggregate_cache_size)} | _backend_env(settings)
 
 
 def _backend_env(settings: Settings) -> dict[str, str]:

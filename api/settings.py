@@ -41,8 +41,8 @@ class Settings(BaseSettings):
     `parcours keys rotate` re-wrapped them; remove them afterwards."""
     key_cache_seconds: float = Field(default=30.0, ge=0, le=3600)
     aggregate_cache_size: int = Field(default=1000, ge=0, le=1_000_000)
-    """Aggregates kept in memory (fast-forwarded from the store on every load, so several
-    processes stay correct); 0 disables the cache."""
+    """Aggregates commands keep in memory between commands (the working set: trusted for a
+    second, then fast-forwarded from the store; a stale one only costs a retry); 0 disables it."""
     referral_expiry_days: int = Field(default=30, ge=1, le=365)
     projection_batch_size: int = Field(default=1000, ge=1, le=100_000)
     policy_interval_seconds: float = Field(default=60.0, gt=0, le=86_400)

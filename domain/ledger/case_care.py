@@ -8,7 +8,7 @@ from domain.case_file.case_time import CaseTime
 from domain.case_file.young_person import YoungPerson
 from domain.ledger.case_context import CaseContext
 from domain.ledger.case_files import CaseFileCommands
-from domain.ledger.core import Decision
+from domain.ledger.group_commit import Decision
 from domain.network.association import Association
 from domain.network.programme import Programme
 from domain.vocabulary import ConsentGiver, Domain, GoalStatus, Sensitivity

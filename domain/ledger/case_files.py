@@ -14,7 +14,8 @@ from domain.case_file.personal_data import seal_personal_data
 from domain.case_file.young_person import YoungPerson
 from domain.errors import DomainError, RuleViolation
 from domain.ledger.case_context import CaseContext
-from domain.ledger.core import Decision, LedgerCore
+from domain.ledger.core import LedgerCore
+from domain.ledger.group_commit import Decision
 from domain.network.association import Association
 from domain.rules import SHORT_TEXT, seal_text
 

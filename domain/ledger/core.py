@@ -1,13 +1,18 @@
-"""The ledger service's machinery: persistence wiring, idempotency, optimistic retries.
+"""The ledger service's machinery: persistence wiring, idempotency, group commit, retries.
 
-Every command is load, decide, save. `execute` adds what every command needs: a retried command
-with the same idempotency key returns its first outcome, and a command that lost an optimistic
-concurrency race is decided again on fresh state (a few times) instead of failing.
+Every command is load, decide, save. `execute` adds what every command needs: commands that
+arrive together are saved in one transaction (`group_commit`), on aggregates kept in memory
+(`working_set`); a retried command with the same idempotency key returns its first outcome; and
+a command that lost an optimistic concurrency race is decided again on fresh state (a few times)
+instead of failing.
 """
 
 import random
+import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 from uuid import UUID
@@ -18,24 +23,29 @@ from eventsourcing.persistence import IntegrityError, JSONTranscoder
 
 from domain.actor import Actor
 from domain.case_file.young_person import YoungPerson
-from domain.errors import NotFound, RuleViolation
+from domain.errors import DomainError, NotFound, RuleViolation
+from domain.ledger.group_commit import Decision, GroupCommitter, Job
 from domain.ledger.receipt import CommandReceipt, receipt_id
 from domain.ledger.transcodings import register_domain_transcodings
+from domain.ledger.working_set import WorkingSet
 from domain.network.programme import Programme
 from domain.privacy.vault import Vault
 
 Clock = Callable[[], datetime]
-Decision = tuple[UUID, Sequence[Aggregate]]
-"""What a command decided: its outcome (the id it created or changed) and what to save."""
 
 A = TypeVar("A", bound=Aggregate)
 MAX_ATTEMPTS = 12
 SNAPSHOT_INTERVAL = 100
+WORKING_SET_ENV = "PARCOURS_WORKING_SET_SIZE"
+"""How many aggregates commands keep in memory (0: every command reads the store)."""
+
+
+_JITTER = random.Random()  # noqa: S311 - jitter only; private, so callers' random state is theirs
 
 
 def _back_off(attempt: int) -> None:
     """Randomised, growing pause after a lost race, so contenders stop colliding in step."""
-    time.sleep(random.uniform(0, 0.002 * 2 ** min(attempt, 6)))  # noqa: S311 - jitter only
+    time.sleep(_JITTER.uniform(0, 0.002 * 2 ** min(attempt, 6)))
 
 
 def utc_now() -> datetime:
@@ -46,6 +56,34 @@ class ConcurrencyConflict(RuleViolation):
     code = "CONCURRENT_UPDATE"
 
 
+@dataclass
+class _Staged:
+    """Commands decided in `LedgerCore.staged` and not saved yet."""
+
+    jobs: list[Job] = field(default_factory=list)
+    outcomes: list[UUID] = field(default_factory=list)
+    saved: list[Aggregate] = field(default_factory=list)
+    touched: set[UUID] = field(default_factory=set)
+
+    def clear(self) -> None:
+        self.jobs.clear()
+        self.outcomes.clear()
+        self.saved.clear()
+        self.touched.clear()
+
+
+class _DecideAlone(Exception):
+    """A batch cannot be saved as a whole: its commands are run again one by one."""
+
+
+def _receipts(jobs: Iterable[Job], outcomes: Sequence[UUID]) -> list[CommandReceipt]:
+    return [
+        CommandReceipt(id=job.receipt, command=job.command, target=job.target, outcome=outcome)
+        for job, outcome in zip(jobs, outcomes, strict=True)
+        if job.receipt is not None
+    ]
+
+
 class LedgerCore(Application[UUID]):
     snapshotting_intervals = {YoungPerson: SNAPSHOT_INTERVAL}
 
@@ -53,6 +91,9 @@ class LedgerCore(Application[UUID]):
         super().__init__(env=dict(env))
         self.vault = vault
         self.clock = clock
+        self.working_set = WorkingSet(int(env.get(WORKING_SET_ENV, "1000")))
+        self.committer = GroupCommitter(self._run_batch)
+        self._staging = threading.local()
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -72,33 +113,158 @@ class LedgerCore(Application[UUID]):
         another command or another target is a client error, not a retry, and is refused.
         """
         receipt = None if idempotency_key is None else receipt_id(actor, idempotency_key)
+        job = Job(command, receipt, target, decide)
+        staged: _Staged | None = getattr(self._staging, "batch", None)
+        if staged is not None:
+            return self._stage(staged, job)
+        return self.committer.submit(job)
+
+    @contextmanager
+    def staged(self) -> Iterator[Callable[[], None]]:
+        """Decides this thread's commands at once and saves them together when the yielded
+        `commit` is called: a bulk import pays one transaction per chunk, not per command.
+
+        Nothing is looked up before saving (no receipt read): a chunk that collides with what
+        the store holds — a key already used, a stream written meanwhile — fails as a whole on
+        `commit`, and the caller runs its commands again one by one, the ordinary way. Whatever
+        is left uncommitted when the block exits is forgotten.
+        """
+        batch = _Staged()
+        with self.committer.exclusive():
+            self._staging.batch = batch
+            try:
+                yield lambda: self._commit_staged(batch)
+            finally:
+                self._staging.batch = None
+                self.working_set.forget(batch.touched | {a.id for a in batch.saved})
+
+    def _stage(self, batch: "_Staged", job: Job) -> UUID:
+        with self.working_set.decision() as seen:
+            try:
+                outcome, aggregates = job.decide()
+            finally:
+                batch.touched |= seen
+        batch.jobs.append(job)
+        batch.outcomes.append(outcome)
+        batch.saved.extend(aggregates)
+        self.working_set.keep(aggregates)  # later commands of the batch build on them
+        return outcome
+
+    def _commit_staged(self, batch: "_Staged") -> None:
+        self.save(*batch.saved, *_receipts(batch.jobs, batch.outcomes))
+        self.working_set.keep(batch.saved)
+        batch.clear()
+
+    # --- deciding and saving --------------------------------------------------------------------
+
+    def _run_batch(self, jobs: list[Job]) -> None:
+        if len(jobs) > 1:
+            try:
+                self._run_together(jobs)
+            except _DecideAlone:
+                pass
+            else:
+                return
+        for job in jobs:
+            try:
+                job.succeed(self._run_alone(job))
+            except Exception as error:
+                job.fail(error)
+
+    def _run_together(self, jobs: list[Job]) -> None:
+        """Decides every job in turn and saves all in one transaction, or raises `_DecideAlone`
+        (having forgotten whatever the batch touched) so each job is run on its own."""
+        touched: set[UUID] = set()
+        outcomes: list[UUID] = []
+        saved: list[Aggregate] = []
+        try:
+            for job in jobs:
+                with self.working_set.decision() as seen:
+                    try:
+                        outcome, aggregates = job.decide()
+                    finally:
+                        touched |= seen
+                outcomes.append(outcome)
+                saved.extend(aggregates)
+            self.save(*saved, *_receipts(jobs, outcomes))
+        except Exception as error:
+            self.working_set.forget(touched | {a.id for a in saved})
+            if isinstance(error, IntegrityError | DomainError):
+                raise _DecideAlone from error
+            for job in jobs:
+                job.fail(error)
+            return
+        self.working_set.keep(saved)
+        for job, outcome in zip(jobs, outcomes, strict=True):
+            job.succeed(outcome)
+
+    def _run_alone(self, job: Job) -> UUID:
+        """Decides and saves one job, deciding again on fresh state after a lost race.
+
+        The receipt is looked up only when something went wrong: a retry that decides the same
+        again collides on the receipt, and a retry refused by the state it created finds it."""
+        fresh = False
         for attempt in range(MAX_ATTEMPTS):
-            if receipt is not None and (first := self._receipt(receipt)) is not None:
-                return first.outcome_for(command, target)
-            outcome, aggregates = decide()
-            issued = (
-                []
-                if receipt is None
-                else [CommandReceipt(id=receipt, command=command, target=target, outcome=outcome)]
-            )
+            if (fresh or attempt > 0) and (first := self._first_outcome(job)) is not None:
+                return first
+            with self.working_set.decision() as seen:
+                try:
+                    outcome, aggregates = job.decide()
+                except DomainError:
+                    self.working_set.forget(seen)
+                    if fresh or not seen:
+                        raise
+                    fresh = True  # it may have been refused by a stale aggregate: once more
+                    continue
+            issued = _receipts([job], [outcome])
             try:
                 self.save(*aggregates, *issued)
             except IntegrityError:
+                self.working_set.forget(seen | {a.id for a in aggregates})
                 _back_off(attempt)
                 continue
+            except Exception:
+                self.working_set.forget(seen | {a.id for a in aggregates})
+                raise
+            self.working_set.keep(aggregates)
             return outcome
         raise ConcurrencyConflict("the record kept changing under this command: retry it")
 
+    def _first_outcome(self, job: Job) -> UUID | None:
+        if job.receipt is None:
+            return None
+        first = self._receipt(job.receipt)
+        return None if first is None else first.outcome_for(job.command, job.target)
+
     def load(self, kind: type[A], aggregate_id: UUID, field: str) -> A:
-        """The aggregate of that kind, or a `NotFound` naming the input field that named it."""
-        found: object
-        try:
-            found = self.repository.get(aggregate_id)
-        except AggregateNotFoundError:
-            found = None
+        """The aggregate of that kind, or a `NotFound` naming the input field that named it.
+
+        While deciding a command, from the working set (fast-forwarded if it may be stale);
+        elsewhere, straight from the store, so readers never see a decision in progress."""
+        found = self._fetch(aggregate_id) if self.working_set.deciding else self._read(aggregate_id)
         if not isinstance(found, kind):
             what = field.removesuffix("_id").replace("_", " ")
             raise NotFound(f"no such {what}", field=field)
+        return found
+
+    def _read(self, aggregate_id: UUID) -> Aggregate | None:
+        try:
+            found: Aggregate = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            return None
+        return found
+
+    def _fetch(self, aggregate_id: UUID) -> Aggregate | None:
+        kept = self.working_set.lookup(aggregate_id)
+        if kept is None:
+            found = self._read(aggregate_id)
+        else:
+            found, fresh = kept
+            if not fresh:
+                for later in self.events.get(aggregate_id, gt=found.version):
+                    later.mutate(found)  # type: ignore[attr-defined]
+        if found is not None:
+            self.working_set.keep([found])
         return found
 
     def young_person(self, young_person_id: UUID) -> YoungPerson:

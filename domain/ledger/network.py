@@ -7,7 +7,8 @@ from eventsourcing.application import AggregateNotFoundError
 
 from domain.actor import Actor
 from domain.errors import RuleViolation
-from domain.ledger.core import Decision, LedgerCore
+from domain.ledger.core import LedgerCore
+from domain.ledger.group_commit import Decision
 from domain.network.association import Association, Competence
 from domain.network.practice_note import PracticeNote
 from domain.network.programme import Component, Programme

@@ -1,25 +1,75 @@
 """Application recorders that chain every event they insert, inside the insert's transaction.
 
-The chain head is read *after* the events are inserted: by then the transaction holds the
-store's write lock (SQLite's single writer; PostgreSQL's EXCLUSIVE table lock taken by the
-library's recorder), so two writers can never extend the chain from the same head, and the
-chain's sequence is gapless even where notification ids are not.
+The chain head is read under the store's write lock (SQLite's single writer; an EXCLUSIVE lock
+on PostgreSQL's events table), so two writers can never extend the chain from the same head,
+and the chain's sequence is gapless even where notification ids are not.
+
+On PostgreSQL, appending is one call of a server-side function (`parcours_append`): lock, read
+the head, insert the events and their links, notify listeners — one round trip and one commit,
+as cheap as a bare INSERT from the client's side. The function computes the very link hashes of
+`links.link_hash` (same bytes, same order; the verifier recomputes them in Python).
 """
 
 from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import StoredEvent
+import psycopg
+from eventsourcing.persistence import IntegrityError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
-from psycopg import Cursor
-from psycopg.rows import DictRow
-from psycopg.sql import SQL, Identifier
+from psycopg.sql import SQL, Identifier, Literal
 
-from domain.ledger.chain.links import GENESIS, link_hash
+from domain.ledger.chain.links import GENESIS, TAG, link_hash
 
 CHAIN_TABLE = "event_chain"
+APPEND_FUNCTION = "parcours_append"
+
+_APPEND = """
+CREATE OR REPLACE FUNCTION {schema}.{function}(
+    ids uuid[], versions bigint[], topics text[], states bytea[])
+RETURNS SETOF bigint LANGUAGE plpgsql AS $fn$
+DECLARE
+    head_seq bigint;
+    head_hash bytea;
+    e record;
+    pos bigint;
+    topic_bytes bytea;
+BEGIN
+    PERFORM set_config('lock_timeout', {lock_timeout}, true);
+    LOCK TABLE {schema}.{events} IN EXCLUSIVE MODE;
+    SELECT seq, hash INTO head_seq, head_hash FROM {schema}.{chain} ORDER BY seq DESC LIMIT 1;
+    IF NOT FOUND THEN
+        head_seq := 0;
+        head_hash := {genesis};
+    END IF;
+    FOR e IN SELECT * FROM unnest(ids, versions, topics, states)
+             WITH ORDINALITY AS b(originator_id, originator_version, topic, state, n)
+             ORDER BY b.n LOOP
+        INSERT INTO {schema}.{events} (originator_id, originator_version, topic, state)
+        VALUES (e.originator_id, e.originator_version, e.topic, e.state)
+        RETURNING notification_id INTO pos;
+        head_seq := head_seq + 1;
+        topic_bytes := convert_to(e.topic, 'UTF8');
+        head_hash := sha256(
+            {tag} || int8send(head_seq) || int8send(e.originator_version)
+            || uuid_send(e.originator_id)
+            || int8send(length(topic_bytes)::bigint) || topic_bytes
+            || int8send(length(e.state)::bigint) || e.state
+            || head_hash
+        );
+        INSERT INTO {schema}.{chain} VALUES
+            (head_seq, pos, e.originator_id, e.originator_version, head_hash);
+        RETURN NEXT pos;
+    END LOOP;
+    PERFORM pg_notify({channel}, '');
+END
+$fn$
+"""
+
+
+def _uuid(value: UUID | str) -> UUID:
+    return value if isinstance(value, UUID) else UUID(value)
 
 
 def _links(
@@ -29,11 +79,7 @@ def _links(
     rows = []
     for event, position in zip(stored, positions, strict=True):
         seq += 1
-        stream = (
-            event.originator_id
-            if isinstance(event.originator_id, UUID)
-            else UUID(str(event.originator_id))
-        )
+        stream = _uuid(event.originator_id)
         previous = link_hash(
             seq, stream, event.originator_version, event.topic, bytes(event.state), previous
         )
@@ -74,19 +120,40 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
                 " version bigint NOT NULL, hash bytea NOT NULL)"
             ).format(self.chain_table)
         )
+        self._declare_append_function()
 
-    def _fetch_ids_after_insert_events(
-        self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
+    def _declare_append_function(self) -> None:
+        schema = Identifier(self.datastore.schema)
+        self.sql_create_statements.append(
+            SQL(_APPEND).format(
+                schema=schema,
+                function=Identifier(APPEND_FUNCTION),
+                events=Identifier(self.events_table_name),
+                chain=Identifier(CHAIN_TABLE),
+                lock_timeout=Literal(f"{self.datastore.lock_timeout}s"),
+                genesis=Literal(GENESIS),
+                tag=Literal(TAG),
+                channel=Literal(self.channel_name),
+            )
+        )
+        self._append = SQL("SELECT * FROM {}.{}(%b, %b, %b, %b)").format(
+            schema, Identifier(APPEND_FUNCTION)
+        )
+
+    def insert_events(
+        self, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
-        positions = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
-        if positions:
-            curs.execute(
-                SQL("SELECT seq, hash FROM {} ORDER BY seq DESC LIMIT 1").format(self.chain_table)
-            )
-            row = curs.fetchone()
-            head = None if row is None else (int(row["seq"]), bytes(row["hash"]))
-            curs.executemany(
-                SQL("INSERT INTO {} VALUES (%s, %s, %s, %s, %s)").format(self.chain_table),
-                _links(head, stored_events, positions),
-            )
-        return positions
+        if not stored_events:
+            return []
+        columns = (
+            [_uuid(e.originator_id) for e in stored_events],
+            [e.originator_version for e in stored_events],
+            [e.topic for e in stored_events],
+            [bytes(e.state) for e in stored_events],
+        )
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            try:
+                curs.execute(self._append, columns, prepare=True)
+            except psycopg.IntegrityError as error:
+                raise IntegrityError(str(error)) from error
+            return [row[APPEND_FUNCTION] for row in curs.fetchall()]
