@@ -1,0 +1,1 @@
+"""Bulk import of history migrated from legacy systems (`parcours import FILE.jsonl`)."""

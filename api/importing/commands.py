@@ -1,0 +1,88 @@
+"""Which ledger commands an import may run, and their arguments, validated from the signatures.
+
+An imported line is validated like any command: first its arguments' shapes (by a pydantic model
+derived from the ledger method's own signature, so the import can never drift from the ledger),
+then every domain rule, by the very command method a front end reaches through GraphQL.
+"""
+
+import inspect
+from collections.abc import Callable, Mapping
+from functools import cache
+from typing import Any, get_type_hints
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, ValidationError, create_model
+
+from domain.errors import InvalidInput
+from domain.ledger import Ledger
+
+IMPORTABLE = (
+    "register_association",
+    "declare_competence",
+    "enrol_young_person",
+    "change_referent",
+    "assign_mentor",
+    "close_case",
+    "reopen_case",
+    "give_consent",
+    "withdraw_consent",
+    "identify_need",
+    "meet_need",
+    "close_need",
+    "agree_action_plan",
+    "add_goal",
+    "review_goal",
+    "end_goal",
+    "record_intervention",
+    "amend_intervention",
+    "retract_intervention",
+    "make_referral",
+    "accept_referral",
+    "decline_referral",
+    "withdraw_referral",
+    "complete_referral",
+    "propose_handover",
+    "accept_handover",
+    "end_handover",
+    "launch_programme",
+    "join_programme",
+    "enrol_in_programme",
+    "leave_programme",
+)
+"""The history a legacy system can hand over: what happened to associations and young people.
+Erasure, studies and key management are operators' acts, not history, and are left out."""
+
+_NOT_ARGUMENTS = frozenset({"self", "actor", "idempotency_key"})
+
+
+@cache
+def arguments_model(command: str) -> type[BaseModel]:
+    method = getattr(Ledger, command)
+    hints = get_type_hints(method)
+    fields: dict[str, Any] = {
+        name: (hints[name], ... if p.default is inspect.Parameter.empty else p.default)
+        for name, p in inspect.signature(method).parameters.items()
+        if name not in _NOT_ARGUMENTS
+    }
+    config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
+    model: type[BaseModel] = create_model(f"{command}_arguments", __config__=config, **fields)
+    return model
+
+
+def command_of(ledger: Ledger, command: str) -> Callable[..., UUID]:
+    if command not in IMPORTABLE:
+        msg = f"command must be one of the importable commands, not {command!r}"
+        raise InvalidInput(msg, field="command")
+    method: Callable[..., UUID] = getattr(ledger, command)
+    return method
+
+
+def arguments(command: str, given: Mapping[str, object]) -> dict[str, object]:
+    """The arguments as the command method takes them, or an `InvalidInput` naming the field."""
+    try:
+        parsed = arguments_model(command).model_validate(dict(given))
+    except ValidationError as invalid:
+        first = invalid.errors()[0]
+        name = ".".join(str(part) for part in first["loc"])
+        raise InvalidInput(f"args.{name}: {first['msg']}", field=f"args.{name}") from None
+    return {name: getattr(parsed, name) for name in type(parsed).model_fields}

@@ -1,0 +1,78 @@
+"""One line of an import file: a command, who did it, and what later lines may call its result.
+
+    {"command": "record_intervention", "key": "legacy-4711",
+     "actor": {"user_id": "jdupont", "role": "WORKER", "association_id": {"$ref": "asso-12"}},
+     "args": {"young_person_id": {"$ref": "yp-88"}, "domain": "EDUCATION", ...},
+     "as": "iv-4711"}
+
+`key` is the command's idempotency key (a legacy id): importing the same file twice records
+nothing new. `as` names the command's outcome; `{"$ref": name}` anywhere in `actor` or `args`
+stands for the outcome of the earlier line that took that name.
+"""
+
+from collections.abc import Mapping
+from typing import Any
+from uuid import UUID
+
+import orjson
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from domain.actor import Actor
+from domain.errors import InvalidInput, NotFound
+from domain.vocabulary import Role
+
+Names = Mapping[str, UUID]
+
+
+class ActorLine(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    user_id: str = Field(min_length=1, max_length=200)
+    role: Role
+    association_id: UUID | None = None
+
+
+class ImportLine(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    command: str
+    actor: dict[str, Any]
+    args: dict[str, Any] = Field(default_factory=dict)
+    key: str | None = None
+    name: str | None = Field(default=None, alias="as")
+
+    def actor_with(self, names: Names) -> Actor:
+        try:
+            actor = ActorLine.model_validate(resolve(self.actor, names))
+        except ValidationError as invalid:
+            first = invalid.errors()[0]
+            name = ".".join(str(part) for part in first["loc"])
+            raise InvalidInput(f"actor.{name}: {first['msg']}", field=f"actor.{name}") from None
+        return Actor(actor.user_id, actor.role, actor.association_id)
+
+
+def parse(text: str | bytes) -> ImportLine:
+    try:
+        data = orjson.loads(text)
+    except orjson.JSONDecodeError as error:
+        raise InvalidInput(f"not a JSON object: {error}", field="line") from None
+    if not isinstance(data, dict):
+        raise InvalidInput("not a JSON object", field="line")
+    try:
+        return ImportLine.model_validate(data)
+    except ValidationError as invalid:
+        first = invalid.errors()[0]
+        name = ".".join(str(part) for part in first["loc"])
+        raise InvalidInput(f"{name}: {first['msg']}", field=name) from None
+
+
+def resolve(value: object, names: Names) -> Any:
+    """`value` with every `{"$ref": name}` replaced by the outcome that took that name."""
+    if isinstance(value, dict):
+        if set(value) == {"$ref"}:
+            name = value["$ref"]
+            if not isinstance(name, str) or name not in names:
+                raise NotFound(f"no earlier line took the name {name!r}", field="$ref")
+            return names[name]
+        return {key: resolve(item, names) for key, item in value.items()}
+    if isinstance(value, list):
+        return [resolve(item, names) for item in value]
+    return value

@@ -1,0 +1,1 @@
+"""`scripts/bench`: Parcours against the raw limits of the same machine (DESIGN.md P1-P8)."""

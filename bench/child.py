@@ -1,0 +1,64 @@
+"""Work run in a child process, so that its peak memory is its own (`python -m bench.child`).
+
+Settings come from the environment (PARCOURS_*), as for `parcours` itself; the result is one
+JSON line on stdout.
+"""
+
+import resource
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import orjson
+
+from api.bootstrap import build
+from api.settings import Settings
+
+
+def rebuild() -> dict[str, float]:
+    """Every projection from zero: what a new instance, or a version change, has to do."""
+    parcours = build(Settings())
+    try:
+        runner = parcours.projections
+        runner.prepare()
+        for name in runner.projections:
+            if any(g.name == name and g.position > 0 for g in runner.generations()):
+                runner.request_rebuild(name)
+        started = time.perf_counter()
+        read = runner.catch_up()
+        elapsed = time.perf_counter() - started
+    finally:
+        parcours.close()
+    return {"events": read, "seconds": elapsed}
+
+
+def export(study: str, out: str) -> dict[str, float]:
+    """The evaluation export, as `parcours export evaluation` runs it."""
+    from api.evaluation import run_export  # noqa: PLC0415 - pyarrow loads lazily
+
+    parcours = build(Settings())
+    try:
+        started = time.perf_counter()
+        manifest = run_export(parcours, study, Path(out))
+        elapsed = time.perf_counter() - started
+    finally:
+        parcours.close()
+    rows = sum(
+        int(str(fingerprint.get("rows", 0)))
+        for path, fingerprint in manifest.files.items()
+        if path.endswith(".parquet")
+    )
+    return {"seconds": elapsed, "rows": float(rows)}
+
+
+def main() -> None:
+    jobs: dict[str, Callable[..., dict[str, float]]] = {"rebuild": rebuild, "export": export}
+    result = jobs[sys.argv[1]](*sys.argv[2:])
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    result["peak_rss_mb"] = peak_kb / 1024
+    sys.stdout.write(orjson.dumps(result).decode() + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,105 @@
+"""P5's baseline: a plain FastAPI endpoint serving the same timeline rows, with the same
+authorization (token, case visibility, per-entry view, access log), serialised with orjson.
+
+What it leaves out is exactly what GraphQL adds: parsing and validating a document, and
+resolving it field by field. Run with `uvicorn bench.plain:create --factory`.
+"""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+from fastapi import FastAPI, HTTPException
+from fastapi.responses import ORJSONResponse
+
+from api import policy
+from api.access_log import Access, AccessLog
+from api.auth.dependencies import CurrentViewer
+from api.auth.tokens import verifier_from_settings
+from api.bootstrap import Parcours, build
+from api.settings import Settings
+from projections.queries.cases import access_facts
+from projections.queries.directory import associations_by_id
+from projections.queries.timeline import DomainVisibility, TimelineFilter, timeline_page
+
+
+def create() -> FastAPI:
+    settings = Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.parcours = build(settings)
+        app.state.access_log = AccessLog(app.state.parcours.read_store)
+        app.state.token_verifier = verifier_from_settings(settings)
+        try:
+            yield
+        finally:
+            app.state.parcours.close()
+
+    app = FastAPI(lifespan=lifespan, default_response_class=ORJSONResponse)
+
+    @app.get("/timeline/{young_person_id}")
+    def timeline(young_person_id: UUID, viewer: CurrentViewer, first: int = 100) -> Any:
+        parcours: Parcours = app.state.parcours
+        store = parcours.read_store
+        who = viewer.actor
+        facts = access_facts(store, young_person_id)
+        if not facts.exists or not policy.may_see_case(who, facts):
+            raise HTTPException(404, "no such young person")
+        today = datetime.now(UTC).date()
+        where = TimelineFilter(
+            visible_domains=DomainVisibility(
+                own_association=policy.visible_association(who),
+                sensitivities=tuple(sorted(policy.domains_shown_of_others(who, facts, today))),
+            )
+        )
+        page = timeline_page(store, young_person_id, first, None, where)
+        authors = associations_by_id(
+            store, sorted({e.association_id for _, e in page.items if e.association_id})
+        )
+        entries = []
+        for cursor, e in page.items:
+            view = policy.entry_view(who, facts, e.association_id, e.sensitivity, today)
+            author = authors.get(e.association_id) if e.association_id else None
+            summary = None
+            if view.readable:
+                summary = (
+                    e.label
+                    if e.summary_token is None
+                    else parcours.vault.open_token(str(young_person_id), e.summary_token)
+                )
+            entries.append(
+                {
+                    "cursor": cursor,
+                    "id": e.entry_id,
+                    "kind": e.kind,
+                    "occurredAt": e.occurred_at,
+                    "recordedAt": e.recorded_at,
+                    "domain": e.domain if view.show_domain else None,
+                    "summary": summary,
+                    "redacted": not view.readable,
+                    "amended": e.amended,
+                    "retracted": e.retracted,
+                    "association": None
+                    if author is None
+                    else {"id": author.association_id, "name": author.name},
+                }
+            )
+        app.state.access_log.record(
+            [
+                Access(
+                    user_id=viewer.user_id,
+                    role=viewer.role.value,
+                    association_id=None
+                    if viewer.association_id is None
+                    else str(viewer.association_id),
+                    young_person_id=str(young_person_id),
+                    what=f"timeline:{len(entries)}",
+                )
+            ]
+        )
+        return {"entries": entries, "hasNextPage": page.has_next}
+
+    return app

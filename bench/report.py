@@ -1,0 +1,98 @@
+"""A benchmark row: ours against the machine's raw limit, the bar, and whether it is met."""
+
+import json
+import operator
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+AT_LEAST = ">="
+AT_MOST = "<="
+_COMPARE: dict[str, Callable[[float, float], bool]] = {AT_LEAST: operator.ge, AT_MOST: operator.le}
+
+
+@dataclass
+class Row:
+    id: str
+    what: str
+    ours: float
+    baseline: float
+    unit: str
+    ratio: float
+    bar: str
+    meets: bool
+    spread: str = ""
+    """min-max of the ratio (or of ours) over the runs, so noise is visible."""
+    peak_rss_mb: float | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def row(
+    id: str,
+    what: str,
+    ours: float,
+    baseline: float,
+    unit: str,
+    ratio: float,
+    bar: tuple[str, float],
+    extra: Sequence[tuple[str, bool]] = (),
+    spread: str = "",
+    peak_rss_mb: float | None = None,
+) -> Row:
+    """A row whose `meets` is the ratio against the bar and every extra (label, met) bound."""
+    comparison, limit = bar
+    met = _COMPARE[comparison](ratio, limit) and all(ok for _, ok in extra)
+    label = f"ratio {comparison} {limit:g}" + "".join(f"; {text}" for text, _ in extra)
+    return Row(
+        id,
+        what,
+        round(ours, 3),
+        round(baseline, 3),
+        unit,
+        round(ratio, 3),
+        label,
+        met,
+        spread,
+        None if peak_rss_mb is None else round(peak_rss_mb, 1),
+    )
+
+
+def print_table(rows: Sequence[Row], console: Console) -> None:
+    table = Table(title="Parcours against the raw limits of this machine")
+    for column in (
+        "id",
+        "what",
+        "ours",
+        "baseline",
+        "unit",
+        "ratio",
+        "bar",
+        "meets",
+        "spread",
+        "peak RSS MB",
+    ):
+        table.add_column(column)
+    for r in rows:
+        table.add_row(
+            r.id,
+            r.what,
+            f"{r.ours:g}",
+            f"{r.baseline:g}",
+            r.unit,
+            f"{r.ratio:.3g}",
+            r.bar,
+            "[green]yes[/green]" if r.meets else "[red]no[/red]",
+            r.spread,
+            "" if r.peak_rss_mb is None else f"{r.peak_rss_mb:g}",
+        )
+    console.print(table)
+    for r in rows:
+        for note in r.notes:
+            console.print(f"{r.id}: {note}")
+
+
+def write_json(rows: Sequence[Row], path: Path) -> None:
+    path.write_text(json.dumps([asdict(r) for r in rows], indent=2) + "\n")

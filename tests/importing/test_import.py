@@ -1,0 +1,213 @@
+"""`parcours import`: legacy history, validated like any command, on both backends."""
+
+from pathlib import Path
+from uuid import UUID
+
+import orjson
+import pytest
+from typer.testing import CliRunner
+
+from api.bootstrap import Parcours
+from api.cli import app
+from api.importing.history import ImportFailed, import_history
+from api.settings import Settings
+from bench.history import history
+from tests.conftest import Instances
+
+ADMIN = {"user_id": "legacy-admin", "role": "NETWORK_ADMIN"}
+
+
+def worker(association: str) -> dict[str, object]:
+    return {"user_id": "legacy-w", "role": "WORKER", "association_id": {"$ref": association}}
+
+
+def association(name: str) -> dict[str, object]:
+    return {
+        "command": "register_association",
+        "actor": ADMIN,
+        "as": name,
+        "key": f"asso-{name}",
+        "args": {"name": name, "territory": "93"},
+    }
+
+
+def enrolment(name: str, by: str) -> dict[str, object]:
+    return {
+        "command": "enrol_young_person",
+        "actor": worker(by),
+        "as": name,
+        "key": f"yp-{name}",
+        "args": {
+            "first_name": "Camille",
+            "last_name": name,
+            "date_of_birth": "2009-05-17",
+            "territory": "93",
+            "occurred_at": "2025-01-06T09:00:00+00:00",
+        },
+    }
+
+
+def intervention(person: str, by: str, n: int, **overrides: object) -> dict[str, object]:
+    args: dict[str, object] = {
+        "young_person_id": {"$ref": person},
+        "domain": "EDUCATION",
+        "kind": "tutoring",
+        "occurred_at": "2025-02-03T10:00:00+00:00",
+        "summary": f"session {n}",
+    }
+    args.update(overrides)
+    return {
+        "command": "record_intervention",
+        "actor": worker(by),
+        "key": f"iv-{person}-{n}",
+        "args": args,
+    }
+
+
+def lines(*commands: dict[str, object]) -> list[bytes]:
+    return [orjson.dumps(c) for c in commands]
+
+
+def stored(parcours: Parcours) -> int:
+    return parcours.ledger.recorder.max_notification_id() or 0
+
+
+def test_a_history_is_recorded_with_names_resolved(parcours: Parcours) -> None:
+    report = import_history(
+        parcours.ledger,
+        lines(
+            association("a"), enrolment("p", "a"), *[intervention("p", "a", n) for n in range(5)]
+        ),
+        chunk_size=3,
+    )
+
+    assert (report.lines, report.chunks, report.chunks_run_one_by_one) == (7, 3, 0)
+    kinds = [
+        i.kind
+        for yp in _young_people(parcours)
+        for i in parcours.ledger.young_person(yp).interventions.values()
+    ]
+    assert kinds == ["tutoring"] * 5
+
+
+def test_importing_the_same_file_again_records_nothing_new(parcours: Parcours) -> None:
+    history_lines = list(history(600))
+    import_history(parcours.ledger, history_lines, chunk_size=100)
+    recorded = stored(parcours)
+
+    again = import_history(parcours.ledger, history_lines, chunk_size=100)
+
+    assert stored(parcours) == recorded
+    assert again.chunks_run_one_by_one == again.chunks
+
+
+def test_an_invalid_line_stops_the_import_and_names_line_and_field(parcours: Parcours) -> None:
+    given = lines(
+        association("a"),
+        enrolment("p", "a"),
+        intervention("p", "a", 1),
+        intervention("p", "a", 2, domain="ASTROLOGY"),
+        intervention("p", "a", 3),
+    )
+
+    with pytest.raises(ImportFailed) as failure:
+        import_history(parcours.ledger, given, chunk_size=10)
+
+    assert failure.value.line == 4
+    assert failure.value.error.field == "args.domain"
+    assert "line 4" in str(failure.value)
+    people = _young_people(parcours)
+    assert len(people) == 1
+    assert len(parcours.ledger.young_person(people[0]).interventions) == 1
+
+
+@pytest.mark.parametrize(
+    ("line", "field"),
+    [
+        (b"not json", "line"),
+        (
+            b'{"command": "erase_young_person", "actor": {"user_id": "x", "role": "WORKER"}}',
+            "command",
+        ),
+        (
+            b'{"command": "register_association", "actor": {"user_id": "x", "role": "KING"},'
+            b' "args": {"name": "n", "territory": "93"}}',
+            "actor.role",
+        ),
+        (
+            b'{"command": "record_intervention", "actor": {"user_id": "x", "role": "WORKER"},'
+            b' "args": {"young_person_id": {"$ref": "nobody"}}}',
+            "$ref",
+        ),
+        (
+            b'{"command": "register_association",'
+            b' "actor": {"user_id": "x", "role": "NETWORK_ADMIN"},'
+            b' "args": {"name": "n", "territory": "93", "colour": "red"}}',
+            "args.colour",
+        ),
+        (
+            b'{"command": "register_association",'
+            b' "actor": {"user_id": "x", "role": "NETWORK_ADMIN"},'
+            b' "args": {"name": "", "territory": "93"}}',
+            "name",
+        ),
+    ],
+)
+def test_refusals_name_the_field(parcours: Parcours, line: bytes, field: str) -> None:
+    with pytest.raises(ImportFailed) as failure:
+        import_history(parcours.ledger, [line])
+
+    assert failure.value.line == 1
+    assert failure.value.error.field == field
+    assert stored(parcours) == 0
+
+
+def test_a_chunk_colliding_with_the_store_is_run_line_by_line(instances: Instances) -> None:
+    first = instances.start()
+    head = lines(association("a"), enrolment("p", "a"))
+    import_history(first.ledger, head)
+    partly = [*head, *lines(*[intervention("p", "a", n) for n in range(4)])]
+
+    report = import_history(instances.start().ledger, partly, chunk_size=10)
+
+    assert report.chunks_run_one_by_one == 1
+    people = _young_people(first)
+    assert len(people) == 1
+    assert len(instances.start().ledger.young_person(people[0]).interventions) == 4
+
+
+def test_the_cli_imports_a_file_with_a_progress_bar(
+    settings: Settings, tmp_path: Path, environment: dict[str, str]
+) -> None:
+    source = tmp_path / "legacy.jsonl"
+    source.write_bytes(b"\n".join(lines(association("a"), enrolment("p", "a"))) + b"\n\n")
+
+    result = CliRunner().invoke(app, ["import", str(source)], env=environment)
+
+    assert result.exit_code == 0, result.output
+    assert "imported 2 lines in 1 transactions" in result.output
+
+
+def test_the_cli_says_which_line_is_invalid(tmp_path: Path, environment: dict[str, str]) -> None:
+    source = tmp_path / "legacy.jsonl"
+    source.write_bytes(b"\n".join(lines(association("a"), enrolment("p", "nobody"))))
+
+    result = CliRunner().invoke(app, ["import", str(source)], env=environment)
+
+    assert result.exit_code == 2
+    assert "line 2 ($ref)" in result.output
+
+
+@pytest.fixture
+def environment(settings: Settings) -> dict[str, str]:
+    env = {"PARCOURS_DATA_DIR": str(settings.data_dir), "PARCOURS_ENV": "test"}
+    if settings.database_url is not None:
+        env["PARCOURS_DATABASE_URL"] = settings.database_url
+        env["PARCOURS_DATABASE_SCHEMA"] = settings.database_schema
+    return env
+
+
+def _young_people(parcours: Parcours) -> list[UUID]:
+    notifications = parcours.ledger.recorder.select_notifications(start=1, limit=100_000)
+    enrolled = {n.originator_id for n in notifications if n.topic.endswith("YoungPerson.Enrolled")}
+    return sorted((UUID(str(i)) for i in enrolled), key=str)
