@@ -17,6 +17,7 @@ from api.keyring_files import development_keyring
 from api.settings import Settings
 from domain.errors import DomainError
 from domain.ledger import Clock, Ledger, utc_now
+from domain.ledger.chain.recorders import ChainedPostgresApplicationRecorder
 from domain.ledger.core import WORKING_SET_ENV
 from domain.privacy.keyring import KeyEncryptionKey, Keyring
 from domain.privacy.keystore import KeyStore, PostgresKeyStore, SQLiteKeyStore
@@ -27,6 +28,7 @@ from projections.policies import ReferralExpiry
 from projections.runner import ProjectionRunner
 from projections.source import EventSource
 from projections.store import PostgresReadStore, ReadStore, SQLiteReadStore
+from projections.wakeup import Listener, Pause, Wakeup
 
 EVENTS_FILE = "ledger.sqlite"
 KEYS_FILE = "keys.sqlite"
@@ -86,6 +88,7 @@ def build(settings: Settings, *, vault: Vault | None = None, clock: Clock = utc_
             batch_size=settings.projection_batch_size,
             policies=(expiry,),
             policy_interval=settings.policy_interval_seconds,
+            wakeup=_wakeup(settings, ledger),
         )
     return Parcours(
         settings=settings,
@@ -101,6 +104,15 @@ def _read_store(settings: Settings) -> ReadStore:
     if settings.database_url is None:
         return SQLiteReadStore(settings.data_dir / READ_FILE)
     return PostgresReadStore(settings.database_url, settings.database_schema)
+
+
+def _wakeup(settings: Settings, ledger: Ledger) -> Wakeup:
+    recorder = ledger.recorder
+    if settings.database_url is None or not isinstance(
+        recorder, ChainedPostgresApplicationRecorder
+    ):
+        return Pause()
+    return Listener(settings.database_url, recorder.appended_channel)
 
 
 def _leadership(settings: Settings) -> Leadership:

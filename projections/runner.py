@@ -20,6 +20,7 @@ from projections.positions import BUILDING, FAILED, LIVE, RETIRED, STALE, Genera
 from projections.projection import Projection, Recorded, Writer
 from projections.source import EventSource
 from projections.store import ReadStore, Tx
+from projections.wakeup import Pause, Wakeup
 
 log = logging.getLogger("parcours.projections")
 WRITTEN = (LIVE, BUILDING)
@@ -37,6 +38,7 @@ class ProjectionRunner:
         batch_size: int = 1000,
         policies: Sequence[Policy] = (),
         policy_interval: float = 60.0,
+        wakeup: Wakeup | None = None,
     ) -> None:
         self.store = store
         self.source = source
@@ -45,6 +47,7 @@ class ProjectionRunner:
         self.batch_size = batch_size
         self.policies = policies
         self.policy_interval = policy_interval
+        self.wakeup: Wakeup = wakeup or Pause()
         self._advanced = threading.Condition()
         with store.transaction() as tx:
             positions.ensure_table(tx)
@@ -234,10 +237,12 @@ class ProjectionRunner:
                         raise
                     pause = min(max(pause * 2, 0.5), OUTAGE_BACKOFF_MAX)
                     log.warning("store unavailable (%s); retrying in %.1fs", error, pause)
-                    idle = True
-                if idle:
                     stop.wait(pause)
+                    continue
+                if idle:
+                    self.wakeup.wait(pause)
         finally:
+            self.wakeup.close()
             self.leadership.release()
 
     def _lead(self) -> bool:

@@ -122,6 +122,11 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
         )
         self._declare_append_function()
 
+    @property
+    def appended_channel(self) -> str:
+        """The channel notified when events are appended: one per schema (one per ledger)."""
+        return f"parcours_appended_{self.datastore.schema}"[:63]
+
     def _declare_append_function(self) -> None:
         schema = Identifier(self.datastore.schema)
         self.sql_create_statements.append(
@@ -133,7 +138,7 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
                 lock_timeout=Literal(f"{self.datastore.lock_timeout}s"),
                 genesis=Literal(GENESIS),
                 tag=Literal(TAG),
-                channel=Literal(self.channel_name),
+                channel=Literal(self.appended_channel),
             )
         )
         self._append = SQL("SELECT * FROM {}.{}(%b, %b, %b, %b)").format(
