@@ -4,6 +4,7 @@ Handlers write SQL with `{table}` placeholders; the runner binds them to the phy
 the generation being written, which is how a rebuild writes new tables while the old ones serve.
 """
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -34,23 +35,62 @@ class Table:
 
 
 class Writer:
-    """A transaction bound to one generation's physical table names."""
+    """A transaction bound to one generation's physical table names, batching inserts.
+
+    Most events only add rows, and one statement per row made a rebuild pay a round trip per
+    row. So an INSERT into a single table is held back and sent later with the inserts of the
+    same statement, in one `executemany`. Held rows are sent, in order, before any other
+    statement or read touches their table, and by `flush` at the end of the batch: what every
+    statement sees is exactly what it would have seen, one statement at a time.
+    """
 
     def __init__(self, tx: Tx, tables: dict[str, str]) -> None:
         self.tx = tx
         self.tables = tables
+        self._held: dict[str, list[tuple[str, list[Params]]]] = {}
 
     def execute(self, statement: str, params: Params = ()) -> None:
+        touched = _tables_of(statement)
+        if len(touched) == 1 and statement.lstrip()[:6].upper() == "INSERT":
+            self._hold(touched[0], statement, params)
+            return
+        self._flush(touched)
         self.tx.execute(statement.format_map(self.tables), params)
 
     def executemany(self, statement: str, rows: Sequence[Params]) -> None:
+        self._flush(_tables_of(statement))
         self.tx.executemany(statement.format_map(self.tables), rows)
 
     def fetchone(self, statement: str, params: Params = ()) -> Row | None:
+        self._flush(_tables_of(statement))
         return self.tx.fetchone(statement.format_map(self.tables), params)
 
     def fetchall(self, statement: str, params: Params = ()) -> list[Row]:
+        self._flush(_tables_of(statement))
         return self.tx.fetchall(statement.format_map(self.tables), params)
+
+    def flush(self) -> None:
+        """Sends every held insert; the batch's transaction must not end before this."""
+        self._flush(list(self._held))
+
+    def _hold(self, table: str, statement: str, params: Params) -> None:
+        runs = self._held.setdefault(table, [])
+        if runs and runs[-1][0] == statement:
+            runs[-1][1].append(params)
+        else:
+            runs.append((statement, [params]))
+
+    def _flush(self, tables: Sequence[str]) -> None:
+        for table in tables:
+            for statement, rows in self._held.pop(table, ()):
+                self.tx.executemany(statement.format_map(self.tables), rows)
+
+
+_TABLE = re.compile(r"\{(\w+)\}")
+
+
+def _tables_of(statement: str) -> list[str]:
+    return list(dict.fromkeys(_TABLE.findall(statement)))
 
 
 Handler = Callable[[Writer, Recorded], None]

@@ -28,6 +28,13 @@ OUTAGE_BACKOFF_MAX = 10.0
 """Longest pause between retries while the store is unreachable."""
 
 
+class _HandlerFailed(Exception):
+    def __init__(self, at: Recorded | None, error: Exception) -> None:
+        super().__init__(str(error))
+        self.at = at
+        self.error = error
+
+
 class ProjectionRunner:
     def __init__(
         self,
@@ -140,26 +147,46 @@ class ProjectionRunner:
         projection = self.projections.get(generation.name)
         if projection is None:
             return
+        try:
+            try:
+                self._write(generation, projection, batch, pipelined=True)
+            except _HandlerFailed:
+                # Pipelined, an error may surface after the statement that caused it: the batch
+                # is written again statement by statement, to stop at the very event.
+                self._write(generation, projection, batch, pipelined=False)
+        except _HandlerFailed as failed:
+            if is_outage(failed.error):
+                raise failed.error from None  # transient: nothing was written; retried later
+            self._fail(generation, failed.at, failed.error)
+            return
+        with self._advanced:
+            self._advanced.notify_all()
+
+    def _write(
+        self,
+        generation: Generation,
+        projection: type[Projection],
+        batch: list[Recorded],
+        *,
+        pipelined: bool,
+    ) -> None:
         current: Recorded | None = None
         try:
-            with self.store.transaction() as tx:
+            with self.store.transaction(pipelined=pipelined) as tx:
                 reached = positions.locked_position(tx, generation.name, generation.generation)
                 unseen = [r for r in batch if r.position > reached]
                 writer = Writer(tx, projection.physical(generation.generation))
                 for current in unseen:
                     for handler in projection.handlers.get(current.name, ()):
                         handler(writer, current)
+                current = None
+                writer.flush()
                 if unseen:
                     positions.advance(
                         tx, generation.name, generation.generation, unseen[-1].position
                     )
         except Exception as error:
-            if is_outage(error):
-                raise  # transient: nothing was written; the run loop waits and retries
-            self._fail(generation, current, error)
-            return
-        with self._advanced:
-            self._advanced.notify_all()
+            raise _HandlerFailed(current, error) from error
 
     def _fail(self, generation: Generation, at: Recorded | None, error: Exception) -> None:
         where = None if at is None else at.position

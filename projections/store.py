@@ -9,7 +9,7 @@ own (`read.sqlite`), so projection writes never take the event store's write loc
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Protocol
@@ -56,7 +56,12 @@ class Tx(Protocol):
 class ReadStore(Protocol):
     dialect: str
 
-    def transaction(self) -> AbstractContextManager[Tx]: ...
+    def transaction(self, *, pipelined: bool = False) -> AbstractContextManager[Tx]:
+        """One transaction. `pipelined`: statements are sent without waiting for each result
+        (PostgreSQL's pipeline mode; a read waits for what was sent before it), so a batch of
+        projection writes costs one round trip, not one per statement. Errors may then surface
+        at a later statement than the one that caused them."""
+        ...
 
     def close(self) -> None: ...
 
@@ -106,7 +111,7 @@ class SQLiteReadStore:
         return db
 
     @contextmanager
-    def transaction(self) -> Iterator[Tx]:
+    def transaction(self, *, pipelined: bool = False) -> Iterator[Tx]:
         db = self._connection()
         db.execute("BEGIN IMMEDIATE")
         try:
@@ -168,9 +173,11 @@ class PostgresReadStore:
         )
 
     @contextmanager
-    def transaction(self) -> Iterator[Tx]:
-        with self._pool.connection() as db, db.transaction(), db.cursor() as cursor:
-            yield _PostgresTx(cursor)
+    def transaction(self, *, pipelined: bool = False) -> Iterator[Tx]:
+        with self._pool.connection() as db:
+            pipeline = db.pipeline() if pipelined else nullcontext()
+            with pipeline, db.transaction(), db.cursor() as cursor:
+                yield _PostgresTx(cursor)
 
     def close(self) -> None:
         self._pool.close()

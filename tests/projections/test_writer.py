@@ -1,0 +1,90 @@
+"""The writer holds inserts back and batches them, without any statement seeing the difference."""
+
+from collections.abc import Sequence
+
+from projections.projection import Writer
+from projections.store import Params, Row
+
+
+class RecordingTx:
+    dialect = "sqlite"
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, str, int]] = []
+
+    def execute(self, statement: str, params: Params = ()) -> None:
+        self.sent.append(("execute", statement, 1))
+
+    def executemany(self, statement: str, rows: Sequence[Params]) -> None:
+        self.sent.append(("executemany", statement, len(rows)))
+
+    def fetchall(self, statement: str, params: Params = ()) -> list[Row]:
+        self.sent.append(("fetch", statement, 1))
+        return []
+
+    def fetchone(self, statement: str, params: Params = ()) -> Row | None:
+        self.sent.append(("fetch", statement, 1))
+        return None
+
+
+def writer() -> tuple[Writer, RecordingTx]:
+    tx = RecordingTx()
+    return Writer(tx, {"a": "a_1", "b": "b_1"}), tx
+
+
+def test_inserts_of_one_statement_go_in_one_batch_at_the_flush() -> None:
+    w, tx = writer()
+    for n in range(3):
+        w.execute("INSERT INTO {a} VALUES (?)", (n,))
+        w.execute("INSERT INTO {b} VALUES (?)", (n,))
+    assert tx.sent == []
+
+    w.flush()
+
+    assert tx.sent == [
+        ("executemany", "INSERT INTO a_1 VALUES (?)", 3),
+        ("executemany", "INSERT INTO b_1 VALUES (?)", 3),
+    ]
+
+
+def test_a_read_or_an_update_of_a_table_first_sends_its_held_inserts() -> None:
+    w, tx = writer()
+    w.execute("INSERT INTO {a} VALUES (?)", (1,))
+    w.execute("INSERT INTO {b} VALUES (?)", (1,))
+    w.fetchone("SELECT * FROM {a}")
+    w.execute("UPDATE {b} SET x = 1")
+    w.execute("INSERT INTO {a} VALUES (?)", (2,))
+    w.flush()
+
+    assert tx.sent == [
+        ("executemany", "INSERT INTO a_1 VALUES (?)", 1),
+        ("fetch", "SELECT * FROM a_1", 1),
+        ("executemany", "INSERT INTO b_1 VALUES (?)", 1),
+        ("execute", "UPDATE b_1 SET x = 1", 1),
+        ("executemany", "INSERT INTO a_1 VALUES (?)", 1),
+    ]
+
+
+def test_different_inserts_into_one_table_keep_their_order() -> None:
+    w, tx = writer()
+    w.execute("INSERT INTO {a} VALUES (?)", (1,))
+    w.execute("INSERT INTO {a} (x) VALUES (?) ON CONFLICT DO NOTHING", (1,))
+    w.execute("INSERT INTO {a} VALUES (?)", (2,))
+    w.flush()
+
+    assert [s for _, s, _ in tx.sent] == [
+        "INSERT INTO a_1 VALUES (?)",
+        "INSERT INTO a_1 (x) VALUES (?) ON CONFLICT DO NOTHING",
+        "INSERT INTO a_1 VALUES (?)",
+    ]
+
+
+def test_an_insert_reading_another_table_is_not_held() -> None:
+    w, tx = writer()
+    w.execute("INSERT INTO {b} VALUES (?)", (1,))
+    w.execute("INSERT INTO {a} SELECT * FROM {b}")
+
+    assert tx.sent == [
+        ("executemany", "INSERT INTO b_1 VALUES (?)", 1),
+        ("execute", "INSERT INTO a_1 SELECT * FROM b_1", 1),
+    ]
