@@ -147,8 +147,8 @@ def _backend_env(settings: Settings) -> dict[str, str]:
         "POSTGRES_SCHEMA": settings.database_schema,
         # Off on purpose: with it on, eventsourcing 9.5.6 can lose events (DESIGN.md).
         "POSTGRES_ENABLE_DB_FUNCTIONS": "n",
-        "POSTGRES_POOL_SIZE": "8",
-        "POSTGRES_MAX_OVERFLOW": "8",
+        "POSTGRES_POOL_SIZE": "2",
+        "POSTGRES_MAX_OVERFLOW": "14",
         "APPLICATION_RECORDER_TOPIC": f"{CHAINED}:ChainedPostgresApplicationRecorder",
     }
 

@@ -151,7 +151,7 @@ class LedgerCore(Application[UUID]):
         return outcome
 
     def _commit_staged(self, batch: "_Staged") -> None:
-        self.save(*batch.saved, *_receipts(batch.jobs, batch.outcomes))
+        self._append([*batch.saved, *_receipts(batch.jobs, batch.outcomes)])
         self.working_set.keep(batch.saved)
         batch.clear()
 
@@ -186,7 +186,7 @@ class LedgerCore(Application[UUID]):
                         touched |= seen
                 outcomes.append(outcome)
                 saved.extend(aggregates)
-            self.save(*saved, *_receipts(jobs, outcomes))
+            self._append([*saved, *_receipts(jobs, outcomes)])
         except Exception as error:
             self.working_set.forget(touched | {a.id for a in saved})
             if isinstance(error, IntegrityError | DomainError):
@@ -218,7 +218,7 @@ class LedgerCore(Application[UUID]):
                     continue
             issued = _receipts([job], [outcome])
             try:
-                self.save(*aggregates, *issued)
+                self._append([*aggregates, *issued])
             except IntegrityError:
                 self.working_set.forget(seen | {a.id for a in aggregates})
                 _back_off(attempt)
@@ -229,6 +229,31 @@ class LedgerCore(Application[UUID]):
             self.working_set.keep(aggregates)
             return outcome
         raise ConcurrencyConflict("the record kept changing under this command: retry it")
+
+    def _append(self, aggregates: Sequence[Aggregate]) -> None:
+        """Saves what the aggregates decided, in one transaction, then takes due snapshots.
+
+        `Application.save` without its generic machinery, which checked every object it was
+        given against runtime protocols: a tenth of a command's time, for nothing a ledger of
+        aggregates needs."""
+        events: list[Any] = []
+        kinds: dict[UUID, type[Aggregate]] = {}
+        for aggregate in {id(a): a for a in aggregates}.values():
+            events.extend(aggregate.collect_events())
+            kinds[aggregate.id] = type(aggregate)
+        if not events:
+            return
+        self.recorder.insert_events([self.mapper.to_stored_event(e) for e in events])
+        for event in events:
+            interval = self.snapshotting_intervals.get(kinds[event.originator_id])
+            if interval is not None and event.originator_version % interval == 0:
+                self.take_snapshot(event.originator_id, version=event.originator_version)
+
+    def close(self) -> None:
+        close_appender = getattr(self.recorder, "close", None)
+        if close_appender is not None:
+            close_appender()
+        super().close()
 
     def _first_outcome(self, job: Job) -> UUID | None:
         if job.receipt is None:

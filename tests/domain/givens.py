@@ -1,11 +1,12 @@
 """Given-steps shared by the domain tests: each sets the ledger up through its public commands."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 from uuid import UUID
 
 import pytest
+from eventsourcing.domain import Aggregate
 
 from domain.actor import Actor
 from domain.case_file.young_person import YoungPerson
@@ -114,11 +115,10 @@ class LiveLedger(Ledger):
         super().__init__({"PERSISTENCE_MODULE": "eventsourcing.popo"}, memory_vault(), clock)
         self.live: dict[UUID, Any] = {}
 
-    def save(self, *objs: Any, **kwargs: Any) -> Any:
-        for obj in objs:
-            if obj is not None and hasattr(obj, "id"):
-                self.live[obj.id] = obj
-        return super().save(*objs, **kwargs)
+    def _append(self, aggregates: Sequence[Aggregate]) -> None:
+        for aggregate in aggregates:
+            self.live[aggregate.id] = aggregate
+        super()._append(aggregates)
 
 
 def fresh_network() -> Network:
