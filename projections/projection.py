@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any, ClassVar
 from uuid import UUID
 
@@ -81,12 +82,52 @@ class Writer:
             runs.append((statement, [params]))
 
     def _flush(self, tables: Sequence[str]) -> None:
+        copy = getattr(self.tx, "copy", None)
         for table in tables:
             for statement, rows in self._held.pop(table, ()):
-                self.tx.executemany(statement.format_map(self.tables), rows)
+                plain = _plain_insert(statement)
+                if copy is not None and plain is not None and len(rows) > 1:
+                    columns, values = plain
+                    copy(self.tables[table], columns, [values(row) for row in rows])
+                else:
+                    self.tx.executemany(statement.format_map(self.tables), rows)
 
 
 _TABLE = re.compile(r"\{(\w+)\}")
+_PLAIN_INSERT = re.compile(
+    r"\s*INSERT INTO \{\w+\}\s*\(([^)]*)\)\s*VALUES\s*\(([^)]*)\)\s*", re.IGNORECASE
+)
+_LITERALS: dict[str, object] = {"NULL": None}
+Values = Callable[[Params], tuple[object, ...]]
+
+
+@cache
+def _plain_insert(statement: str) -> tuple[tuple[str, ...], Values] | None:
+    """Columns and a row builder when `statement` is a plain INSERT of one row of `?` and
+    constants (what COPY can do); None for anything else (ON CONFLICT, expressions…)."""
+    match = _PLAIN_INSERT.fullmatch(statement)
+    if match is None:
+        return None
+    columns = tuple(c.strip() for c in match.group(1).split(","))
+    items = [v.strip() for v in match.group(2).split(",")]
+    if len(columns) != len(items):
+        return None
+    plan: list[tuple[bool, object]] = []
+    for item in items:
+        if item == "?":
+            plan.append((True, None))
+        elif item.upper() in _LITERALS:
+            plan.append((False, _LITERALS[item.upper()]))
+        elif item.lstrip("-").isdigit():
+            plan.append((False, int(item)))
+        else:
+            return None
+
+    def values(params: Params) -> tuple[object, ...]:
+        given = iter(params)
+        return tuple(next(given) if is_param else constant for is_param, constant in plan)
+
+    return columns, values
 
 
 def _tables_of(statement: str) -> list[str]:

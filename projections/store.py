@@ -146,6 +146,15 @@ class _PostgresTx:
         if rows:
             self._cursor.executemany(self._sql(statement), [tuple(r) for r in rows])
 
+    def copy(self, table: str, columns: Sequence[str], rows: Sequence[Params]) -> None:
+        """Rows into a table by COPY: far cheaper per row than INSERTs, for the server too."""
+        statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+            sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, columns))
+        )
+        with self._cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row(row)
+
     def fetchall(self, statement: str, params: Params = ()) -> list[Row]:
         self._cursor.execute(self._sql(statement), tuple(params))
         return list(self._cursor.fetchall())

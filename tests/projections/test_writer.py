@@ -88,3 +88,38 @@ def test_an_insert_reading_another_table_is_not_held() -> None:
         ("executemany", "INSERT INTO b_1 VALUES (?)", 1),
         ("execute", "INSERT INTO a_1 SELECT * FROM b_1", 1),
     ]
+
+
+class CopyingTx(RecordingTx):
+    dialect = "postgres"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.copied: list[tuple[str, tuple[str, ...], list[tuple[object, ...]]]] = []
+
+    def copy(self, table: str, columns: Sequence[str], rows: Sequence[Params]) -> None:
+        self.copied.append((table, tuple(columns), [tuple(r) for r in rows]))
+
+
+def test_plain_inserts_are_copied_with_their_constants_in_place() -> None:
+    tx = CopyingTx()
+    w = Writer(tx, {"a": "a_1"})
+    w.execute("INSERT INTO {a} (x, n, y, z) VALUES (?, 0, NULL, ?)", ("one", 1))
+    w.execute("INSERT INTO {a} (x, n, y, z) VALUES (?, 0, NULL, ?)", ("two", 2))
+    w.flush()
+
+    assert tx.copied == [("a_1", ("x", "n", "y", "z"), [("one", 0, None, 1), ("two", 0, None, 2)])]
+    assert tx.sent == []
+
+
+def test_inserts_copy_cannot_express_go_as_statements() -> None:
+    tx = CopyingTx()
+    w = Writer(tx, {"a": "a_1"})
+    conflict = "INSERT INTO {a} (x) VALUES (?) ON CONFLICT (x) DO NOTHING"
+    expression = "INSERT INTO {a} (x, y) VALUES (?, lower(?))"
+    for statement in (conflict, conflict, expression, expression):
+        w.execute(statement, ("v", "w")[: statement.count("?")])
+    w.flush()
+
+    assert tx.copied == []
+    assert [n for _, _, n in tx.sent] == [2, 2]
