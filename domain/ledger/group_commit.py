@@ -33,14 +33,20 @@ class Job:
     outcome: UUID | None = None
     error: BaseException | None = None
     done: threading.Event = field(default_factory=threading.Event)
+    turn: threading.Event = field(default_factory=threading.Event)
+    """Set when the job is done, or when its submitter is to lead the committer next."""
 
     def succeed(self, outcome: UUID) -> None:
         self.outcome = outcome
-        self.done.set()
+        self._finish()
 
     def fail(self, error: BaseException) -> None:
         self.error = error
+        self._finish()
+
+    def _finish(self) -> None:
         self.done.set()
+        self.turn.set()
 
     def result(self) -> UUID:
         if self.error is not None:
@@ -49,12 +55,17 @@ class Job:
         return self.outcome
 
 
+HAND_OFF_AFTER = 4
+"""Batches a leader runs for others once its own job is done, before handing leadership on."""
+
+
 class GroupCommitter:
     def __init__(self, run: Callable[[list[Job]], None], max_batch: int = 256) -> None:
         self._run = run
         self._max_batch = max_batch
         self._mutex = threading.Lock()
-        self._leader = threading.Lock()
+        self._idle = threading.Condition(self._mutex)
+        self._busy = False
         self._pending: list[Job] = []
         self._leading = threading.local()
         self.batches = 0
@@ -62,32 +73,71 @@ class GroupCommitter:
         """Counters for operators and benchmarks: how much grouping actually happens."""
 
     def submit(self, job: Job) -> UUID:
-        """Runs the job (alone or with others waiting) and returns its outcome or raises."""
+        """Runs the job (alone or with others waiting) and returns its outcome or raises.
+
+        The first submitter to find the committer idle leads: it runs batch after batch of
+        whatever is waiting, its own job first, while the others just wait for their outcome.
+        A leader does not serve others forever: a few batches after its own job it hands the
+        committer to the oldest waiting submitter."""
         if getattr(self._leading, "active", False):
             msg = "a command cannot be submitted while deciding another one"
             raise RuntimeError(msg)
         with self._mutex:
             self._pending.append(job)
-        while not job.done.is_set():
-            with self._leader:
-                if job.done.is_set():
-                    break
-                with self._mutex:
-                    batch = self._pending[: self._max_batch]
-                    del self._pending[: self._max_batch]
-                self._lead(batch)
+            leads = not self._busy
+            self._busy = True
+        if not leads:
+            job.turn.wait()
+            if job.done.is_set():
+                return job.result()
+        self._drain(job)
         return job.result()
 
     @contextmanager
     def exclusive(self) -> Iterator[None]:
         """Holds the committer for a caller that decides and saves by itself (a bulk import):
         other submitters wait until it is done."""
-        with self._leader:
-            self._leading.active = True
-            try:
-                yield
-            finally:
-                self._leading.active = False
+        with self._mutex:
+            while self._busy:
+                self._idle.wait()
+            self._busy = True
+        self._leading.active = True
+        try:
+            yield
+        finally:
+            self._leading.active = False
+            with self._mutex:
+                self._step_down()
+
+    def _drain(self, own: Job) -> None:
+        try:
+            self._serve(own)
+        except BaseException:
+            with self._mutex:
+                self._step_down()
+            raise
+
+    def _serve(self, own: Job) -> None:
+        served_since = 0
+        while True:
+            with self._mutex:
+                if not self._pending or (own.done.is_set() and served_since >= HAND_OFF_AFTER):
+                    self._step_down()
+                    return
+                batch = self._pending[: self._max_batch]
+                del self._pending[: self._max_batch]
+            self._lead(batch)
+            if own.done.is_set():
+                served_since += 1
+
+    def _step_down(self) -> None:
+        """Hands the committer to the oldest waiting submitter, or leaves it idle (under the
+        mutex)."""
+        if self._pending:
+            self._pending[0].turn.set()
+        else:
+            self._busy = False
+            self._idle.notify_all()
 
     def _lead(self, batch: list[Job]) -> None:
         self.batches += 1
