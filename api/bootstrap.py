@@ -17,11 +17,15 @@ from api.keyring_files import development_keyring
 from api.settings import Settings
 from domain.errors import DomainError
 from domain.ledger import Clock, Ledger, utc_now
-from domain.ledger.chain.recorders import ChainedPostgresApplicationRecorder
+from domain.ledger.chain.recorders import (
+    ChainedPostgresApplicationRecorder,
+    guard_snapshot_reads,
+)
 from domain.ledger.core import WORKING_SET_ENV
 from domain.privacy.keyring import KeyEncryptionKey, Keyring
 from domain.privacy.keystore import KeyStore, PostgresKeyStore, SQLiteKeyStore
 from domain.privacy.vault import Vault
+from domain.store_breaker import StoreBreaker
 from projections.catalogue import PROJECTIONS
 from projections.leadership import AdvisoryLeadership, FileLeadership, Leadership
 from projections.policies import ReferralExpiry
@@ -66,11 +70,16 @@ class Parcours:
 
 def build(settings: Settings, *, vault: Vault | None = None, clock: Clock = utc_now) -> Parcours:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
+    breaker = _breaker(settings)
     with _schema_lock(settings):
-        key_store = _key_store(settings)
+        key_store = _key_store(settings, breaker)
         chosen_vault = vault or Vault(key_store, keyring(settings), settings.key_cache_seconds)
         ledger = Ledger(event_store_env(settings), chosen_vault, clock)
-        read_store = _read_store(settings)
+        if isinstance(ledger.recorder, ChainedPostgresApplicationRecorder):
+            ledger.recorder.breaker = breaker
+        if ledger.snapshots is not None:
+            guard_snapshot_reads(ledger.snapshots.recorder, breaker)
+        read_store = _read_store(settings, breaker)
         expiry = ReferralExpiry(
             read_store,
             lambda young_person, referral, days: ledger.expire_referral(
@@ -100,10 +109,22 @@ def build(settings: Settings, *, vault: Vault | None = None, clock: Clock = utc_
     )
 
 
-def _read_store(settings: Settings) -> ReadStore:
+def _breaker(settings: Settings) -> StoreBreaker:
+    """One breaker for the instance's stores: they share one server, and one outage."""
+    url = settings.database_url
+    if url is None:
+        return StoreBreaker()
+
+    def probe() -> None:
+        pg_connect(url, connect_timeout=1).close()
+
+    return StoreBreaker(probe=probe)
+
+
+def _read_store(settings: Settings, breaker: StoreBreaker) -> ReadStore:
     if settings.database_url is None:
         return SQLiteReadStore(settings.data_dir / READ_FILE)
-    return PostgresReadStore(settings.database_url, settings.database_schema)
+    return PostgresReadStore(settings.database_url, settings.database_schema, breaker=breaker)
 
 
 def _wakeup(settings: Settings, ledger: Ledger) -> Wakeup:
@@ -147,6 +168,10 @@ def _backend_env(settings: Settings) -> dict[str, str]:
         "POSTGRES_SCHEMA": settings.database_schema,
         # Off on purpose: with it on, eventsourcing 9.5.6 can lose events (DESIGN.md).
         "POSTGRES_ENABLE_DB_FUNCTIONS": "n",
+        # Short, so that requests during an outage get their 503 in seconds, not minutes; stale
+        # pooled connections (after a server restart) are replaced before use.
+        "POSTGRES_CONNECT_TIMEOUT": "2",
+        "POSTGRES_PRE_PING": "y",
         "POSTGRES_POOL_SIZE": "2",
         "POSTGRES_MAX_OVERFLOW": "14",
         "APPLICATION_RECORDER_TOPIC": f"{CHAINED}:ChainedPostgresApplicationRecorder",
@@ -181,10 +206,10 @@ def audit_key_path(settings: Settings) -> Path:
     return settings.audit_key_file or settings.data_dir / AUDIT_KEY_FILE
 
 
-def _key_store(settings: Settings) -> KeyStore:
+def _key_store(settings: Settings, breaker: StoreBreaker) -> KeyStore:
     if settings.database_url is None:
         return SQLiteKeyStore(settings.data_dir / KEYS_FILE)
-    return PostgresKeyStore(settings.database_url, settings.database_schema)
+    return PostgresKeyStore(settings.database_url, settings.database_schema, breaker)
 
 
 def keyring(settings: Settings) -> Keyring:

@@ -47,6 +47,7 @@ class Settings(BaseSettings):
     projection_batch_size: int = Field(default=1000, ge=1, le=100_000)
     policy_interval_seconds: float = Field(default=60.0, gt=0, le=86_400)
     read_your_writes_timeout: float = Field(default=5.0, ge=0, le=60)
+    """Seconds a mutation waits for the read models to reach its events before answering."""
     max_body_bytes: int = Field(default=1_000_000, ge=1_000, le=100_000_000)
     """Requests with a larger body get 413."""
     cors_origins: tuple[str, ...] = ()
@@ -56,7 +57,6 @@ class Settings(BaseSettings):
     keep it, and the checkpoints, away from the database."""
     ready_lag_bound: int = Field(default=1000, ge=0)
     """/readyz answers 503 when a served projection is more events than this behind the log."""
-    """Seconds a mutation waits for the read models to reach its events before answering."""
     jwt_secret: SecretStr | None = None
     """HS256 secret of the instance's own bearer tokens, at least 32 bytes; generated into the data
     dir (`jwt.secret`) outside production."""

@@ -12,11 +12,30 @@ from typing import Protocol
 
 import psycopg
 
+CONNECT_TIMEOUT = 3
+
 
 class Leadership(Protocol):
     def try_acquire(self) -> bool: ...
 
+    def holds(self) -> bool:
+        """Whether this process still leads; False once the lock may have been lost."""
+
     def release(self) -> None: ...
+
+
+class SoleLeadership:
+    """For a private scratch store (a replay, an export at a past position): nobody else can
+    lead it."""
+
+    def try_acquire(self) -> bool:
+        return True
+
+    def holds(self) -> bool:
+        return True
+
+    def release(self) -> None:
+        return None
 
 
 class FileLeadership:
@@ -36,6 +55,9 @@ class FileLeadership:
         self._fd = fd
         return True
 
+    def holds(self) -> bool:
+        return self._fd is not None
+
     def release(self) -> None:
         if self._fd is not None:
             fcntl.flock(self._fd, fcntl.LOCK_UN)
@@ -50,14 +72,26 @@ class AdvisoryLeadership:
         self._db: psycopg.Connection[tuple[object, ...]] | None = None
 
     def try_acquire(self) -> bool:
-        if self._db is not None:
+        if self.holds():
             return True
-        db = psycopg.connect(self._conninfo, autocommit=True)
+        db = psycopg.connect(self._conninfo, autocommit=True, connect_timeout=CONNECT_TIMEOUT)
         row = db.execute("SELECT pg_try_advisory_lock(hashtext(%s))", (self._key,)).fetchone()
         if row is None or not row[0]:
             db.close()
             return False
         self._db = db
+        return True
+
+    def holds(self) -> bool:
+        """The session lock lives as long as its connection: when the server restarted, the
+        connection is dead and the lock is gone (another worker may hold it now)."""
+        if self._db is None:
+            return False
+        try:
+            self._db.execute("SELECT 1")
+        except psycopg.Error:
+            self.release()
+            return False
         return True
 
     def release(self) -> None:

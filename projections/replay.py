@@ -12,22 +12,13 @@ from dataclasses import dataclass
 
 from projections import positions
 from projections.contents import Contents, served_contents
+from projections.leadership import SoleLeadership
 from projections.projection import Projection
 from projections.runner import ProjectionRunner
 from projections.source import EventSource
 from projections.store import ReadStore, Row
 
 ATTEMPTS = 5
-
-
-class _Solo:
-    """The scratch store is private to the replay: nobody else can lead it."""
-
-    def try_acquire(self) -> bool:
-        return True
-
-    def release(self) -> None:
-        return None
 
 
 @dataclass(frozen=True)
@@ -70,7 +61,9 @@ def replay(
     reached = 0
     with _opened(scratch) as store:
         for projection in projections:
-            runner = ProjectionRunner(store, source, [projection], _Solo(), batch_size=5000)
+            runner = ProjectionRunner(
+                store, source, [projection], SoleLeadership(), batch_size=5000
+            )
             runner.prepare()
             for _ in range(ATTEMPTS):
                 target = _live_position(live, projection)

@@ -26,6 +26,8 @@ log = logging.getLogger("parcours.projections")
 WRITTEN = (LIVE, BUILDING)
 OUTAGE_BACKOFF_MAX = 10.0
 """Longest pause between retries while the store is unreachable."""
+LEADERSHIP_CHECK_SECONDS = 1.0
+"""How often a leading worker makes sure it still holds the lock."""
 
 
 class _HandlerFailed(Exception):
@@ -245,32 +247,45 @@ class ProjectionRunner:
 
     def run(self, stop: threading.Event, poll_interval: float = 0.05) -> None:
         """Waits for leadership, then keeps every projection caught up until `stop` is set,
-        running the policies every `policy_interval` seconds."""
-        while not stop.is_set() and not self._lead():
-            stop.wait(1.0)
+        running the policies every `policy_interval` seconds. Leadership lost (the database
+        restarted under it, and another worker may lead now) sends it back to waiting."""
         try:
-            self._until_prepared(stop)
-            next_policies = time.monotonic()
-            pause = poll_interval
             while not stop.is_set():
-                try:
-                    idle = self.catch_up() == 0
-                    if time.monotonic() >= next_policies:
-                        self.run_policies()
-                        next_policies = time.monotonic() + self.policy_interval
-                    pause = poll_interval
-                except Exception as error:
-                    if not is_outage(error):
-                        raise
-                    pause = min(max(pause * 2, 0.5), OUTAGE_BACKOFF_MAX)
-                    log.warning("store unavailable (%s); retrying in %.1fs", error, pause)
-                    stop.wait(pause)
+                if not self._lead():
+                    stop.wait(1.0)
                     continue
-                if idle:
-                    self.wakeup.wait(pause)
+                self._until_prepared(stop)
+                self._serve(stop, poll_interval)
         finally:
             self.wakeup.close()
             self.leadership.release()
+
+    def _serve(self, stop: threading.Event, poll_interval: float) -> None:
+        next_policies = time.monotonic()
+        next_check = time.monotonic() + LEADERSHIP_CHECK_SECONDS
+        pause = poll_interval
+        while not stop.is_set():
+            if time.monotonic() >= next_check:
+                if not self.leadership.holds():
+                    log.warning("projection leadership lost; waiting to lead again")
+                    return
+                next_check = time.monotonic() + LEADERSHIP_CHECK_SECONDS
+            try:
+                idle = self.catch_up() == 0
+                if time.monotonic() >= next_policies:
+                    self.run_policies()
+                    next_policies = time.monotonic() + self.policy_interval
+                pause = poll_interval
+            except Exception as error:
+                if not is_outage(error):
+                    raise
+                pause = min(max(pause * 2, 0.5), OUTAGE_BACKOFF_MAX)
+                log.warning("store unavailable (%s); retrying in %.1fs", error, pause)
+                stop.wait(pause)
+                next_check = 0.0  # the outage may have taken the lock with it
+                continue
+            if idle:
+                self.wakeup.wait(pause)
 
     def _lead(self) -> bool:
         try:

@@ -18,6 +18,8 @@ from uuid import UUID
 from psycopg import sql
 from psycopg_pool import ConnectionPool
 
+from domain.store_breaker import StoreBreaker
+
 Row = tuple[Any, ...]
 Params = Sequence[object]
 
@@ -165,25 +167,35 @@ class _PostgresTx:
         return row
 
 
+CONNECT_TIMEOUT = 3
+"""Seconds to reach PostgreSQL (or wait for a pooled connection) before calling it an outage:
+while the server is down, a request should get its 503 promptly, not hang (issue 8)."""
+
+
 class PostgresReadStore:
     """Tables in the ledger's schema, reached through a small pool; `search_path` is the schema."""
 
     dialect = "postgres"
 
-    def __init__(self, conninfo: str, schema: str, pool_size: int = 8) -> None:
+    def __init__(
+        self, conninfo: str, schema: str, pool_size: int = 8, breaker: StoreBreaker | None = None
+    ) -> None:
         self.schema = schema
+        self._breaker = breaker or StoreBreaker()
         options = f"-c search_path={sql.Identifier(schema).as_string()}"
         self._pool: ConnectionPool[Any] = ConnectionPool(
             conninfo,
             min_size=1,
             max_size=pool_size,
-            kwargs={"options": options},
+            kwargs={"options": options, "connect_timeout": CONNECT_TIMEOUT},
             open=True,
+            timeout=CONNECT_TIMEOUT,
+            check=ConnectionPool.check_connection,
         )
 
     @contextmanager
     def transaction(self, *, pipelined: bool = False) -> Iterator[Tx]:
-        with self._pool.connection() as db:
+        with self._breaker.guarded(), self._pool.connection() as db:
             pipeline = db.pipeline() if pipelined else nullcontext()
             with pipeline, db.transaction(), db.cursor() as cursor:
                 yield _PostgresTx(cursor)

@@ -9,7 +9,7 @@ lives outside the database: rotating the KEK turns any residue of a destroyed ke
 import sqlite3
 import threading
 from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Protocol
 from uuid import UUID
@@ -17,6 +17,8 @@ from uuid import UUID
 from psycopg import Connection, sql
 from psycopg.rows import TupleRow
 from psycopg_pool import ConnectionPool
+
+from domain.store_breaker import StoreBreaker
 
 
 class KeyStore(Protocol):
@@ -59,6 +61,9 @@ class InMemoryKeyStore:
             if subject in self._keys:
                 self._keys[subject] = (kek_id, wrapped)
 
+
+CONNECT_TIMEOUT = 3
+"""Seconds to reach PostgreSQL before calling it an outage (a 503), rather than hanging."""
 
 _SQLITE_SCHEMA = """
 CREATE TABLE IF NOT EXISTS subject_keys (
@@ -136,9 +141,16 @@ class SQLiteKeyStore:
 class PostgresKeyStore:
     """Keys in a table of their own, in the ledger's schema, wrapped by the KEK."""
 
-    def __init__(self, conninfo: str, schema: str) -> None:
+    def __init__(self, conninfo: str, schema: str, breaker: StoreBreaker | None = None) -> None:
+        self._breaker = breaker or StoreBreaker()
         self._pool = ConnectionPool(
-            conninfo, min_size=1, max_size=4, kwargs={"autocommit": True}, open=True
+            conninfo,
+            min_size=1,
+            max_size=4,
+            kwargs={"autocommit": True, "connect_timeout": CONNECT_TIMEOUT},
+            open=True,
+            timeout=CONNECT_TIMEOUT,
+            check=ConnectionPool.check_connection,
         )
         self._table = sql.Identifier(schema, "parcours_subject_keys")
         with self._connect() as db:
@@ -149,8 +161,10 @@ class PostgresKeyStore:
                 ).format(self._table)
             )
 
-    def _connect(self) -> "AbstractContextManager[Connection[TupleRow]]":
-        return self._pool.connection()
+    @contextmanager
+    def _connect(self) -> Iterator[Connection[TupleRow]]:
+        with self._breaker.guarded(), self._pool.connection() as db:
+            yield db
 
     def close(self) -> None:
         self._pool.close()

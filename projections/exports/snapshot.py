@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from projections import positions
 from projections.cases import CasesProjection
 from projections.directory import DirectoryProjection
+from projections.leadership import SoleLeadership
 from projections.projection import Projection
 from projections.queries.served import Reader
 from projections.runner import ProjectionRunner
@@ -90,16 +91,6 @@ class Snapshot:
     rows: Rows
 
 
-class _Solo:
-    """A scratch store is private to its export: nobody else can lead it."""
-
-    def try_acquire(self) -> bool:
-        return True
-
-    def release(self) -> None:
-        return None
-
-
 def live(store: ReadStore) -> Snapshot | None:
     """The served read models, when both stand at one position; None if they never did, or if
     one is served by a generation of older code (still rebuilding after an upgrade): its tables
@@ -139,7 +130,9 @@ def replayed(
     """Replays the exported projections from the log up to `position` into a fresh store."""
     store = scratch()
     try:
-        runner = ProjectionRunner(store, source, EXPORTED, _Solo(), batch_size=REPLAY_BATCH)
+        runner = ProjectionRunner(
+            store, source, EXPORTED, SoleLeadership(), batch_size=REPLAY_BATCH
+        )
         runner.prepare()
         while read := runner.catch_up(max_batches=1, until=position):
             if progress is not None:

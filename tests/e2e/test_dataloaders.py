@@ -46,8 +46,8 @@ def statements(api: Api, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     original = store.transaction
 
     @contextmanager
-    def transaction() -> Iterator[Any]:
-        with original() as tx:
+    def transaction(**options: Any) -> Iterator[Any]:
+        with original(**options) as tx:
             yield CountingTx(tx, seen)
 
     counting: Any = transaction

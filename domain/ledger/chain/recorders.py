@@ -11,17 +11,18 @@ as cheap as a bare INSERT from the client's side. The function computes the very
 """
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 from uuid import UUID
 
 import psycopg
-from eventsourcing.persistence import IntegrityError, OperationalError, StoredEvent
-from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.persistence import IntegrityError, Notification, OperationalError, StoredEvent
+from eventsourcing.postgres import PostgresAggregateRecorder, PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
 from psycopg.sql import SQL, Identifier, Literal
 
 from domain.ledger.chain.links import GENESIS, TAG, link_hash
+from domain.store_breaker import StoreBreaker
 
 CHAIN_TABLE = "event_chain"
 APPEND_FUNCTION = "parcours_append"
@@ -67,6 +68,11 @@ BEGIN
 END
 $fn$
 """
+
+
+def _once(method: Callable[..., Any]) -> Callable[..., Any]:
+    """The library's method without its retry decorator."""
+    return getattr(method, "__wrapped__", method)
 
 
 def _uuid(value: UUID | str) -> UUID:
@@ -148,6 +154,30 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
             schema, Identifier(APPEND_FUNCTION)
         )
 
+    breaker = StoreBreaker()
+    """Shared with the instance's other stores by the factory (`api/bootstrap.py`)."""
+
+    # The library retries reads ten times, each waiting for its pool: while the server is down
+    # a request waited minutes for its 503. Reads go through the breaker instead, once.
+    def select_events(self, *args: Any, **kwargs: Any) -> Sequence[StoredEvent]:
+        with self.breaker.guarded():
+            found: Sequence[StoredEvent] = _once(PostgresApplicationRecorder.select_events)(
+                self, *args, **kwargs
+            )
+        return found
+
+    def select_notifications(self, *args: Any, **kwargs: Any) -> Sequence[Notification]:
+        with self.breaker.guarded():
+            found: Sequence[Notification] = _once(PostgresApplicationRecorder.select_notifications)(
+                self, *args, **kwargs
+            )
+        return found
+
+    def max_notification_id(self) -> int | None:
+        with self.breaker.guarded():
+            found: int | None = _once(PostgresApplicationRecorder.max_notification_id)(self)
+        return found
+
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
@@ -161,7 +191,7 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
             [e.topic for e in stored_events],
             [bytes(e.state) for e in stored_events],
         )
-        with self._appending:
+        with self._appending, self.breaker.guarded():
             try:
                 connection = self._append_connection()
                 rows = connection.execute(self._append, columns, prepare=True).fetchall()
@@ -178,6 +208,7 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
             given = pool.kwargs if isinstance(pool.kwargs, dict) else {}
             params = {k: v for k, v in given.items() if k != "row_factory"}
             conninfo = pool.conninfo if isinstance(pool.conninfo, str) else ""
+            params.setdefault("connect_timeout", 2)
             self._appender = psycopg.connect(conninfo, autocommit=True, **params)
         return self._appender
 
@@ -189,3 +220,21 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
         if self._appender is not None:
             self._appender.close()
         self._appender = None
+
+
+def guard_snapshot_reads(recorder: object, breaker: StoreBreaker) -> None:
+    """Puts the snapshot store's reads behind the breaker, without the library's retries.
+
+    The snapshot recorder is built by the library's factory from a class it does not let us
+    choose; its reads retried ten times while the server was down, so a command loading a case
+    file waited tens of seconds for its 503. Only that one bound method is replaced."""
+    if not isinstance(recorder, PostgresAggregateRecorder):
+        return
+    once = _once(PostgresAggregateRecorder.select_events)
+
+    def select_events(*args: Any, **kwargs: Any) -> Sequence[StoredEvent]:
+        with breaker.guarded():
+            found: Sequence[StoredEvent] = once(recorder, *args, **kwargs)
+        return found
+
+    recorder.select_events = select_events
