@@ -6,20 +6,24 @@ single `parcours serve` is a complete instance; with `embedded_projections=False
 `parcours projections run` worker keeps them current.
 """
 
+import asyncio
 import threading
 from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from typing import Any
 
-from cross_web import HTTPException
+import orjson
+import strawberry
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.requests import HTTPConnection
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.fastapi import GraphQLRouter
-from strawberry.http import GraphQLHTTPResponse
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.types import ExecutionResult
 
 from api import export_route
@@ -28,6 +32,7 @@ from api.auth.dependencies import viewer_from_connection_params, viewer_from_req
 from api.auth.errors import AuthenticationError
 from api.auth.tokens import verifier_from_settings
 from api.bootstrap import Parcours, build
+from api.graphql.compiled import CompiledQueries
 from api.graphql.context import Context, Loaders
 from api.graphql.outage import OUTAGE, StoreUnavailableError, store_unavailable_response
 from api.graphql.schema import build_schema
@@ -35,9 +40,49 @@ from api.http_limits import BodySizeLimit
 from api.settings import Environment, Settings
 from projections.positions import FAILED
 
+STORE_THREADS = 32
+"""Worker threads for store work (resolvers, mutations, probes)."""
+
 
 class ParcoursGraphQLRouter(GraphQLRouter[Context, None]):
-    """Authenticates websockets from their `connection_init` payload, and records reads."""
+    """Authenticates websockets from their `connection_init` payload, answers the hottest
+    documents through the compiled path, and encodes responses with orjson."""
+
+    def __init__(
+        self, schema: strawberry.Schema, *, compiled: CompiledQueries | None, **options: Any
+    ) -> None:
+        super().__init__(schema, **options)
+        self.compiled = compiled
+
+    async def execute_single(
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        sub_response: Response,
+        context: Context,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        """A supported document (a timeline page) is answered by the compiled path, with no
+        per-field dispatch; anything it declines, by strawberry. Only POST: queries over GET are
+        refused, and that refusal is the general path's to give."""
+        if self.compiled is not None and request_adapter.method == "POST":
+            compiled = await self.compiled.execute(
+                request_data.query, request_data.variables, request_data.operation_name, context
+            )
+            if compiled is not None:
+                return compiled
+        return await super().execute_single(
+            request, request_adapter, sub_response, context, root_value, request_data
+        )
+
+    def encode_json(self, data: object) -> str | bytes:
+        """orjson: a 100-entry page encodes in 0.05 ms instead of `json.dumps`'s 0.7 ms. What
+        orjson refuses (an integer beyond 64 bits, a lone surrogate) is left to `json.dumps`."""
+        try:
+            return orjson.dumps(data)
+        except TypeError:
+            return super().encode_json(data)
 
     def decode_json(self, data: str | bytes) -> object:
         """A body that is not UTF-8 is the client's mistake, so 400 like malformed JSON;
@@ -94,12 +139,20 @@ def create_app(
     *,
     parcours: Parcours | None = None,
     embedded_projections: bool = True,
+    compiled_queries: bool = True,
 ) -> FastAPI:
+    """With `compiled_queries=False` every document takes the general path (the differential
+    tests compare the two)."""
     chosen = settings or (parcours.settings if parcours else Settings())
     stop = threading.Event()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Store work runs in worker threads; asyncio's default pool (CPUs + 4 threads) let a few
+        # calls stuck on an unreachable database hold up every other request.
+        asyncio.get_running_loop().set_default_executor(
+            ThreadPoolExecutor(max_workers=STORE_THREADS, thread_name_prefix="parcours-store")
+        )
         instance = parcours or build(chosen)
         app.state.parcours = instance
         app.state.access_log = AccessLog(instance.read_store)
@@ -115,8 +168,10 @@ def create_app(
                 instance.close()
 
     app = FastAPI(title="Parcours", lifespan=lifespan)
+    schema = build_schema()
     router = ParcoursGraphQLRouter(
-        build_schema(),
+        schema,
+        compiled=CompiledQueries(schema) if compiled_queries else None,
         context_getter=_context,
         graphql_ide=None if chosen.env is Environment.PRODUCTION else "graphiql",
         allow_queries_via_get=False,

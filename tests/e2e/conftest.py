@@ -8,6 +8,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -15,6 +16,7 @@ from uuid import UUID
 import httpx
 import pytest
 import uvicorn
+from fastapi import FastAPI
 
 from api.app import create_app
 from api.auth.tokens import verifier_from_settings
@@ -76,11 +78,9 @@ def global_id(kind: str, key: UUID | str) -> str:
     return base64.urlsafe_b64encode(f"{kind}:{key}".encode()).decode()
 
 
-@pytest.fixture
-def api(instances: Instances) -> Iterator[Api]:
-    parcours = instances.start()
-    network = build_network(parcours.ledger, instances.clock)
-    app = create_app(parcours=parcours)
+@contextmanager
+def serving(app: FastAPI) -> Iterator[str]:
+    """Serves `app` on a loopback port from a thread of the test process; yields its URL."""
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
@@ -90,7 +90,15 @@ def api(instances: Instances) -> Iterator[Api]:
         time.sleep(0.02)
     assert server.started, "the test server did not start"
     try:
-        yield Api(url=f"http://127.0.0.1:{port}", parcours=parcours, network=network)
+        yield f"http://127.0.0.1:{port}"
     finally:
         server.should_exit = True
         thread.join(timeout=15)
+
+
+@pytest.fixture
+def api(instances: Instances) -> Iterator[Api]:
+    parcours = instances.start()
+    network = build_network(parcours.ledger, instances.clock)
+    with serving(create_app(parcours=parcours)) as url:
+        yield Api(url=url, parcours=parcours, network=network)

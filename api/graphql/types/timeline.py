@@ -5,13 +5,13 @@ from datetime import datetime
 
 import strawberry
 
+from api.graphql.case_view import entry_domain, entry_redacted, entry_summary
 from api.graphql.context import Info
 from api.graphql.enums import Domain, TimelineEntryKind
 from api.graphql.ids import to_global
 from api.graphql.pagination import PageInfo, connection
 from api.graphql.types.directory import Association, association
 from api.policy import EntryView
-from domain import vocabulary
 from projections.queries.paging import Page
 from projections.queries.timeline import TimelineEntry as EntryRow
 
@@ -44,24 +44,18 @@ class TimelineEntry:
 
     @strawberry.field
     def domain(self) -> Domain | None:
-        if self.row.domain is None or not self.view.show_domain:
-            return None
-        return vocabulary.Domain(self.row.domain)
+        return entry_domain(self.row, self.view)
 
     @strawberry.field(
         description="null when the viewer may not read it (no consent for its sensitivity)"
         " or it was erased"
     )
     def summary(self, info: Info) -> str | None:
-        if not self.view.readable:
-            return None
-        if self.row.summary_token is None:
-            return self.row.label
-        return info.context.parcours.vault.open_token(self.young_person_id, self.row.summary_token)
+        return entry_summary(info.context.parcours.vault, self.young_person_id, self.row, self.view)
 
     @strawberry.field(description="true when the viewer sees only that an entry exists")
     def redacted(self) -> bool:
-        return not self.view.readable
+        return entry_redacted(self.view)
 
     @strawberry.field(description="true when a later event amended this entry")
     def amended(self) -> bool:

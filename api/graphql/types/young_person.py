@@ -9,6 +9,7 @@ import strawberry
 from api import policy
 from api.graphql import as_of as as_of_rows
 from api.graphql.as_of import Pinned
+from api.graphql.case_view import EntryViews, note_timeline_read, shows_case, timeline_filter
 from api.graphql.context import Info, off_loop
 from api.graphql.enums import Domain, GoalStatus, Sensitivity
 from api.graphql.ids import to_global
@@ -21,7 +22,7 @@ from domain.privacy.vault import ERASED
 from projections.queries.case_details import CaseDetails, GoalRow, NeedRow
 from projections.queries.cases import AccessFacts, CaseOverview, ConsentScope
 from projections.queries.referrals import handovers_of_case, referrals_of_case
-from projections.queries.timeline import DomainVisibility, TimelineFilter, timeline_page
+from projections.queries.timeline import timeline_page
 
 
 @strawberry.type
@@ -240,28 +241,22 @@ class YoungPerson(Node):
         as_of: datetime | None = None,
     ) -> TimelineConnection:
         ctx = info.context
-        where = TimelineFilter(
+        where = timeline_filter(
+            ctx.viewer,
+            self.facts,
+            ctx.today,
             occurred_from=from_,
             occurred_to=to,
-            domains=None if domains is None else [d.value for d in domains],
+            domains=domains,
             as_of=as_of or (None if self.pinned is None else self.pinned.as_of),
-            visible_domains=DomainVisibility(
-                own_association=policy.visible_association(ctx.viewer),
-                sensitivities=tuple(
-                    sorted(policy.domains_shown_of_others(ctx.viewer, self.facts, ctx.today))
-                ),
-            ),
         )
-        page = await info.context.run(timeline_page, self._uuid, first, after, where)
-        info.context.read(self.case.young_person_id, f"timeline:{len(page.items)}")
+        page = await ctx.run(timeline_page, self._uuid, first, after, where)
+        note_timeline_read(ctx, self.case.young_person_id, page)
+        views = EntryViews(ctx.viewer, self.facts, ctx.today)
         return TimelineConnection.of(
             page,
             lambda row: TimelineEntry(
-                row=row,
-                view=policy.entry_view(
-                    ctx.viewer, self.facts, row.association_id, row.sensitivity, ctx.today
-                ),
-                young_person_id=self.case.young_person_id,
+                row=row, view=views.of(row), young_person_id=self.case.young_person_id
             ),
         )
 
@@ -293,7 +288,7 @@ async def visible_young_person(
     """The case if the viewer may see it (now); None otherwise, exactly as for an unknown id.
     With `as_of`, the case as the ledger knew it at that recorded time."""
     facts = await info.context.loaders.facts.load(young_person_id)
-    if facts is None or not policy.may_see_case(info.context.viewer, facts):
+    if facts is None or not shows_case(info.context.viewer, facts):
         return None
     if as_of is not None:
         ledger = info.context.parcours.ledger
