@@ -42,20 +42,20 @@ def run(sizes: Sizes, work: Path) -> list[Row]:
     console.print(f"P1/P2 done; importing {sizes.events:,} events")
     schemas: list[str] = []
     try:
+        small = _dataset(sizes.small, work, schemas)
+        small_peak = python_child("rebuild", small.settings)["peak_rss_mb"]
         main = _dataset(sizes.events, work, schemas)
         rows.append(bulk.import_row(main, sizes.runs))
-        rows.append(bulk.rebuild_row(main, max(2, sizes.runs - 1)))
+        rows.append(bulk.rebuild_row(main, max(2, sizes.runs - 1), (small.events, small_peak)))
         console.print("P3/P4 done")
         rows.append(timeline.throughput_row(main, sizes.seconds, sizes.runs))
-        small = _dataset(sizes.small, work, schemas)
-        python_child("rebuild", small.settings)
         large = main if sizes.large == sizes.events else _dataset(sizes.large, work, schemas)
         if large is not main:
             python_child("rebuild", large.settings)
         rows.append(timeline.scale_row(small, large, sizes.seconds, sizes.runs))
         console.print("P5/P6 done")
         rows.append(visibility.visibility_row(sizes.seconds, sizes.runs, work))
-        rows.append(export.export_row(main, max(2, sizes.runs - 1), work))
+        rows.append(export.export_row(main, max(2, sizes.runs - 1), work, small))
     finally:
         for schema in schemas:
             drop(schema)

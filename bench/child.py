@@ -52,11 +52,19 @@ def export(study: str, out: str) -> dict[str, float]:
     return {"seconds": elapsed, "rows": float(rows)}
 
 
+def peak_rss_mb() -> float:
+    """This process's own peak resident memory. Not `getrusage`'s maxrss: on Linux a child
+    inherits its parent's peak through fork, so a big parent would be reported instead."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def main() -> None:
     jobs: dict[str, Callable[..., dict[str, float]]] = {"rebuild": rebuild, "export": export}
     result = jobs[sys.argv[1]](*sys.argv[2:])
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    result["peak_rss_mb"] = peak_kb / 1024
+    result["peak_rss_mb"] = peak_rss_mb()
     sys.stdout.write(orjson.dumps(result).decode() + "\n")
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import duckdb
 
+from bench.bulk import memory_bound
 from bench.dataset import Dataset
 from bench.processes import parcours, python_child
 from bench.report import AT_LEAST, Row, row
@@ -29,8 +30,12 @@ def _duckdb_copy_seconds(export: Path) -> float:
         return time.perf_counter() - started
 
 
-def export_row(data: Dataset, runs: int, work: Path) -> Row:
+def export_row(data: Dataset, runs: int, work: Path, small: Dataset) -> Row:
     parcours(["export", "study", "create", STUDY], data.settings)
+    parcours(["export", "study", "create", STUDY], small.settings)
+    small_peak = python_child("export", small.settings, STUDY, str(work / "export-small"))[
+        "peak_rss_mb"
+    ]
     rates: list[float] = []
     baselines: list[float] = []
     peaks: list[float] = []
@@ -56,7 +61,7 @@ def export_row(data: Dataset, runs: int, work: Path) -> Row:
         "rows/s",
         median(ratios),
         (AT_LEAST, 0.3),
-        extra=[bound],
+        extra=[bound, memory_bound((small.events, small_peak), (data.events, max(peaks)))],
         spread=spread(ratios),
         peak_rss_mb=max(peaks),
     )
