@@ -80,6 +80,20 @@ def settings(backend: str, tmp_path: Path) -> Iterator[Settings]:
         db.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema)))
 
 
+def cli_environment(settings: Settings) -> dict[str, str]:
+    """The `PARCOURS_*` variables a CLI run needs to open the same instance."""
+    env = {"PARCOURS_DATA_DIR": str(settings.data_dir), "PARCOURS_ENV": "test"}
+    if settings.database_url is not None:
+        env["PARCOURS_DATABASE_URL"] = settings.database_url
+        env["PARCOURS_DATABASE_SCHEMA"] = settings.database_schema
+    return env
+
+
+@pytest.fixture
+def environment(settings: Settings) -> dict[str, str]:
+    return cli_environment(settings)
+
+
 @pytest.fixture
 def clock() -> FrozenClock:
     return FrozenClock()

@@ -15,15 +15,6 @@ from api.simulation.clock import SimulatedClock
 
 
 @pytest.fixture
-def environment(settings: Settings) -> dict[str, str]:
-    env = {"PARCOURS_DATA_DIR": str(settings.data_dir), "PARCOURS_ENV": "test"}
-    if settings.database_url is not None:
-        env["PARCOURS_DATABASE_URL"] = settings.database_url
-        env["PARCOURS_DATABASE_SCHEMA"] = settings.database_schema
-    return env
-
-
-@pytest.fixture
 def simulated(settings: Settings) -> list[str]:
     """A small simulated network, its projections caught up; returns its young people."""
     clock = SimulatedClock()

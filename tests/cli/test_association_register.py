@@ -5,7 +5,6 @@ import os
 from pathlib import Path
 from uuid import UUID
 
-import pytest
 from typer.testing import CliRunner
 
 from api.bootstrap import build
@@ -13,15 +12,6 @@ from api.cli import app
 from api.settings import Settings
 from domain.network.association import Association
 from domain.vocabulary import Domain
-
-
-@pytest.fixture
-def environment(settings: Settings) -> dict[str, str]:
-    env = {"PARCOURS_DATA_DIR": str(settings.data_dir), "PARCOURS_ENV": "test"}
-    if settings.database_url is not None:
-        env["PARCOURS_DATABASE_URL"] = settings.database_url
-        env["PARCOURS_DATABASE_SCHEMA"] = settings.database_schema
-    return env
 
 
 def test_register_prints_the_new_id_as_json_on_its_last_line(

@@ -84,12 +84,3 @@ def pseudonyms(root: Path) -> set[str]:
             if row.get("young_person"):
                 found.add(row["young_person"])
     return found
-
-
-def environment(settings: Settings) -> dict[str, str]:
-    """The `PARCOURS_*` variables a CLI run needs to open the same instance."""
-    env = {"PARCOURS_DATA_DIR": str(settings.data_dir), "PARCOURS_ENV": "test"}
-    if settings.database_url is not None:
-        env["PARCOURS_DATABASE_URL"] = settings.database_url
-        env["PARCOURS_DATABASE_SCHEMA"] = settings.database_schema
-    return env

@@ -14,8 +14,8 @@ from api.settings import Settings
 from domain.privacy import cipher
 from domain.privacy.vault import Vault
 from projections.exports.study import StudyError, study_subject
-from tests.conftest import Instances
-from tests.exports.conftest import Simulated, environment, exported_text, pseudonyms, read_csv
+from tests.conftest import Instances, cli_environment
+from tests.exports.conftest import Simulated, exported_text, pseudonyms, read_csv
 from tests.persistence.test_personal_data_at_rest import raw_store
 
 PSEUDONYM_COLUMNS = ("young_person", "need", "goal", "referral", "handover", "intervention")
@@ -95,7 +95,7 @@ def test_a_study_name_is_created_once(instances: Instances) -> None:
 def test_the_cli_creates_a_study_and_refuses_a_duplicate_with_a_clear_line(
     settings: Settings,
 ) -> None:
-    env = environment(settings)
+    env = cli_environment(settings)
     runner = CliRunner()
 
     created = runner.invoke(app, ["export", "study", "create", "cohort-2026"], env=env)

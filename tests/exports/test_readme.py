@@ -11,7 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from api.cli import app
-from tests.exports.conftest import Simulated, environment, read_csv
+from tests.conftest import cli_environment
+from tests.exports.conftest import Simulated, read_csv
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
@@ -28,7 +29,7 @@ def test_the_readme_duckdb_query_runs_over_an_export_made_by_the_cli(
 ) -> None:
     out = str(tmp_path / "export-2026")
     arguments = ["export", "evaluation", "--out", out, "--study", "study-a", "--k", "1"]
-    env = environment(simulated.parcours.settings)
+    env = cli_environment(simulated.parcours.settings)
 
     made = CliRunner().invoke(app, arguments, env=env)
     refused = CliRunner().invoke(app, arguments, env=env)

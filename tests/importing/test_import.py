@@ -198,15 +198,6 @@ def test_the_cli_says_which_line_is_invalid(tmp_path: Path, environment: dict[st
     assert "line 2 ($ref)" in result.output
 
 
-@pytest.fixture
-def environment(settings: Settings) -> dict[str, str]:
-    env = {"PARCOURS_DATA_DIR": str(settings.data_dir), "PARCOURS_ENV": "test"}
-    if settings.database_url is not None:
-        env["PARCOURS_DATABASE_URL"] = settings.database_url
-        env["PARCOURS_DATABASE_SCHEMA"] = settings.database_schema
-    return env
-
-
 def _young_people(parcours: Parcours) -> list[UUID]:
     notifications = parcours.ledger.recorder.select_notifications(start=1, limit=100_000)
     enrolled = {n.originator_id for n in notifications if n.topic.endswith("YoungPerson.Enrolled")}

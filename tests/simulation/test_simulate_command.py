@@ -15,15 +15,6 @@ from api.settings import Settings
 from projections.positions import LIVE
 
 
-@pytest.fixture
-def environment(settings: Settings) -> dict[str, str]:
-    env = {"PARCOURS_DATA_DIR": str(settings.data_dir), "PARCOURS_ENV": "test"}
-    if settings.database_url is not None:
-        env["PARCOURS_DATABASE_URL"] = settings.database_url
-        env["PARCOURS_DATABASE_SCHEMA"] = settings.database_schema
-    return env
-
-
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 def test_simulate_seeds_projects_and_prints_json_last(
     settings: Settings, environment: dict[str, str]
