@@ -17,6 +17,8 @@ from contextlib import contextmanager
 
 import psycopg
 
+from domain.causes import causes
+
 Monotonic = Callable[[], float]
 
 
@@ -27,15 +29,11 @@ class StoreUnreachable(psycopg.OperationalError):
 def _unreachable(error: BaseException) -> bool:
     """A driver's OperationalError anywhere in the cause chain (libraries wrap it), other than
     the breaker's own refusal."""
-    seen: set[int] = set()
-    current: BaseException | None = error
-    while current is not None and id(current) not in seen:
-        if isinstance(current, StoreUnreachable):
+    for link in causes(error):
+        if isinstance(link, StoreUnreachable):
             return False
-        if isinstance(current, psycopg.OperationalError):
+        if isinstance(link, psycopg.OperationalError):
             return True
-        seen.add(id(current))
-        current = current.__cause__ or current.__context__
     return False
 
 

@@ -7,10 +7,11 @@ retries. Anything else — SQL mistakes included — is a bug, and is treated as
 """
 
 import sqlite3
-from collections.abc import Iterator
 
 import psycopg
 from eventsourcing.persistence import OperationalError as EventStoreOperationalError
+
+from domain.causes import causes
 
 UNAVAILABLE = "The ledger's database is unavailable; retry shortly."
 BUSY = "The ledger's database is busy; retry shortly."
@@ -20,15 +21,6 @@ _SQLITE_BUSY = ("database is locked", "database is busy")
 _SQLITE_UNREACHABLE = ("unable to open database file", "disk i/o error", "readonly database")
 
 
-def _chain(error: BaseException) -> Iterator[BaseException]:
-    seen: set[int] = set()
-    current: BaseException | None = error
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        yield current
-        current = current.__cause__ or current.__context__
-
-
 def outage_message(error: BaseException) -> str | None:
     """The message for a client if `error` (or what caused it) is a store outage, else None.
 
@@ -36,7 +28,7 @@ def outage_message(error: BaseException) -> str | None:
     class decides; an eventsourcing OperationalError with no driver error behind it counts too.
     """
     wrapped_by_event_store = False
-    for link in _chain(error):
+    for link in causes(error):
         if isinstance(link, psycopg.OperationalError):
             return UNAVAILABLE
         if isinstance(link, sqlite3.OperationalError):

@@ -130,8 +130,10 @@ def _plain_insert(statement: str) -> tuple[tuple[str, ...], Values] | None:
     return columns, values
 
 
-def _tables_of(statement: str) -> list[str]:
-    return list(dict.fromkeys(_TABLE.findall(statement)))
+@cache
+def _tables_of(statement: str) -> tuple[str, ...]:
+    """The tables a statement names (handlers' statements are constants: parsed once each)."""
+    return tuple(dict.fromkeys(_TABLE.findall(statement)))
 
 
 Handler = Callable[[Writer, Recorded], None]

@@ -7,20 +7,18 @@ psycopg.OperationalError). The real drivers raise the real error classes. The se
 the embedded projection worker, so only the requests under test touch the store.
 """
 
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 
 from api.app import create_app
 from projections.outage import UNAVAILABLE
 from projections.store import PostgresReadStore, SQLiteReadStore
 from tests.conftest import Instances
-from tests.e2e.conftest import Api, free_port
+from tests.e2e.conftest import Api, serving
 from tests.support import build_network
 
 ME = {"query": "{ me { userId } }"}
@@ -35,20 +33,8 @@ def quiet_api(instances: Instances) -> Iterator[Api]:
     assert parcours.projections.leadership.try_acquire()
     parcours.projections.prepare()
     parcours.projections.catch_up()
-    app = create_app(parcours=parcours, embedded_projections=False)
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="critical"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert server.started, "the test server did not start"
-    try:
-        yield Api(url=f"http://127.0.0.1:{port}", parcours=parcours, network=network)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=15)
+    with serving(create_app(parcours=parcours, embedded_projections=False)) as url:
+        yield Api(url=url, parcours=parcours, network=network)
 
 
 class Outage:

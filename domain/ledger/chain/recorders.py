@@ -75,6 +75,11 @@ def _once(method: Callable[..., Any]) -> Callable[..., Any]:
     return getattr(method, "__wrapped__", method)
 
 
+_SELECT_EVENTS = _once(PostgresAggregateRecorder.select_events)
+_SELECT_NOTIFICATIONS = _once(PostgresApplicationRecorder.select_notifications)
+_MAX_NOTIFICATION_ID = _once(PostgresApplicationRecorder.max_notification_id)
+
+
 def _uuid(value: UUID | str) -> UUID:
     return value if isinstance(value, UUID) else UUID(value)
 
@@ -161,21 +166,17 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
     # a request waited minutes for its 503. Reads go through the breaker instead, once.
     def select_events(self, *args: Any, **kwargs: Any) -> Sequence[StoredEvent]:
         with self.breaker.guarded():
-            found: Sequence[StoredEvent] = _once(PostgresApplicationRecorder.select_events)(
-                self, *args, **kwargs
-            )
+            found: Sequence[StoredEvent] = _SELECT_EVENTS(self, *args, **kwargs)
         return found
 
     def select_notifications(self, *args: Any, **kwargs: Any) -> Sequence[Notification]:
         with self.breaker.guarded():
-            found: Sequence[Notification] = _once(PostgresApplicationRecorder.select_notifications)(
-                self, *args, **kwargs
-            )
+            found: Sequence[Notification] = _SELECT_NOTIFICATIONS(self, *args, **kwargs)
         return found
 
     def max_notification_id(self) -> int | None:
         with self.breaker.guarded():
-            found: int | None = _once(PostgresApplicationRecorder.max_notification_id)(self)
+            found: int | None = _MAX_NOTIFICATION_ID(self)
         return found
 
     def insert_events(
@@ -230,7 +231,7 @@ def guard_snapshot_reads(recorder: object, breaker: StoreBreaker) -> None:
     file waited tens of seconds for its 503. Only that one bound method is replaced."""
     if not isinstance(recorder, PostgresAggregateRecorder):
         return
-    once = _once(PostgresAggregateRecorder.select_events)
+    once = _SELECT_EVENTS
 
     def select_events(*args: Any, **kwargs: Any) -> Sequence[StoredEvent]:
         with breaker.guarded():
