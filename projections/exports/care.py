@@ -6,8 +6,8 @@ intervention or a referral can still be joined to the need it serves.
 """
 
 from domain.vocabulary import ConsentGiver, GoalStatus, NeedStatus, Sensitivity
+from projections.exports import sql
 from projections.exports.columns import (
-    Record,
     Table,
     association,
     boolean,
@@ -16,8 +16,7 @@ from projections.exports.columns import (
     pseudonym,
     string,
 )
-from projections.exports.context import Context
-from projections.exports.values import DOMAINS, day_of, integer_or_none, sensitivity
+from projections.exports.values import DOMAINS
 
 SENSITIVITIES = tuple(s.value for s in Sensitivity)
 
@@ -94,76 +93,58 @@ ENROLMENTS = Table(
 )
 
 
-def needs(ctx: Context) -> list[Record]:
-    return [
-        {
-            "need": ctx.hidden("need", n["need_id"]),
-            "young_person": ctx.person(n["young_person_id"]),
-            "domain": str(n["domain"]),
-            "sensitivity": sensitivity(n["domain"]),
-            "severity": integer_or_none(n["severity"]),
-            "identified_on": day_of(n["identified_at"]),
-            "identified_by_association_id": _text(n["identified_by"]),
-            "status": str(n["status"]),
-            "met_on": day_of(n["met_at"]),
-            "closed_on": day_of(n["closed_at"]),
-        }
-        for n in ctx.rows("needs")
-    ]
+NEEDS_SQL = f"""
+SELECT
+    {sql.pseudonym("need", "n.need_id")} AS need,
+    {sql.pseudonym("young_person", "n.young_person_id")} AS young_person,
+    n.domain,
+    {sql.sensitivity("n.domain")} AS sensitivity,
+    n.severity,
+    {sql.day("n.identified_at")} AS identified_on,
+    n.identified_by AS identified_by_association_id,
+    n.status,
+    {sql.day("n.met_at")} AS met_on,
+    {sql.day("n.closed_at")} AS closed_on
+FROM src_needs n JOIN kept USING (young_person_id)
+"""
 
+GOALS_SQL = f"""
+SELECT
+    {sql.pseudonym("goal", "g.goal_id")} AS goal,
+    {sql.pseudonym("young_person", "g.young_person_id")} AS young_person,
+    g.domain,
+    {sql.day("g.target_date")} AS target_date,
+    g.progress,
+    g.status,
+    {sql.day("g.added_at")} AS added_on,
+    g.added_by AS added_by_association_id,
+    {sql.day("g.reviewed_at")} AS last_reviewed_on
+FROM src_goals g JOIN kept USING (young_person_id)
+"""
 
-def goals(ctx: Context) -> list[Record]:
-    return [
-        {
-            "goal": ctx.hidden("goal", g["goal_id"]),
-            "young_person": ctx.person(g["young_person_id"]),
-            "domain": str(g["domain"]),
-            "target_date": day_of(g["target_date"]),
-            "progress": integer_or_none(g["progress"]),
-            "status": str(g["status"]),
-            "added_on": day_of(g["added_at"]),
-            "added_by_association_id": _text(g["added_by"]),
-            "last_reviewed_on": day_of(g["reviewed_at"]),
-        }
-        for g in ctx.rows("goals")
-    ]
+CONSENTS_SQL = f"""
+SELECT
+    {sql.pseudonym("consent", "c.consent_id")} AS consent,
+    {sql.pseudonym("young_person", "c.young_person_id")} AS young_person,
+    array_to_string(list_sort(covered), ',') AS sensitivities,
+    list_contains(covered, 'GENERAL') AS covers_general,
+    list_contains(covered, 'HEALTH') AS covers_health,
+    list_contains(covered, 'JUSTICE') AS covers_justice,
+    CASE WHEN c.recipients IS NULL THEN 'ALL_INVOLVED' ELSE 'NAMED' END AS scope,
+    coalesce(len(string_split(c.recipients, ',')), 0) AS named_associations,
+    c.given_by,
+    {sql.day("c.given_at")} AS given_on,
+    {sql.day("c.expires_on")} AS expires_on,
+    {sql.day("c.withdrawn_at")} AS withdrawn_on
+FROM (SELECT *, string_split(sensitivities, ',') AS covered FROM src_consents) c
+JOIN kept USING (young_person_id)
+"""
 
-
-def consents(ctx: Context) -> list[Record]:
-    records: list[Record] = []
-    for c in ctx.rows("consents"):
-        covered = sorted(str(c["sensitivities"]).split(","))
-        named = [] if c["recipients"] is None else str(c["recipients"]).split(",")
-        records.append(
-            {
-                "consent": ctx.hidden("consent", c["consent_id"]),
-                "young_person": ctx.person(c["young_person_id"]),
-                "sensitivities": ",".join(covered),
-                "covers_general": "GENERAL" in covered,
-                "covers_health": "HEALTH" in covered,
-                "covers_justice": "JUSTICE" in covered,
-                "scope": "ALL_INVOLVED" if c["recipients"] is None else "NAMED",
-                "named_associations": len(named),
-                "given_by": str(c["given_by"]),
-                "given_on": day_of(c["given_at"]),
-                "expires_on": day_of(c["expires_on"]),
-                "withdrawn_on": day_of(c["withdrawn_at"]),
-            }
-        )
-    return records
-
-
-def enrolments(ctx: Context) -> list[Record]:
-    return [
-        {
-            "young_person": ctx.person(e["young_person_id"]),
-            "programme_id": str(e["programme_id"]),
-            "enrolled_on": day_of(e["enrolled_at"]),
-            "left_on": day_of(e["left_at"]),
-        }
-        for e in ctx.rows("enrolments")
-    ]
-
-
-def _text(value: object) -> str | None:
-    return None if value is None else str(value)
+ENROLMENTS_SQL = f"""
+SELECT
+    {sql.pseudonym("young_person", "e.young_person_id")} AS young_person,
+    e.programme_id,
+    {sql.day("e.enrolled_at")} AS enrolled_on,
+    {sql.day("e.left_at")} AS left_on
+FROM src_enrolments e JOIN kept USING (young_person_id)
+"""

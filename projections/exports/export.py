@@ -1,29 +1,34 @@
 """`export_evaluation`: one pseudonymised, reproducible evaluation export, start to finish.
 
 The order matters for trust: the study is checked before anything is read (an unknown study
-costs nothing); the read models are fixed at one ledger position (live or replayed); erased
-young people are dropped once, in the context every file is built from; datasets are written,
-then aggregates built from those datasets, then the report and the codebook, and the manifest
-last, over the bytes actually written.
+costs nothing); the read models are fixed at one ledger position (live or replayed) and copied,
+batch by batch, into a private staging database, erased young people dropped once on the way
+in; every dataset is then built there, aggregates from those datasets, and the files written
+from them, then the report and the codebook, and the manifest last, over the bytes actually
+written. The report's plots (matplotlib, pure Python) are drawn in a thread while DuckDB
+writes the dataset files outside the interpreter's lock, so they cost little extra time.
 """
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC
+from functools import partial
 from pathlib import Path
 
 from domain.ledger.chain.store import ChainStore
 from domain.privacy.vault import Vault
 from projections.exports import codebook, report, snapshot
-from projections.exports.aggregates import AGGREGATES, build_aggregates
-from projections.exports.context import build_context
-from projections.exports.datasets import DATASETS, build_datasets
+from projections.exports.aggregates import AGGREGATES, tally_aggregates
+from projections.exports.datasets import DATASETS, build_dataset, staged
 from projections.exports.errors import ExportError
 from projections.exports.ledger_point import ledger_point
 from projections.exports.manifest import Manifest, write_manifest
+from projections.exports.staging import Staging, staging
+from projections.exports.streaming import stage_sources
 from projections.exports.study import StudySecrets
 from projections.exports.suppression import DEFAULT_K
-from projections.exports.writing import Written, fingerprint, write_table
+from projections.exports.writing import Written, fingerprint, write_dataset, write_table
 from projections.source import EventSource
 from projections.store import ReadStore
 
@@ -62,28 +67,25 @@ def export_evaluation(
     pseudonyms = sources.secrets.pseudonymiser(study)
     _check_position(sources.source.head(), at_position)
     _check_empty(out)
-    fixed = _snapshot(sources, at_position, report_progress)
-    point = ledger_point(sources.chain, sources.source, fixed.position)
-    as_at = None if point.recorded_at is None else point.recorded_at.astimezone(UTC).date()
-    context = build_context(fixed, pseudonyms, sources.vault, as_at)
-    data = build_datasets(context)
-    written: list[Written] = []
-    steps = len(DATASETS) + 2
-    for done, (table, _) in enumerate(DATASETS):
-        report_progress(f"writing {table.name}", done, steps)
-        written += write_table(out, table, data[table.name])
-    report_progress("aggregates and report", len(DATASETS), steps)
-    aggregates = build_aggregates(data, k, as_at)
-    for table in AGGREGATES:
-        written += write_table(out, table, aggregates[table.name])
-    tables = [t for t, _ in DATASETS]
-    documents = {
-        "codebook.md": codebook.as_markdown(tables, AGGREGATES),
-        "codebook.json": codebook.as_json(tables, AGGREGATES),
-        "report.html": report.render(
-            study, fixed.position, point.chain_hash, k, aggregates, AGGREGATES
-        ),
-    }
+    with staging() as work:
+        sink = partial(stage_sources, staging=work, vault=sources.vault)
+        fixed = _snapshot(sources, at_position, report_progress, sink)
+        point = ledger_point(sources.chain, sources.source, fixed.position)
+        as_at = None if point.recorded_at is None else point.recorded_at.astimezone(UTC).date()
+        steps = len(DATASETS) + 2
+        for done, (table, query) in enumerate(DATASETS):
+            report_progress(f"preparing {table.name}", done, steps)
+            build_dataset(work, table, query, pseudonyms, as_at)
+        aggregates = tally_aggregates(work, k, as_at)
+        with ThreadPoolExecutor(max_workers=1) as drawing:
+            html = drawing.submit(
+                report.render, study, fixed.position, point.chain_hash, k, aggregates, AGGREGATES
+            )
+            written = _write_datasets(work, out, report_progress, steps)
+            report_progress("aggregates and report", len(DATASETS), steps)
+            for table in AGGREGATES:
+                written += write_table(out, table, aggregates[table.name])
+            documents = _documents(html.result())
     for name, text in documents.items():
         (out / name).write_text(text, encoding="utf-8")
         written.append(fingerprint(out, out / name))
@@ -93,16 +95,33 @@ def export_evaluation(
     return manifest
 
 
+def _write_datasets(work: Staging, out: Path, progress: Progress, steps: int) -> list[Written]:
+    written: list[Written] = []
+    for done, (table, _) in enumerate(DATASETS):
+        progress(f"writing {table.name}", done, steps)
+        written += write_dataset(out, table, work, staged(table))
+    return written
+
+
+def _documents(report_html: str) -> dict[str, str]:
+    tables = [t for t, _ in DATASETS]
+    return {
+        "codebook.md": codebook.as_markdown(tables, AGGREGATES),
+        "codebook.json": codebook.as_json(tables, AGGREGATES),
+        "report.html": report_html,
+    }
+
+
 def _snapshot(
-    sources: ExportSources, at_position: int | None, progress: Progress
+    sources: ExportSources, at_position: int | None, progress: Progress, sink: snapshot.Sink
 ) -> snapshot.Snapshot:
     if at_position is not None:
-        return _replay(sources, at_position, progress)
-    fixed = snapshot.live(sources.read_store)
+        return _replay(sources, at_position, progress, sink)
+    fixed = snapshot.live(sources.read_store, sink)
     if fixed is not None:
         return fixed
     head = sources.source.head()
-    return _replay(sources, snapshot.live_position(sources.read_store) or head, progress)
+    return _replay(sources, snapshot.live_position(sources.read_store) or head, progress, sink)
 
 
 def _check_position(head: int, at_position: int | None) -> None:
@@ -111,7 +130,9 @@ def _check_position(head: int, at_position: int | None) -> None:
         raise ExportError("INVALID_POSITION", msg, "at_position")
 
 
-def _replay(sources: ExportSources, position: int, progress: Progress) -> snapshot.Snapshot:
+def _replay(
+    sources: ExportSources, position: int, progress: Progress, sink: snapshot.Sink
+) -> snapshot.Snapshot:
     done = 0
 
     def replayed(read: int) -> None:
@@ -120,7 +141,7 @@ def _replay(sources: ExportSources, position: int, progress: Progress) -> snapsh
         progress("replaying the log", min(done, position), position)
 
     progress("replaying the log", 0, position)
-    return snapshot.replayed(sources.source, sources.scratch, position, replayed)
+    return snapshot.replayed(sources.source, sources.scratch, position, sink, replayed)
 
 
 def _check_empty(out: Path) -> None:

@@ -6,9 +6,9 @@ Days to response and to completion are computed from the exact recorded instants
 """
 
 from domain.vocabulary import DeclineReason, HandoverStatus, ReferralStatus
+from projections.exports import sql
 from projections.exports.care import SENSITIVITIES
 from projections.exports.columns import (
-    Record,
     Table,
     association,
     boolean,
@@ -18,8 +18,7 @@ from projections.exports.columns import (
     pseudonym,
     string,
 )
-from projections.exports.context import Context
-from projections.exports.values import DOMAINS, day_of, days_between, integer_or_none, sensitivity
+from projections.exports.values import DOMAINS
 
 FHIR_TASK_STATUS = {
     "MADE": "requested",
@@ -98,64 +97,58 @@ HANDOVERS = Table(
 )
 
 
-def interventions(ctx: Context) -> list[Record]:
-    return [
-        {
-            "intervention": ctx.hidden("intervention", i["intervention_id"]),
-            "young_person": ctx.person(i["young_person_id"]),
-            "association_id": str(i["association_id"]),
-            "day": day_of(i["occurred_at"]),
-            "domain": str(i["domain"]),
-            "sensitivity": sensitivity(i["domain"]),
-            "kind": str(i["kind"]),
-            "duration_minutes": integer_or_none(i["duration_minutes"]),
-            "programme_id": None if i["programme_id"] is None else str(i["programme_id"]),
-            "goal": ctx.hidden("goal", i["goal_id"]),
-            "need": ctx.hidden("need", i["need_id"]),
-            "amended": int(str(i["amendments"])) > 0,
-            "retracted": i["retracted_at"] is not None,
-        }
-        for i in ctx.rows("interventions")
-    ]
+INTERVENTIONS_SQL = f"""
+SELECT
+    {sql.pseudonym("intervention", "i.intervention_id")} AS intervention,
+    {sql.pseudonym("young_person", "i.young_person_id")} AS young_person,
+    i.association_id,
+    {sql.day("i.occurred_at")} AS day,
+    i.domain,
+    {sql.sensitivity("i.domain")} AS sensitivity,
+    i.kind,
+    i.duration_minutes,
+    i.programme_id,
+    {sql.pseudonym("goal", "i.goal_id")} AS goal,
+    {sql.pseudonym("need", "i.need_id")} AS need,
+    i.amendments > 0 AS amended,
+    i.retracted_at IS NOT NULL AS retracted
+FROM src_interventions i JOIN kept USING (young_person_id)
+"""
 
+_FHIR = " ".join(f"WHEN '{ours}' THEN '{fhir}'" for ours, fhir in FHIR_TASK_STATUS.items())
 
-def referrals(ctx: Context) -> list[Record]:
-    return [
-        {
-            "referral": ctx.hidden("referral", r["referral_id"]),
-            "young_person": ctx.person(r["young_person_id"]),
-            "from_association_id": str(r["from_association_id"]),
-            "to_association_id": str(r["to_association_id"]),
-            "domain": str(r["domain"]),
-            "need": ctx.hidden("need", r["need_id"]),
-            "status": str(r["status"]),
-            "fhir_task_status": FHIR_TASK_STATUS[str(r["status"])],
-            "made_on": day_of(r["made_at"]),
-            "accepted_on": day_of(r["accepted_at"]),
-            "declined_on": day_of(r["declined_at"]),
-            "decline_reason": None if r["decline_reason"] is None else str(r["decline_reason"]),
-            "withdrawn_on": day_of(r["withdrawn_at"]),
-            "expired_on": day_of(r["expired_at"]),
-            "completed_on": day_of(r["completed_at"]),
-            "days_to_response": days_between(r["made_at"], r["responded_at"]),
-            "days_to_completion": days_between(r["made_at"], r["completed_at"]),
-            "closed_loop": r["completed_at"] is not None,
-        }
-        for r in ctx.rows("referrals")
-    ]
+REFERRALS_SQL = f"""
+SELECT
+    {sql.pseudonym("referral", "r.referral_id")} AS referral,
+    {sql.pseudonym("young_person", "r.young_person_id")} AS young_person,
+    r.from_association_id,
+    r.to_association_id,
+    r.domain,
+    {sql.pseudonym("need", "r.need_id")} AS need,
+    r.status,
+    CASE r.status {_FHIR} END AS fhir_task_status,
+    {sql.day("r.made_at")} AS made_on,
+    {sql.day("r.accepted_at")} AS accepted_on,
+    {sql.day("r.declined_at")} AS declined_on,
+    r.decline_reason,
+    {sql.day("r.withdrawn_at")} AS withdrawn_on,
+    {sql.day("r.expired_at")} AS expired_on,
+    {sql.day("r.completed_at")} AS completed_on,
+    {sql.days_between("r.made_at", "r.responded_at")} AS days_to_response,
+    {sql.days_between("r.made_at", "r.completed_at")} AS days_to_completion,
+    r.completed_at IS NOT NULL AS closed_loop
+FROM src_referrals r JOIN kept USING (young_person_id)
+"""
 
-
-def handovers(ctx: Context) -> list[Record]:
-    return [
-        {
-            "handover": ctx.hidden("handover", h["handover_id"]),
-            "young_person": ctx.person(h["young_person_id"]),
-            "from_association_id": str(h["from_association_id"]),
-            "to_association_id": str(h["to_association_id"]),
-            "status": str(h["status"]),
-            "proposed_on": day_of(h["proposed_at"]),
-            "responded_on": day_of(h["responded_at"]),
-            "days_to_response": days_between(h["proposed_at"], h["responded_at"]),
-        }
-        for h in ctx.rows("handovers")
-    ]
+HANDOVERS_SQL = f"""
+SELECT
+    {sql.pseudonym("handover", "h.handover_id")} AS handover,
+    {sql.pseudonym("young_person", "h.young_person_id")} AS young_person,
+    h.from_association_id,
+    h.to_association_id,
+    h.status,
+    {sql.day("h.proposed_at")} AS proposed_on,
+    {sql.day("h.responded_at")} AS responded_on,
+    {sql.days_between("h.proposed_at", "h.responded_at")} AS days_to_response
+FROM src_handovers h JOIN kept USING (young_person_id)
+"""

@@ -5,9 +5,9 @@ as the network registered them, so evaluators can read the report and join the c
 association columns. Competence descriptions (free text) and shared resources are left out.
 """
 
-from projections.exports.columns import Record, Table, association, day, integer, string
-from projections.exports.context import Context
-from projections.exports.values import DOMAINS, day_of, integer_or_none
+from projections.exports import sql
+from projections.exports.columns import Table, association, day, integer, string
+from projections.exports.values import DOMAINS
 
 ASSOCIATIONS = Table(
     name="associations",
@@ -59,50 +59,23 @@ COMPONENTS = Table(
 )
 
 
-def associations(ctx: Context) -> list[Record]:
-    return [
-        {
-            "association_id": str(a["association_id"]),
-            "name": str(a["name"]),
-            "territory": str(a["territory"]),
-            "registered_on": day_of(a["registered_at"]),
-        }
-        for a in ctx.rows("associations")
-    ]
+ASSOCIATIONS_SQL = f"""
+SELECT association_id, name, territory, {sql.day("registered_at")} AS registered_on
+FROM src_associations
+"""
 
+COMPETENCES_SQL = "SELECT association_id, domain, monthly_capacity FROM src_competences"
 
-def competences(ctx: Context) -> list[Record]:
-    return [
-        {
-            "association_id": str(c["association_id"]),
-            "domain": str(c["domain"]),
-            "monthly_capacity": integer_or_none(c["monthly_capacity"]),
-        }
-        for c in ctx.rows("competences")
-    ]
+PROGRAMMES_SQL = f"""
+SELECT
+    programme_id,
+    name,
+    capacity,
+    {sql.day("starts_on")} AS starts_on,
+    {sql.day("ends_on")} AS ends_on,
+    {sql.day("closed_at")} AS closed_on,
+    {sql.day("launched_at")} AS launched_on
+FROM src_programmes
+"""
 
-
-def programmes(ctx: Context) -> list[Record]:
-    return [
-        {
-            "programme_id": str(p["programme_id"]),
-            "name": str(p["name"]),
-            "capacity": integer_or_none(p["capacity"]),
-            "starts_on": day_of(p["starts_on"]),
-            "ends_on": day_of(p["ends_on"]),
-            "closed_on": day_of(p["closed_at"]),
-            "launched_on": day_of(p["launched_at"]),
-        }
-        for p in ctx.rows("programmes")
-    ]
-
-
-def components(ctx: Context) -> list[Record]:
-    return [
-        {
-            "programme_id": str(c["programme_id"]),
-            "association_id": str(c["association_id"]),
-            "domain": str(c["domain"]),
-        }
-        for c in ctx.rows("components")
-    ]
+COMPONENTS_SQL = "SELECT programme_id, association_id, domain FROM src_components"

@@ -5,10 +5,8 @@ text, which an export never carries. What the network does record in structure â
 goals achieved â€” says whether a closed path brought results.
 """
 
-from collections import Counter
-
+from projections.exports import sql
 from projections.exports.columns import (
-    Record,
     Table,
     association,
     day,
@@ -16,8 +14,6 @@ from projections.exports.columns import (
     pseudonym,
     string,
 )
-from projections.exports.context import Context
-from projections.exports.values import day_of
 
 OUTCOMES = ("IN_PROGRESS", "CLOSED_WITH_RESULTS", "CLOSED_WITHOUT_RESULTS")
 
@@ -52,46 +48,47 @@ YOUNG_PEOPLE = Table(
 )
 
 
-def young_people(ctx: Context) -> list[Record]:
-    needs, met = Counter[str](), Counter[str]()
-    for need in ctx.rows("needs"):
-        needs[str(need["young_person_id"])] += 1
-        met[str(need["young_person_id"])] += need["status"] == "MET"
-    goals, achieved = Counter[str](), Counter[str]()
-    for goal in ctx.rows("goals"):
-        goals[str(goal["young_person_id"])] += 1
-        achieved[str(goal["young_person_id"])] += goal["status"] == "ACHIEVED"
-    interventions = Counter(
-        str(i["young_person_id"]) for i in ctx.rows("interventions") if i["retracted_at"] is None
-    )
-    records: list[Record] = []
-    for case in ctx.rows("cases"):
-        key = str(case["young_person_id"])
-        enrolled, closed = day_of(case["enrolled_at"]), day_of(case["closed_at"])
-        end = closed or ctx.as_at
-        results = met[key] + achieved[key] > 0
-        records.append(
-            {
-                "young_person": ctx.person(key),
-                "birth_year_band": ctx.birth_bands.get(key),
-                "territory": str(case["territory"]),
-                "lead_association_id": str(case["lead_association_id"]),
-                "enrolled_on": enrolled,
-                "closed_on": closed,
-                "status": "OPEN" if closed is None else "CLOSED",
-                "days_enrolled": None if end is None or enrolled is None else (end - enrolled).days,
-                "needs_identified": needs[key],
-                "needs_met": met[key],
-                "goals_set": goals[key],
-                "goals_achieved": achieved[key],
-                "interventions": interventions[key],
-                "outcome": _outcome(closed is not None, results),
-            }
-        )
-    return records
-
-
-def _outcome(closed: bool, results: bool) -> str:
-    if not closed:
-        return "IN_PROGRESS"
-    return "CLOSED_WITH_RESULTS" if results else "CLOSED_WITHOUT_RESULTS"
+YOUNG_PEOPLE_SQL = f"""
+WITH
+needs AS (
+    SELECT young_person_id, count(*) AS identified, count(*) FILTER (status = 'MET') AS met
+    FROM src_needs GROUP BY young_person_id
+),
+goals AS (
+    SELECT young_person_id, count(*) AS set, count(*) FILTER (status = 'ACHIEVED') AS achieved
+    FROM src_goals GROUP BY young_person_id
+),
+delivered AS (
+    SELECT young_person_id, count(*) AS interventions
+    FROM src_interventions WHERE retracted_at IS NULL GROUP BY young_person_id
+),
+cases AS (
+    SELECT c.*, kept.birth_year_band,
+        {sql.day("c.enrolled_at")} AS enrolled_on, {sql.day("c.closed_at")} AS closed_on
+    FROM src_cases c JOIN kept USING (young_person_id)
+)
+SELECT
+    {sql.pseudonym("young_person", "c.young_person_id")} AS young_person,
+    c.birth_year_band,
+    c.territory,
+    c.lead_association_id,
+    c.enrolled_on,
+    c.closed_on,
+    CASE WHEN c.closed_on IS NULL THEN 'OPEN' ELSE 'CLOSED' END AS status,
+    coalesce(c.closed_on, $as_at) - c.enrolled_on AS days_enrolled,
+    coalesce(n.identified, 0) AS needs_identified,
+    coalesce(n.met, 0) AS needs_met,
+    coalesce(g.set, 0) AS goals_set,
+    coalesce(g.achieved, 0) AS goals_achieved,
+    coalesce(d.interventions, 0) AS interventions,
+    CASE
+        WHEN c.closed_on IS NULL THEN 'IN_PROGRESS'
+        WHEN coalesce(n.met, 0) + coalesce(g.achieved, 0) > 0 THEN 'CLOSED_WITH_RESULTS'
+        ELSE 'CLOSED_WITHOUT_RESULTS'
+    END AS outcome
+FROM cases c
+LEFT JOIN needs n USING (young_person_id)
+LEFT JOIN goals g USING (young_person_id)
+LEFT JOIN delivered d USING (young_person_id)
+"""
+"""Counts are over the kept young people's rows only, as every case source is joined to them."""

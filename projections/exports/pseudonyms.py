@@ -13,6 +13,9 @@ import hmac
 
 LENGTH = 32
 """Hex characters kept: 128 bits, far beyond any collision in a network's lifetime."""
+PREFIX = "parcours-pseudonym:v1:"
+BLOCK = 64
+"""SHA-256's block size: HMAC pads (or first hashes) its key to it."""
 
 
 class Pseudonymiser:
@@ -23,8 +26,19 @@ class Pseudonymiser:
         return "Pseudonymiser(<secret>)"
 
     def of(self, kind: str, identifier: str) -> str:
-        message = f"parcours-pseudonym:v1:{kind}:{identifier}".encode()
+        message = f"{PREFIX}{kind}:{identifier}".encode()
         return hmac.new(self._secret, message, hashlib.sha256).hexdigest()[:LENGTH]
 
     def maybe(self, kind: str, identifier: object) -> str | None:
         return None if identifier is None else self.of(kind, str(identifier))
+
+    def pads(self) -> dict[str, bytes]:
+        """HMAC's inner and outer padded keys, so a query engine can compute the same pseudonyms
+        column-wise as SHA-256(outer ‖ SHA-256(inner ‖ message)) (RFC 2104). They are the secret
+        in another form: bind them as query parameters only, never into a statement's text, a
+        table, a file or a log."""
+        key = self._secret
+        if len(key) > BLOCK:
+            key = hashlib.sha256(key).digest()
+        key = key.ljust(BLOCK, b"\0")
+        return {"inner": bytes(b ^ 0x36 for b in key), "outer": bytes(b ^ 0x5C for b in key)}

@@ -77,9 +77,9 @@ SOURCES: dict[str, tuple[str, str]] = {
 """What an export may read, table by table: no sealed token but the date of birth (opened once,
 to a birth-year band), no worker id, no free text."""
 
-Rows = dict[str, list[dict[str, object]]]
-"""Each source's rows, as {column: stored value}."""
 Progress = Callable[[int], None]
+Sink = Callable[[Reader], None]
+"""Reads the exported tables, within the snapshot's transaction (the reader names them)."""
 
 
 @dataclass(frozen=True)
@@ -88,10 +88,9 @@ class Snapshot:
     replayed: bool
     versions: dict[str, int]
     """The code version of each projection read (the served generation's, when live)."""
-    rows: Rows
 
 
-def live(store: ReadStore) -> Snapshot | None:
+def live(store: ReadStore, sink: Sink) -> Snapshot | None:
     """The served read models, when both stand at one position; None if they never did, or if
     one is served by a generation of older code (still rebuilding after an upgrade): its tables
     lack what this code reads, and a replay gives what this code would have built."""
@@ -109,7 +108,8 @@ def live(store: ReadStore) -> Snapshot | None:
             reached = {g.position for g in mine if g is not None}
             if len(reached) == 1:
                 versions = {g.name: g.version for g in mine if g is not None}
-                return Snapshot(reached.pop(), False, versions, _read(tx))
+                sink(Reader(tx, *EXPORTED))
+                return Snapshot(reached.pop(), False, versions)
     return None
 
 
@@ -125,6 +125,7 @@ def replayed(
     source: EventSource,
     scratch: Callable[[], ReadStore],
     position: int,
+    sink: Sink,
     progress: Progress | None = None,
 ) -> Snapshot:
     """Replays the exported projections from the log up to `position` into a fresh store."""
@@ -138,10 +139,10 @@ def replayed(
             if progress is not None:
                 progress(read)
         with store.transaction() as tx:
-            rows = _read(tx)
+            sink(Reader(tx, *EXPORTED))
     finally:
         store.close()
-    return Snapshot(position, True, {p.name: p.version for p in EXPORTED}, rows)
+    return Snapshot(position, True, {p.name: p.version for p in EXPORTED})
 
 
 def _consistent(tx: Tx) -> None:
@@ -149,13 +150,3 @@ def _consistent(tx: Tx) -> None:
     transaction already does)."""
     if tx.dialect == "postgres":
         tx.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-
-
-def _read(tx: Tx) -> Rows:
-    reader = Reader(tx, *EXPORTED)
-    rows: Rows = {}
-    for name, (table, columns) in SOURCES.items():
-        names = [c.strip() for c in columns.split(",")]
-        found = reader.all(f"SELECT {columns} FROM {{{table}}}")
-        rows[name] = [dict(zip(names, row, strict=True)) for row in found]
-    return rows
