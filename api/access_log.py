@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 from projections.queries import paging
 from projections.queries.paging import Page
-from projections.store import ReadStore, moment, parse_moment
+from projections.store import ReadStore, Tx, moment, parse_moment
 
 _TABLE = """
 CREATE TABLE IF NOT EXISTS access_log (
@@ -75,26 +75,9 @@ class AccessLog:
 
     def record(self, accesses: Sequence[Access]) -> None:
         """Appends one request's reads in one transaction."""
-        if not accesses:
-            return
-        now = moment(datetime.now(UTC))
-        with self._store.transaction() as tx:
-            tx.executemany(
-                "INSERT INTO access_log (access_id, read_at, user_id, role, association_id,"
-                " young_person_id, what) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (
-                        str(uuid.uuid4()),
-                        now,
-                        a.user_id,
-                        a.role,
-                        a.association_id,
-                        a.young_person_id,
-                        a.what,
-                    )
-                    for a in accesses
-                ],
-            )
+        if accesses:
+            with self._store.transaction() as tx:
+                append(tx, accesses)
 
     def page(
         self,
@@ -139,4 +122,18 @@ def _record(row: Sequence[object]) -> AccessRecord:
         association_id=None if row[4] is None else str(row[4]),
         young_person_id=str(row[5]),
         what=str(row[6]),
+    )
+
+
+def append(tx: Tx, accesses: Sequence[Access]) -> None:
+    """The records of one request's reads, inside the caller's transaction (a request that reads
+    in one session records in it too, so its reads and their record commit together)."""
+    now = moment(datetime.now(UTC))
+    tx.executemany(
+        "INSERT INTO access_log (access_id, read_at, user_id, role, association_id,"
+        " young_person_id, what) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            (str(uuid.uuid4()), now, a.user_id, a.role, a.association_id, a.young_person_id, a.what)
+            for a in accesses
+        ],
     )

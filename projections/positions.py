@@ -61,13 +61,18 @@ def all_generations(tx: Tx) -> list[Generation]:
 
 
 def served_generation(tx: Tx, name: str) -> int | None:
+    if name in tx.generations:
+        return tx.generations[name]
     row = tx.fetchone(
         "SELECT generation FROM projection_positions WHERE name = ? AND served = 1", (name,)
     )
-    return None if row is None else int(row[0])
+    generation = None if row is None else int(row[0])
+    tx.generations[name] = generation
+    return generation
 
 
 def add(tx: Tx, name: str, generation: int, version: int, status: str, served: bool) -> None:
+    tx.generations.pop(name, None)
     tx.execute(
         "INSERT INTO projection_positions (name, generation, version, position, status, served,"
         " updated_at) VALUES (?, ?, ?, 0, ?, ?, ?)",
@@ -110,6 +115,7 @@ def set_status(
 
 
 def swap(tx: Tx, name: str, old: int | None, new: int) -> None:
+    tx.generations.pop(name, None)
     if old is not None:
         tx.execute(
             "UPDATE projection_positions SET served = 0, status = ?"

@@ -5,19 +5,21 @@ these same functions, so a compiled page cannot drift from the general one in wh
 hides or records; the decisions themselves stay in api.policy.
 """
 
+from collections.abc import Callable
 from datetime import date, datetime
-from uuid import UUID
 
 from api import policy
 from api.graphql.context import Context
 from api.policy import EntryView
 from domain import vocabulary
 from domain.actor import Actor
-from domain.privacy.vault import Vault
 from projections.queries.cases import AccessFacts
 from projections.queries.paging import Page
 from projections.queries.timeline import DomainVisibility, TimelineFilter
 from projections.queries.timeline import TimelineEntry as EntryRow
+
+Opener = Callable[[str | None], str | None]
+"""Opens one case's sealed tokens (`Vault.opener`)."""
 
 
 def shows_case(viewer: Actor, facts: AccessFacts | None) -> bool:
@@ -77,15 +79,14 @@ def entry_domain(row: EntryRow, view: EntryView) -> vocabulary.Domain | None:
     return vocabulary.Domain(row.domain)
 
 
-def entry_summary(
-    vault: Vault, young_person_id: str | UUID, row: EntryRow, view: EntryView
-) -> str | None:
-    """The free text, opened only for a viewer who may read it; null once erased."""
+def entry_summary(open_token: Opener, row: EntryRow, view: EntryView) -> str | None:
+    """The free text, opened (with the case's `Vault.opener`) only for a viewer who may read it;
+    null once erased."""
     if not view.readable:
         return None
     if row.summary_token is None:
         return row.label
-    return vault.open_token(young_person_id, row.summary_token)
+    return open_token(row.summary_token)
 
 
 def entry_redacted(view: EntryView) -> bool:

@@ -15,7 +15,7 @@ from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
 from strawberry.types import Info as StrawberryInfo
 
-from api.access_log import Access, AccessLog
+from api.access_log import Access, AccessLog, append
 from api.bootstrap import Parcours
 from domain.actor import Actor
 from domain.errors import NotPermitted
@@ -27,7 +27,7 @@ from projections.queries.directory import (
     associations_by_id,
     competences_of,
 )
-from projections.store import ReadStore
+from projections.store import ReadStore, Tx
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -136,8 +136,13 @@ class Context(BaseContext):
         """Runs a read-model query against this instance's store, off the event loop."""
         return await off_loop(query, self.store, *args)
 
-    def flush_accesses(self) -> None:
-        self.access_log.record(self.accesses)
+    def flush_accesses(self, tx: Tx | None = None) -> None:
+        """Records the request's reads: in `tx` when the request read in one session (they then
+        commit together), else in a transaction of their own."""
+        if tx is None:
+            self.access_log.record(self.accesses)
+        elif self.accesses:
+            append(tx, self.accesses)
         self.accesses.clear()
 
 

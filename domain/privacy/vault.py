@@ -7,6 +7,7 @@ another process: the README states it.
 
 import threading
 import time
+from collections.abc import Callable
 from uuid import UUID
 
 from domain.privacy import cipher
@@ -52,6 +53,16 @@ class Vault:
         if token is None:
             return None
         return self.open(Sealed(subject=UUID(str(subject)), token=token))
+
+    def opener(self, subject: UUID | str) -> Callable[[str | None], str | None]:
+        """Opens many tokens of one subject (a timeline page's) with one key lookup; each gives
+        `None` when the key was destroyed, as `open_token` does."""
+        subject_id = UUID(str(subject))
+        key = self._key(subject_id)
+        if key is None:
+            return lambda _: None
+        open_one = cipher.opener(key, subject_id)
+        return lambda token: None if token is None else open_one(token)
 
     def rotate(self) -> int:
         """Re-wraps every subject key not wrapped by the current KEK; returns how many."""

@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+import orjson
+
 T = TypeVar("T")
 MAX_PAGE = 500
 DEFAULT_PAGE = 50
@@ -40,8 +42,7 @@ class Page(Generic[T]):
 
 
 def encode(kind: str, key: Sequence[object]) -> str:
-    raw = json.dumps([kind, *key], separators=(",", ":")).encode("utf-8")
-    return base64.urlsafe_b64encode(raw).decode("ascii")
+    return base64.urlsafe_b64encode(orjson.dumps([kind, *key])).decode("ascii")
 
 
 def decode(kind: str, cursor: str, arity: int) -> list[object]:

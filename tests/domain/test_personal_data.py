@@ -3,7 +3,10 @@
 from typing import Any
 from uuid import UUID
 
+import pytest
+
 from domain.case_file.intervention import Intervention
+from domain.privacy.cipher import InvalidTag
 from tests.domain.givens import case_of, intervention
 from tests.support import BIRTH, Network
 
@@ -80,3 +83,23 @@ def test_a_value_sealed_for_one_young_person_is_bound_to_them(network: Network) 
     }
 
     assert first_names == {camille, sami}
+
+
+def test_an_opener_opens_a_young_person_s_tokens_as_the_vault_does_and_nothing_once_erased(
+    network: Network,
+) -> None:
+    camille, sami = network.enrol(), network.enrol(first_name="Sami")
+    recorded = intervention(network, network.worker_a, camille, summary=SUMMARY)
+    sealed = case_of(network, camille).interventions[str(recorded)].summary
+    assert sealed is not None
+    token = sealed.token
+    vault = network.ledger.vault
+
+    assert vault.opener(camille)(token) == vault.open_token(camille, token) == SUMMARY
+    assert vault.opener(str(camille))(None) is None
+    with pytest.raises(InvalidTag):  # bound to its subject: another's key cannot open it
+        vault.opener(sami)(token)
+
+    vault.destroy_key(camille)
+
+    assert vault.opener(camille)(token) is None

@@ -11,6 +11,7 @@ class RecordingTx:
 
     def __init__(self) -> None:
         self.sent: list[tuple[str, str, int]] = []
+        self.generations: dict[str, int | None] = {}
 
     def execute(self, statement: str, params: Params = ()) -> None:
         self.sent.append(("execute", statement, 1))

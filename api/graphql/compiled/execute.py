@@ -27,44 +27,49 @@ from projections.queries.directory import AssociationRow, associations_by_id
 from projections.queries.paging import Page
 from projections.queries.timeline import TimelineEntry as EntryRow
 from projections.queries.timeline import timeline_page
+from projections.session import session
+from projections.store import ReadStore
 
 Reads = list[tuple[str, Page[EntryRow]]]
 """The timeline pages read, by young person, for the access log."""
 
 
 def run_plan(plan: QueryPlan, calls: list[tuple[str, Call]], context: Context) -> dict[str, object]:
-    """The response's `data`. Blocking: run it off the event loop."""
+    """The response's `data`. Blocking: run it off the event loop. Every read and the access
+    log's record happen in one session: one transaction, committed once."""
     reads: Reads = []
-    data: dict[str, object] = {
-        key: call if isinstance(call, str) else _person(call, plan.reads, context, reads)
-        for key, call in calls
-    }
-    for young_person_id, page in reads:
-        note_timeline_read(context, young_person_id, page)
-    context.flush_accesses()
+    with session(context.store) as store:
+        data: dict[str, object] = {
+            key: call if isinstance(call, str) else _person(call, plan.reads, context, store, reads)
+            for key, call in calls
+        }
+        for young_person_id, page in reads:
+            note_timeline_read(context, young_person_id, page)
+        context.flush_accesses(store.tx)
     return data
 
 
 def _person(
-    call: PersonCall, needs: frozenset[str], context: Context, reads: Reads
+    call: PersonCall, needs: frozenset[str], context: Context, store: ReadStore, reads: Reads
 ) -> dict[str, object] | None:
     """A young person's fields, or None when they do not exist for the viewer."""
     key = call.young_person_id
     if key is None:
         return None
-    facts = access_facts_of(context.store, [key]).get(key)
+    facts = access_facts_of(store, [key]).get(key)
     if facts is None or not shows_case(context.viewer, facts):
         return None
-    case = case_overviews(context.store, [UUID(key)]).get(key)
+    case = case_overviews(store, [UUID(key)]).get(key)
     if case is None:
         return None
     pages = {
-        field: _page(context, facts, key, arguments) for field, arguments in call.timelines.items()
+        field: _page(context, store, facts, key, arguments)
+        for field, arguments in call.timelines.items()
     }
     scope = CaseScope(
         young_person_id=case.young_person_id,
-        vault=context.parcours.vault,
-        associations=_associations(context, pages) if ASSOCIATIONS in needs else {},
+        open_token=context.parcours.vault.opener(case.young_person_id),
+        associations=_associations(store, pages) if ASSOCIATIONS in needs else {},
     )
     views = EntryViews(context.viewer, facts, context.today)
     timelines = {
@@ -80,7 +85,7 @@ def _person(
 
 
 def _page(
-    context: Context, facts: AccessFacts, key: str, arguments: TimelineArguments
+    context: Context, store: ReadStore, facts: AccessFacts, key: str, arguments: TimelineArguments
 ) -> Page[EntryRow]:
     where = timeline_filter(
         context.viewer,
@@ -90,11 +95,11 @@ def _page(
         occurred_to=arguments.occurred_to,
         domains=arguments.domains,
     )
-    return timeline_page(context.store, UUID(key), arguments.first, arguments.after, where)
+    return timeline_page(store, UUID(key), arguments.first, arguments.after, where)
 
 
 def _associations(
-    context: Context, pages: Mapping[str, Page[EntryRow]]
+    store: ReadStore, pages: Mapping[str, Page[EntryRow]]
 ) -> dict[str, AssociationRow]:
     """The directory rows of the pages' authors, in one query."""
     ids = {
@@ -103,4 +108,4 @@ def _associations(
         for _, row in page.items
         if row.association_id is not None
     }
-    return associations_by_id(context.store, sorted(ids)) if ids else {}
+    return associations_by_id(store, sorted(ids)) if ids else {}

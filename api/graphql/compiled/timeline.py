@@ -11,14 +11,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from api.graphql.case_view import entry_domain, entry_redacted, entry_summary
+from api.graphql.case_view import Opener, entry_domain, entry_redacted, entry_summary
 from api.graphql.compiled.collect import Field as Selected
 from api.graphql.compiled.collect import UnsupportedError
 from api.graphql.compiled.objects import Compiler, Getter, ObjectType, nullable
 from api.graphql.enums import TimelineEntryKind
 from api.graphql.ids import to_global
 from api.policy import EntryView
-from domain.privacy.vault import Vault
 from projections.queries.cases import CaseOverview
 from projections.queries.directory import AssociationRow
 from projections.queries.paging import Page
@@ -34,7 +33,8 @@ class CaseScope(NamedTuple):
     """What every entry of one case shares."""
 
     young_person_id: str
-    vault: Vault
+    open_token: Opener
+    """The case's `Vault.opener`: one key lookup for the whole page."""
     associations: Mapping[str, AssociationRow]
 
 
@@ -95,7 +95,7 @@ ENTRY = ObjectType[Entry](
         "occurredAt": lambda e: e.row.occurred_at,
         "recordedAt": lambda e: e.row.recorded_at,
         "domain": lambda e: entry_domain(e.row, e.view),
-        "summary": lambda e: entry_summary(e.scope.vault, e.scope.young_person_id, e.row, e.view),
+        "summary": lambda e: entry_summary(e.scope.open_token, e.row, e.view),
         "redacted": lambda e: entry_redacted(e.view),
         "amended": lambda e: e.row.amended,
         "retracted": lambda e: e.row.retracted,

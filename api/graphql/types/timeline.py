@@ -51,7 +51,9 @@ class TimelineEntry:
         " or it was erased"
     )
     def summary(self, info: Info) -> str | None:
-        return entry_summary(info.context.parcours.vault, self.young_person_id, self.row, self.view)
+        return entry_summary(
+            info.context.parcours.vault.opener(self.young_person_id), self.row, self.view
+        )
 
     @strawberry.field(description="true when the viewer sees only that an entry exists")
     def redacted(self) -> bool:
