@@ -237,17 +237,33 @@ class LedgerCore(Application[UUID]):
         given against runtime protocols: a tenth of a command's time, for nothing a ledger of
         aggregates needs."""
         events: list[Any] = []
-        kinds: dict[UUID, type[Aggregate]] = {}
+        due: list[Aggregate] = []
         for aggregate in {id(a): a for a in aggregates}.values():
-            events.extend(aggregate.collect_events())
-            kinds[aggregate.id] = type(aggregate)
+            pending = aggregate.collect_events()
+            events.extend(pending)
+            if self._snapshot_due(aggregate, pending):
+                due.append(aggregate)
         if not events:
             return
         self.recorder.insert_events([self.mapper.to_stored_event(e) for e in events])
-        for event in events:
-            interval = self.snapshotting_intervals.get(kinds[event.originator_id])
-            if interval is not None and event.originator_version % interval == 0:
-                self.take_snapshot(event.originator_id, version=event.originator_version)
+        self._snapshot(due)
+
+    def _snapshot_due(self, aggregate: Aggregate, pending: Sequence[Any]) -> bool:
+        interval = self.snapshotting_intervals.get(type(aggregate))
+        return interval is not None and any(e.originator_version % interval == 0 for e in pending)
+
+    def _snapshot(self, aggregates: Sequence[Aggregate]) -> None:
+        """Snapshots of the aggregates as they stand in memory, just saved: the library's
+        `take_snapshot` read the aggregate back and replayed its events since the last snapshot,
+        which made every hundredth command of a case cost a hundred decodes (measured: 40% of
+        the commands' Python time). Replay equals live (tests/domain/test_replay.py), so the state
+        in hand is the state the store would give."""
+        if self.snapshots is None:
+            return
+        for aggregate in aggregates:
+            snapshot_class = getattr(type(aggregate), "Snapshot", type(self).snapshot_class)
+            if snapshot_class is not None:
+                self.snapshots.put([snapshot_class.take(aggregate)])
 
     def close(self) -> None:
         close_appender = getattr(self.recorder, "close", None)
