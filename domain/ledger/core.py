@@ -11,6 +11,7 @@ import random
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -24,6 +25,7 @@ from eventsourcing.persistence import IntegrityError, JSONTranscoder
 from domain.actor import Actor
 from domain.case_file.young_person import YoungPerson
 from domain.errors import DomainError, NotFound, RuleViolation
+from domain.ledger.appending import Appender, Encoded
 from domain.ledger.group_commit import Decision, GroupCommitter, Job
 from domain.ledger.receipt import CommandReceipt, receipt_id
 from domain.ledger.transcodings import register_domain_transcodings
@@ -72,6 +74,34 @@ class _Staged:
         self.touched.clear()
 
 
+@dataclass
+class _Decided:
+    """A batch decided together and encoded, not written yet."""
+
+    jobs: list[Job]
+    outcomes: list[UUID]
+    saved: list[Aggregate]
+    touched: set[UUID]
+    encoded: Encoded
+
+    def succeed(self, working_set: WorkingSet) -> None:
+        """The batch is committed: its aggregates are what the store holds."""
+        working_set.keep(self.saved)
+        for job, outcome in zip(self.jobs, self.outcomes, strict=True):
+            job.succeed(outcome)
+
+
+@dataclass
+class _InFlight:
+    decided: _Decided
+    written: "Future[None]"
+
+
+def _fail_all(jobs: Iterable[Job], error: BaseException) -> None:
+    for job in jobs:
+        job.fail(error)
+
+
 class _DecideAlone(Exception):
     """A batch cannot be saved as a whole: its commands are run again one by one."""
 
@@ -92,7 +122,11 @@ class LedgerCore(Application[UUID]):
         self.vault = vault
         self.clock = clock
         self.working_set = WorkingSet(int(env.get(WORKING_SET_ENV, "1000")))
-        self.committer = GroupCommitter(self._run_batch)
+        self.committer = GroupCommitter(self._run_batch, self.settle)
+        self.appender = Appender(
+            self.recorder, None if self.snapshots is None else self.snapshots.recorder
+        )
+        self._in_flight: _InFlight | None = None
         self._staging = threading.local()
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
@@ -158,22 +192,37 @@ class LedgerCore(Application[UUID]):
     # --- deciding and saving --------------------------------------------------------------------
 
     def _run_batch(self, jobs: list[Job]) -> None:
+        """Runs a batch, overlapping its decisions with the previous batch's append.
+
+        A batch of several commands is decided on the working set — which already holds what the
+        batch in flight decided — and then waits for that batch to commit. If it did, this batch
+        is sent in turn when more commands wait (they will be decided during its append), or
+        written at once; if it did not, this batch's decisions rested on state the store refused:
+        they are forgotten and the batch runs again from scratch. A lone command, or a batch
+        that cannot be decided whole, runs command by command once nothing is in flight."""
         if len(jobs) > 1:
             try:
-                self._run_together(jobs)
+                decided = self._decide_together(jobs)
             except _DecideAlone:
                 pass
-            else:
+            except Exception as error:
+                self._settle()
+                _fail_all(jobs, error)
                 return
+            else:
+                if self._settle(decided.touched):
+                    self._save(decided)
+                    return
+        self._settle()
         for job in jobs:
             try:
                 job.succeed(self._run_alone(job))
             except Exception as error:
                 job.fail(error)
 
-    def _run_together(self, jobs: list[Job]) -> None:
-        """Decides every job in turn and saves all in one transaction, or raises `_DecideAlone`
-        (having forgotten whatever the batch touched) so each job is run on its own."""
+    def _decide_together(self, jobs: list[Job]) -> "_Decided":
+        """Decides every job in turn and encodes what they decided; on a refusal or collision,
+        forgets whatever the batch touched and raises `_DecideAlone`."""
         touched: set[UUID] = set()
         outcomes: list[UUID] = []
         saved: list[Aggregate] = []
@@ -186,17 +235,49 @@ class LedgerCore(Application[UUID]):
                         touched |= seen
                 outcomes.append(outcome)
                 saved.extend(aggregates)
-            self._append([*saved, *_receipts(jobs, outcomes)])
+            encoded = self._encode([*saved, *_receipts(jobs, outcomes)])
         except Exception as error:
             self.working_set.forget(touched | {a.id for a in saved})
             if isinstance(error, IntegrityError | DomainError):
                 raise _DecideAlone from error
-            for job in jobs:
+            raise
+        return _Decided(jobs, outcomes, saved, touched | {a.id for a in saved}, encoded)
+
+    def _save(self, decided: "_Decided") -> None:
+        """Sends the batch to the appender: the leader decides the next batch (the commands of
+        those this one's writers are not waiting for) during its append."""
+        self._in_flight = _InFlight(decided, self.appender.send(decided.encoded))
+
+    def _settle(self, speculative: set[UUID] | None = None) -> bool:
+        """Waits for the batch in flight and gives its commands their outcomes; False when it
+        was not committed. `speculative` is what a batch decided on top of it touched: it is
+        forgotten before anything is decided again, as it may hold the refused batch's state."""
+        flight, self._in_flight = self._in_flight, None
+        if flight is None:
+            return True
+        decided = flight.decided
+        try:
+            flight.written.result()
+        except Exception as error:
+            self.working_set.forget(decided.touched | (speculative or set()))
+            if isinstance(error, IntegrityError):
+                self._run_each_alone(decided.jobs)
+            else:
+                _fail_all(decided.jobs, error)
+            return False
+        decided.succeed(self.working_set)
+        return True
+
+    def settle(self) -> None:
+        """Called by the committer before a leader steps down: nothing stays in flight."""
+        self._settle()
+
+    def _run_each_alone(self, jobs: list[Job]) -> None:
+        for job in jobs:
+            try:
+                job.succeed(self._run_alone(job))
+            except Exception as error:
                 job.fail(error)
-            return
-        self.working_set.keep(saved)
-        for job, outcome in zip(jobs, outcomes, strict=True):
-            job.succeed(outcome)
 
     def _run_alone(self, job: Job) -> UUID:
         """Decides and saves one job, deciding again on fresh state after a lost race.
@@ -231,41 +312,44 @@ class LedgerCore(Application[UUID]):
         raise ConcurrencyConflict("the record kept changing under this command: retry it")
 
     def _append(self, aggregates: Sequence[Aggregate]) -> None:
-        """Saves what the aggregates decided, in one transaction, then takes due snapshots.
+        """Saves what the aggregates decided, in one transaction, with their due snapshots."""
+        self.appender.write(self._encode(aggregates))
+
+    def _encode(self, aggregates: Sequence[Aggregate]) -> Encoded:
+        """The aggregates' new events and due snapshots, stored form.
 
         `Application.save` without its generic machinery, which checked every object it was
         given against runtime protocols: a tenth of a command's time, for nothing a ledger of
-        aggregates needs."""
+        aggregates needs. Snapshots are taken from the aggregates in hand, not read back and
+        replayed from the store as the library's `take_snapshot` does: that made every
+        hundredth command of a case decode a hundred events (40% of the commands' Python time).
+        Replay equals live (tests/domain/test_replay.py), so the state in hand is the state the
+        store would give."""
         events: list[Any] = []
-        due: list[Aggregate] = []
+        snapshots: list[Any] = []
         for aggregate in {id(a): a for a in aggregates}.values():
             pending = aggregate.collect_events()
             events.extend(pending)
             if self._snapshot_due(aggregate, pending):
-                due.append(aggregate)
-        if not events:
-            return
-        self.recorder.insert_events([self.mapper.to_stored_event(e) for e in events])
-        self._snapshot(due)
+                snapshots.append(self._snapshot_of(aggregate))
+        to_stored = self.mapper.to_stored_event
+        return Encoded(
+            [to_stored(e) for e in events],
+            [to_stored(s) for s in snapshots if s is not None],
+        )
 
     def _snapshot_due(self, aggregate: Aggregate, pending: Sequence[Any]) -> bool:
         interval = self.snapshotting_intervals.get(type(aggregate))
         return interval is not None and any(e.originator_version % interval == 0 for e in pending)
 
-    def _snapshot(self, aggregates: Sequence[Aggregate]) -> None:
-        """Snapshots of the aggregates as they stand in memory, just saved: the library's
-        `take_snapshot` read the aggregate back and replayed its events since the last snapshot,
-        which made every hundredth command of a case cost a hundred decodes (measured: 40% of
-        the commands' Python time). Replay equals live (tests/domain/test_replay.py), so the state
-        in hand is the state the store would give."""
-        if self.snapshots is None:
-            return
-        for aggregate in aggregates:
-            snapshot_class = getattr(type(aggregate), "Snapshot", type(self).snapshot_class)
-            if snapshot_class is not None:
-                self.snapshots.put([snapshot_class.take(aggregate)])
+    def _snapshot_of(self, aggregate: Aggregate) -> Any:
+        snapshot_class = getattr(type(aggregate), "Snapshot", type(self).snapshot_class)
+        if self.snapshots is None or snapshot_class is None:
+            return None
+        return snapshot_class.take(aggregate)
 
     def close(self) -> None:
+        self.appender.close()
         close_appender = getattr(self.recorder, "close", None)
         if close_appender is not None:
             close_appender()

@@ -60,8 +60,16 @@ HAND_OFF_AFTER = 4
 
 
 class GroupCommitter:
-    def __init__(self, run: Callable[[list[Job]], None], max_batch: int = 256) -> None:
+    def __init__(
+        self,
+        run: Callable[[list[Job]], None],
+        settle: Callable[[], None] = lambda: None,
+        max_batch: int = 256,
+    ) -> None:
+        """`run` may leave a batch's jobs in flight (written while the next batch is decided);
+        `settle` finishes whatever is in flight, and is called before a leader steps down."""
         self._run = run
+        self._settle = settle
         self._max_batch = max_batch
         self._mutex = threading.Lock()
         self._idle = threading.Condition(self._mutex)
@@ -109,26 +117,47 @@ class GroupCommitter:
             with self._mutex:
                 self._step_down()
 
+    @property
+    def waiting(self) -> bool:
+        """Whether submitted jobs wait for the next batch (read without the lock: a hint)."""
+        return bool(self._pending)
+
     def _drain(self, own: Job) -> None:
+        led: list[Job] = []
         try:
-            self._serve(own)
-        except BaseException:
+            self._serve(own, led)
+        except BaseException as error:
+            self._finish(led, error)
             with self._mutex:
                 self._step_down()
             raise
+        self._finish(led, RuntimeError("the command was left without an outcome"))
+        with self._mutex:
+            self._step_down()
 
-    def _serve(self, own: Job) -> None:
+    def _serve(self, own: Job, led: list[Job]) -> None:
         served_since = 0
         while True:
             with self._mutex:
                 if not self._pending or (own.done.is_set() and served_since >= HAND_OFF_AFTER):
-                    self._step_down()
                     return
                 batch = self._pending[: self._max_batch]
                 del self._pending[: self._max_batch]
+            led.extend(batch)
             self._lead(batch)
             if own.done.is_set():
                 served_since += 1
+
+    def _finish(self, led: list[Job], error: BaseException) -> None:
+        """Settles what is in flight, then fails any job led and still without an outcome."""
+        self._leading.active = True
+        try:
+            self._settle()
+        finally:
+            self._leading.active = False
+            for job in led:
+                if not job.done.is_set():
+                    job.fail(error)
 
     def _step_down(self) -> None:
         """Hands the committer to the oldest waiting submitter, or leaves it idle (under the
@@ -145,13 +174,5 @@ class GroupCommitter:
         self._leading.active = True
         try:
             self._run(batch)
-        except BaseException as error:
-            for job in batch:
-                if not job.done.is_set():
-                    job.fail(error)
-            raise
         finally:
             self._leading.active = False
-            for job in batch:
-                if not job.done.is_set():
-                    job.fail(RuntimeError("the command was left without an outcome"))

@@ -6,15 +6,18 @@ hold all of them; what is asserted is what the store holds afterwards, on both b
 
 import threading
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import replace
 from datetime import timedelta
 from functools import partial
 from uuid import UUID, uuid4
 
 import pytest
+from eventsourcing.persistence import IntegrityError
 
 from api.bootstrap import Parcours
 from domain.errors import DomainError, NotFound
+from domain.ledger.appending import Encoded
 from domain.ledger.group_commit import Job
 from domain.ledger.receipt import CommandReceipt
 from domain.vocabulary import Domain
@@ -198,3 +201,43 @@ def test_a_writer_with_a_stale_working_set_decides_again(instances: Instances) -
         "warm the cache",
         "written elsewhere",
     ]
+
+
+def test_a_batch_refused_in_flight_runs_again_and_so_does_the_one_decided_on_it(
+    instances: Instances,
+) -> None:
+    """While a batch is written, the next is decided on its state. Another process writes to
+    the same case file first, so the batch in flight collides: its commands run again on fresh
+    state, and the batch decided on top of it is decided again too — nothing lost, nothing
+    twice."""
+    parcours = instances.start()
+    network = build_network(parcours.ledger, instances.clock)
+    young_person = network.enrol()
+    intruder = replace(network, ledger=instances.start().ledger)
+    ledger = parcours.ledger
+    ledger.committer._max_batch = 3  # batches of three, more waiting: the pipeline fills
+    sent: list[Future[None]] = []
+    send = ledger.appender.send
+
+    def send_after_an_intruder(encoded: Encoded) -> Future[None]:
+        if not sent:
+            record(intruder, young_person, "written elsewhere meanwhile")
+        sent.append(send(encoded))
+        return sent[-1]
+
+    ledger.appender.send = send_after_an_intruder  # type: ignore[method-assign]
+    calls: list[Callable[[], UUID]] = [
+        partial(record, network, young_person, f"visit {n}", f"key {n}") for n in range(9)
+    ]
+
+    with HeldCommitter(parcours) as held:
+        results = submit_all(calls, held)
+
+    assert len(sent) >= 2
+    assert isinstance(sent[0].exception(), IntegrityError)
+    assert all(isinstance(r, UUID) for r in results)
+    fresh = instances.start().ledger.young_person(young_person)
+    assert sorted(i.kind for i in fresh.interventions.values()) == sorted(
+        [f"visit {n}" for n in range(9)] + ["written elsewhere meanwhile"]
+    )
+    assert {UUID(i) for i in fresh.interventions} >= set(results)
