@@ -12,6 +12,7 @@ from uuid import uuid4
 import psycopg
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from eventsourcing.persistence import StoredEvent
 
 from api.bootstrap import Parcours
 from api.settings import Settings
@@ -204,3 +205,31 @@ def test_a_checkpoint_signed_by_another_key_is_refused(tmp_path: Path, ledger: P
 
     checkpoints.write(checkpoint_now(ledger), ours, tmp_path / "good")
     assert [c.seq for c in checkpoints.read_all(tmp_path / "good", ours.public_key())] == [15]
+
+
+@pytest.mark.parametrize("events", [1, 2, 3, 17])
+def test_appends_of_any_size_chain_every_event_in_position_order(
+    instances: Instances, events: int
+) -> None:
+    """PostgreSQL's append links one or two events row by row and more in one statement each;
+    the links must be the verifier's (Python's `link_hash`) in both, in position order."""
+    parcours = instances.start()
+    build_network(parcours.ledger, instances.clock)
+    before = ChainStore(parcours.ledger.recorder).head()
+    assert before is not None
+    stored = [
+        StoredEvent(uuid4(), 1, f"tests.Appended{n}", f'{{"n": {n}}}'.encode())
+        for n in range(events)
+    ]
+
+    positions = parcours.ledger.recorder.insert_events(stored)
+
+    assert positions is not None
+    assert list(positions) == sorted(positions)
+    verdict = check(parcours)
+    assert verdict.intact
+    assert verdict.head_seq == before[0] + events
+    links = ChainStore(parcours.ledger.recorder).links(before[0], events)
+    assert [(link.position, link.stream_id) for link in links] == [
+        (p, e.originator_id) for p, e in zip(positions, stored, strict=True)
+    ]
