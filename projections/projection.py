@@ -15,17 +15,41 @@ from uuid import UUID
 from projections.store import Params, Row, Tx
 
 
-@dataclass(frozen=True)
 class Recorded:
-    """One event as a projection sees it: decoded, with its place in the log."""
+    """One event as a projection sees it: its place in the log, and the event itself.
 
-    position: int
-    name: str
-    """`Class.Event`, e.g. `CaseReferrals.ReferralMade`: the topic without its module."""
-    stream_id: UUID
-    version: int
-    recorded_at: datetime
-    event: Any
+    The event is decoded when a handler first asks for it, once for every projection: a
+    rebuild reads the whole log, and about half of it (command receipts…) is of kinds no
+    projection handles, which are never decoded at all.
+    """
+
+    __slots__ = ("_decode", "_event", "name", "position", "stream_id", "version")
+
+    def __init__(
+        self, position: int, name: str, stream_id: UUID, version: int, decode: Callable[[], Any]
+    ) -> None:
+        self.position = position
+        self.name = name
+        """`Class.Event`, e.g. `CaseReferrals.ReferralMade`: the topic without its module."""
+        self.stream_id = stream_id
+        self.version = version
+        self._decode: Callable[[], Any] | None = decode
+        self._event: Any = None
+
+    @property
+    def event(self) -> Any:
+        if self._decode is not None:
+            self._event = self._decode()
+            self._decode = None
+        return self._event
+
+    @property
+    def recorded_at(self) -> datetime:
+        recorded: datetime = self.event.timestamp
+        return recorded
+
+    def __repr__(self) -> str:
+        return f"Recorded({self.position}, {self.name!r}, {self.stream_id}, {self.version})"
 
 
 @dataclass(frozen=True)
@@ -43,10 +67,15 @@ class Writer:
     same statement, in one `executemany`. Held rows are sent, in order, before any other
     statement or read touches their table, and by `flush` at the end of the batch: what every
     statement sees is exactly what it would have seen, one statement at a time.
+
+    Held runs of a plain INSERT go by COPY where the transaction can (PostgreSQL, not
+    pipelined: COPY cannot run in pipeline mode); in a pipelined transaction they go by
+    `executemany`, which rides the pipeline without a round trip.
     """
 
-    def __init__(self, tx: Tx, tables: dict[str, str]) -> None:
+    def __init__(self, tx: Tx, tables: dict[str, str], *, pipelined: bool = False) -> None:
         self.tx = tx
+        self._copy = None if pipelined else getattr(tx, "copy", None)
         self.tables = tables
         self._held: dict[str, list[tuple[str, list[Params]]]] = {}
 
@@ -82,7 +111,7 @@ class Writer:
             runs.append((statement, [params]))
 
     def _flush(self, tables: Sequence[str]) -> None:
-        copy = getattr(self.tx, "copy", None)
+        copy = self._copy
         for table in tables:
             for statement, rows in self._held.pop(table, ()):
                 plain = _plain_insert(statement)
