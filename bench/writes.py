@@ -110,6 +110,7 @@ def measure(work: Path, commands: int, runs: int) -> list[Row]:
                 raws.append(raw.insert_rate(commands))
                 ours.append(_sequential(case, commands))
             ratios = [o / r for o, r in zip(ours, raws, strict=True)]
+            _concurrent(case, 20)  # warm up: the writers' first batches, the appender thread
             concurrent: list[float] = []
             all_stored = True
             for _ in range(runs):
