@@ -64,20 +64,25 @@ def indicators(data: Data, k: int) -> list[Record]:
         ("interventions", "Interventions delivered (not retracted)", len(delivered), delivered, []),
         ("hours_delivered", "Hours of interventions", round(minutes / 60, 1), delivered, []),
     ]
-    records: list[Record] = []
-    for name, label, value, behind, also in rows:
-        distinct = _people(behind)
-        hidden = small_any((distinct, *(_people(group) for group in also)), k)
-        records.append(
-            {
-                "indicator": name,
-                "label": label,
-                "value": shown(None if value is None else float(value), hidden),
-                "young_people": shown(distinct, hidden),
-                "suppressed": hidden,
-            }
-        )
-    return records
+    return [
+        indicator(name, label, value, _people(behind), [_people(g) for g in also], k)
+        for name, label, value, behind, also in rows
+    ]
+
+
+def indicator(
+    name: str, label: str, value: float | None, people: int, also: list[int], k: int
+) -> Record:
+    """An indicator's row: hidden when the young people behind it, or behind any of the groups
+    it is computed from (`also`: both sides of a rate), are fewer than k."""
+    hidden = small_any((people, *also), k)
+    return {
+        "indicator": name,
+        "label": label,
+        "value": shown(None if value is None else float(value), hidden),
+        "young_people": shown(people, hidden),
+        "suppressed": hidden,
+    }
 
 
 def _people(records: list[Record]) -> int:

@@ -8,8 +8,10 @@ supply is a service gap.
 """
 
 from collections import defaultdict
+from collections.abc import Mapping
+from typing import Any
 
-from projections.exports.columns import Record, Table, boolean, decimal, integer, string
+from projections.exports.columns import Record, Table, Value, boolean, decimal, integer, string
 from projections.exports.datasets import Data
 from projections.exports.referral_figures import PEOPLE, SUPPRESSED
 from projections.exports.suppression import shown, small
@@ -80,23 +82,28 @@ def coverage(data: Data, k: int) -> list[Record]:
         if territory is not None:
             declared = competence["monthly_capacity"]
             capacity[territory, str(competence["domain"])] += int(str(declared or 0))
-    records: list[Record] = []
-    for cell in sorted({*needs, *capacity}):
-        who = needs.get(cell, [])
-        distinct = len(set(who))
-        hidden = small(distinct, k)
-        records.append(
-            {
-                "territory": cell[0],
-                "domain": cell[1],
-                "young_people": shown(distinct, hidden),
-                "open_needs": shown(len(who), hidden),
-                "monthly_capacity": capacity.get(cell, 0),
-                "service_gap": None if hidden else len(who) > capacity.get(cell, 0),
-                "suppressed": hidden,
-            }
+    return [
+        coverage_cell(
+            cell, len(needs.get(cell, [])), len(set(needs.get(cell, []))), capacity.get(cell, 0), k
         )
-    return records
+        for cell in sorted({*needs, *capacity})
+    ]
+
+
+def coverage_cell(
+    cell: tuple[str, str], open_needs: int, people: int, monthly_capacity: int, k: int
+) -> Record:
+    """A cell (territory, domain): a service gap where open needs exceed declared capacity."""
+    hidden = small(people, k)
+    return {
+        "territory": cell[0],
+        "domain": cell[1],
+        "young_people": shown(people, hidden),
+        "open_needs": shown(open_needs, hidden),
+        "monthly_capacity": monthly_capacity,
+        "service_gap": None if hidden else open_needs > monthly_capacity,
+        "suppressed": hidden,
+    }
 
 
 def handovers_between(data: Data, k: int) -> list[Record]:
@@ -105,22 +112,25 @@ def handovers_between(data: Data, k: int) -> list[Record]:
     for h in data["handovers"]:
         key = (str(h["from_association_id"]), str(h["to_association_id"]), str(h["status"]))
         groups[key].append(str(h["young_person"]))
-    records: list[Record] = []
-    for (origin, target, status), who in groups.items():
-        hidden = small(len(set(who)), k)
-        records.append(
-            {
-                "from_association_id": origin,
-                "from_name": names.get(origin),
-                "to_association_id": target,
-                "to_name": names.get(target),
-                "status": status,
-                "handovers": shown(len(who), hidden),
-                "young_people": shown(len(set(who)), hidden),
-                "suppressed": hidden,
-            }
-        )
-    return records
+    return [handovers_of(names, key, len(who), len(set(who)), k) for key, who in groups.items()]
+
+
+def handovers_of(
+    names: Mapping[Any, Value], key: tuple[str, str, str], handovers: int, people: int, k: int
+) -> Record:
+    """Handovers from one association to another, in one status."""
+    origin, target, status = key
+    hidden = small(people, k)
+    return {
+        "from_association_id": origin,
+        "from_name": names.get(origin),
+        "to_association_id": target,
+        "to_name": names.get(target),
+        "status": status,
+        "handovers": shown(handovers, hidden),
+        "young_people": shown(people, hidden),
+        "suppressed": hidden,
+    }
 
 
 def interventions_by(data: Data, k: int) -> list[Record]:
@@ -129,20 +139,36 @@ def interventions_by(data: Data, k: int) -> list[Record]:
     for i in data["interventions"]:
         if not i["retracted"]:
             groups[str(i["domain"]), str(i["programme_id"] or NO_PROGRAMME)].append(i)
-    records: list[Record] = []
-    for (domain, programme), chosen in groups.items():
-        distinct = len({i["young_person"] for i in chosen})
-        hidden = small(distinct, k)
-        minutes = sum(int(str(i["duration_minutes"] or 0)) for i in chosen)
-        records.append(
-            {
-                "domain": domain,
-                "programme_id": programme,
-                "programme_name": names.get(programme, NO_PROGRAMME),
-                "interventions": shown(len(chosen), hidden),
-                "hours": shown(round(minutes / 60, 1), hidden),
-                "young_people": shown(distinct, hidden),
-                "suppressed": hidden,
-            }
+    return [
+        interventions_in(
+            names,
+            key,
+            len(chosen),
+            len({i["young_person"] for i in chosen}),
+            sum(int(str(i["duration_minutes"] or 0)) for i in chosen),
+            k,
         )
-    return records
+        for key, chosen in groups.items()
+    ]
+
+
+def interventions_in(
+    names: Mapping[Any, Value],
+    key: tuple[str, str],
+    interventions: int,
+    people: int,
+    minutes: int,
+    k: int,
+) -> Record:
+    """Interventions delivered in one domain for one programme (or none)."""
+    domain, programme = key
+    hidden = small(people, k)
+    return {
+        "domain": domain,
+        "programme_id": programme,
+        "programme_name": names.get(programme, NO_PROGRAMME),
+        "interventions": shown(interventions, hidden),
+        "hours": shown(round(minutes / 60, 1), hidden),
+        "young_people": shown(people, hidden),
+        "suppressed": hidden,
+    }

@@ -85,18 +85,19 @@ def funnel(data: Data, k: int) -> list[Record]:
     records: list[Record] = []
     for stage, reached in STAGES:
         chosen = [r for r in referrals if reached(r)]
-        people = len({r["young_person"] for r in chosen})
-        hidden = small(people, k)
-        records.append(
-            {
-                "stage": stage,
-                "referrals": shown(len(chosen), hidden),
-                "young_people": shown(people, hidden),
-                "share_of_made": shown(round(len(chosen) / made, 4) if made else None, hidden),
-                "suppressed": hidden,
-            }
-        )
+        records.append(funnel_stage(stage, len(chosen), _people(chosen), made, k))
     return records
+
+
+def funnel_stage(stage: str, referrals: int, people: int, made: int, k: int) -> Record:
+    hidden = small(people, k)
+    return {
+        "stage": stage,
+        "referrals": shown(referrals, hidden),
+        "young_people": shown(people, hidden),
+        "share_of_made": shown(round(referrals / made, 4) if made else None, hidden),
+        "suppressed": hidden,
+    }
 
 
 def times(data: Data, k: int) -> list[Record]:
@@ -105,20 +106,28 @@ def times(data: Data, k: int) -> list[Record]:
         measured = [r for r in data["referrals"] if r[measure] is not None]
         for label, low, high in BINS:
             chosen = [r for r in measured if _within(r[measure], low, high)]
-            people = len({r["young_person"] for r in chosen})
-            hidden = small(people, k)
-            records.append(
-                {
-                    "measure": measure,
-                    "bin": label,
-                    "from_days": low,
-                    "to_days": high,
-                    "referrals": shown(len(chosen), hidden),
-                    "young_people": shown(people, hidden),
-                    "suppressed": hidden,
-                }
-            )
+            records.append(time_bin(measure, (label, low, high), len(chosen), _people(chosen), k))
     return records
+
+
+def time_bin(
+    measure: str, limits: tuple[str, float, float | None], referrals: int, people: int, k: int
+) -> Record:
+    label, low, high = limits
+    hidden = small(people, k)
+    return {
+        "measure": measure,
+        "bin": label,
+        "from_days": low,
+        "to_days": high,
+        "referrals": shown(referrals, hidden),
+        "young_people": shown(people, hidden),
+        "suppressed": hidden,
+    }
+
+
+def _people(records: list[Record]) -> int:
+    return len({r["young_person"] for r in records})
 
 
 def _within(value: object, low: float, high: float | None) -> bool:

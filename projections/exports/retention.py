@@ -50,22 +50,24 @@ def retention(data: Data, k: int, as_at: date | None) -> list[Record]:
             threshold = months * DAYS_PER_MONTH
             observed = [p for p in members if _followed(p, as_at) >= threshold]
             still = [p for p in observed if _stayed(p) >= threshold]
-            hidden = small_any(
-                (len(members), len(observed), len(still), len(observed) - len(still)), k
-            )
-            rate = round(len(still) / len(observed), 4) if observed else None
-            records.append(
-                {
-                    "cohort": cohort,
-                    "months": months,
-                    "cohort_size": shown(len(members), hidden),
-                    "observed": shown(len(observed), hidden),
-                    "still_enrolled": shown(len(still), hidden),
-                    "retention_rate": shown(rate, hidden),
-                    "suppressed": hidden,
-                }
-            )
+            records.append(retained((cohort, months), len(members), len(observed), len(still), k))
     return records
+
+
+def retained(key: tuple[str, int], members: int, observed: int, still: int, k: int) -> Record:
+    """A cohort `months` after enrolment: hidden when any count, or those who left, is small."""
+    cohort, months = key
+    hidden = small_any((members, observed, still, observed - still), k)
+    rate = round(still / observed, 4) if observed else None
+    return {
+        "cohort": cohort,
+        "months": months,
+        "cohort_size": shown(members, hidden),
+        "observed": shown(observed, hidden),
+        "still_enrolled": shown(still, hidden),
+        "retention_rate": shown(rate, hidden),
+        "suppressed": hidden,
+    }
 
 
 def _followed(person: Record, as_at: date | None) -> int:

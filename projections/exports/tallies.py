@@ -14,11 +14,16 @@ from typing import Any
 
 from domain.vocabulary import DeclineReason
 from projections.exports.columns import Record
-from projections.exports.network_figures import NO_PROGRAMME
-from projections.exports.referral_figures import BINS, median
-from projections.exports.retention import ALL, DAYS_PER_MONTH, MONTHS
+from projections.exports.headline import indicator
+from projections.exports.network_figures import (
+    NO_PROGRAMME,
+    coverage_cell,
+    handovers_of,
+    interventions_in,
+)
+from projections.exports.referral_figures import BINS, funnel_stage, median, time_bin
+from projections.exports.retention import ALL, DAYS_PER_MONTH, MONTHS, retained
 from projections.exports.staging import Staging
-from projections.exports.suppression import shown, small, small_any
 
 STAGES: tuple[tuple[str, str], ...] = (
     ("MADE", "TRUE"),
@@ -116,58 +121,28 @@ def indicators(staging: Staging, k: int) -> list[Record]:
         ("interventions", "Interventions delivered (not retracted)", delivered[0], delivered, []),
         ("hours_delivered", "Hours of interventions", round(int(minutes) / 60, 1), delivered, []),
     ]
-    records: list[Record] = []
-    for name, label, value, behind, also in rows:
-        distinct = behind[1]
-        hidden = small_any((distinct, *(group[1] for group in also)), k)
-        records.append(
-            {
-                "indicator": name,
-                "label": label,
-                "value": shown(None if value is None else float(value), hidden),
-                "young_people": shown(distinct, hidden),
-                "suppressed": hidden,
-            }
-        )
-    return records
+    return [
+        indicator(name, label, value, behind[1], [group[1] for group in also], k)
+        for name, label, value, behind, also in rows
+    ]
 
 
 def funnel(staging: Staging, k: int) -> list[Record]:
     made = _tally(staging, "ds_referrals", "TRUE")[0]
-    records: list[Record] = []
-    for stage, condition in STAGES:
-        chosen, people = _tally(staging, "ds_referrals", condition)
-        hidden = small(people, k)
-        records.append(
-            {
-                "stage": stage,
-                "referrals": shown(chosen, hidden),
-                "young_people": shown(people, hidden),
-                "share_of_made": shown(round(chosen / made, 4) if made else None, hidden),
-                "suppressed": hidden,
-            }
-        )
-    return records
+    return [
+        funnel_stage(stage, *_tally(staging, "ds_referrals", condition), made, k)
+        for stage, condition in STAGES
+    ]
 
 
 def times(staging: Staging, k: int) -> list[Record]:
     records: list[Record] = []
     for measure in ("days_to_response", "days_to_completion"):
-        for label, low, high in BINS:
+        for limits in BINS:
+            _, low, high = limits
             upper = "" if high is None else f" AND {measure} < {high!r}"
             chosen, people = _tally(staging, "ds_referrals", f"{measure} >= {low!r}{upper}")
-            hidden = small(people, k)
-            records.append(
-                {
-                    "measure": measure,
-                    "bin": label,
-                    "from_days": low,
-                    "to_days": high,
-                    "referrals": shown(chosen, hidden),
-                    "young_people": shown(people, hidden),
-                    "suppressed": hidden,
-                }
-            )
+            records.append(time_bin(measure, limits, chosen, people, k))
     return records
 
 
@@ -189,70 +164,35 @@ def coverage(staging: Staging, k: int) -> list[Record]:
             " FROM ds_competences c JOIN ds_associations a USING (association_id) GROUP BY ALL",
         )
     }
-    records: list[Record] = []
-    for cell in sorted({*needs, *capacity}):
-        rows, distinct = needs.get(cell, (0, 0))
-        hidden = small(distinct, k)
-        records.append(
-            {
-                "territory": cell[0],
-                "domain": cell[1],
-                "young_people": shown(distinct, hidden),
-                "open_needs": shown(rows, hidden),
-                "monthly_capacity": capacity.get(cell, 0),
-                "service_gap": None if hidden else rows > capacity.get(cell, 0),
-                "suppressed": hidden,
-            }
-        )
-    return records
+    return [
+        coverage_cell(cell, *needs.get(cell, (0, 0)), capacity.get(cell, 0), k)
+        for cell in sorted({*needs, *capacity})
+    ]
 
 
 def handovers_between(staging: Staging, k: int) -> list[Record]:
     names = dict(_all(staging, "SELECT association_id, name FROM ds_associations"))
-    records: list[Record] = []
-    for origin, target, status, rows, people in _all(
-        staging,
-        "SELECT from_association_id, to_association_id, status, count(*),"
-        " count(DISTINCT young_person) FROM ds_handovers GROUP BY ALL ORDER BY min(rowid)",
-    ):
-        hidden = small(int(people), k)
-        records.append(
-            {
-                "from_association_id": origin,
-                "from_name": names.get(origin),
-                "to_association_id": target,
-                "to_name": names.get(target),
-                "status": status,
-                "handovers": shown(int(rows), hidden),
-                "young_people": shown(int(people), hidden),
-                "suppressed": hidden,
-            }
+    return [
+        handovers_of(names, (origin, target, status), int(rows), int(people), k)
+        for origin, target, status, rows, people in _all(
+            staging,
+            "SELECT from_association_id, to_association_id, status, count(*),"
+            " count(DISTINCT young_person) FROM ds_handovers GROUP BY ALL ORDER BY min(rowid)",
         )
-    return records
+    ]
 
 
 def interventions_by(staging: Staging, k: int) -> list[Record]:
     names = dict(_all(staging, "SELECT programme_id, name FROM ds_programmes"))
-    records: list[Record] = []
-    for domain, programme, rows, people, minutes in _all(
-        staging,
-        f"SELECT domain, coalesce(nullif(programme_id, ''), '{NO_PROGRAMME}'), count(*),"
-        " count(DISTINCT young_person), sum(coalesce(duration_minutes, 0))"
-        " FROM ds_interventions WHERE NOT retracted GROUP BY ALL ORDER BY min(rowid)",
-    ):
-        hidden = small(int(people), k)
-        records.append(
-            {
-                "domain": domain,
-                "programme_id": programme,
-                "programme_name": names.get(programme, NO_PROGRAMME),
-                "interventions": shown(int(rows), hidden),
-                "hours": shown(round(int(minutes) / 60, 1), hidden),
-                "young_people": shown(int(people), hidden),
-                "suppressed": hidden,
-            }
+    return [
+        interventions_in(names, (domain, programme), int(rows), int(people), int(minutes), k)
+        for domain, programme, rows, people, minutes in _all(
+            staging,
+            f"SELECT domain, coalesce(nullif(programme_id, ''), '{NO_PROGRAMME}'), count(*),"
+            " count(DISTINCT young_person), sum(coalesce(duration_minutes, 0))"
+            " FROM ds_interventions WHERE NOT retracted GROUP BY ALL ORDER BY min(rowid)",
         )
-    return records
+    ]
 
 
 def retention(staging: Staging, k: int, as_at: date | None) -> list[Record]:
@@ -279,21 +219,8 @@ def retention(staging: Staging, k: int, as_at: date | None) -> list[Record]:
         """,
     )
     counts = {(str(c), int(m)): (int(a), int(b), int(s)) for c, m, a, b, s in found}
-    records: list[Record] = []
-    for cohort in sorted({c for c, _ in counts}, key=lambda c: (c != ALL, c)):
-        for months_after in MONTHS:
-            members, observed, still = counts[cohort, months_after]
-            hidden = small_any((members, observed, still, observed - still), k)
-            rate = round(still / observed, 4) if observed else None
-            records.append(
-                {
-                    "cohort": cohort,
-                    "months": months_after,
-                    "cohort_size": shown(members, hidden),
-                    "observed": shown(observed, hidden),
-                    "still_enrolled": shown(still, hidden),
-                    "retention_rate": shown(rate, hidden),
-                    "suppressed": hidden,
-                }
-            )
-    return records
+    return [
+        retained((cohort, months_after), *counts[cohort, months_after], k)
+        for cohort in sorted({c for c, _ in counts}, key=lambda c: (c != ALL, c))
+        for months_after in MONTHS
+    ]
