@@ -6,7 +6,6 @@ ordering and comparisons are the same on both backends. On SQLite the read store
 own (`read.sqlite`), so projection writes never take the event store's write lock.
 """
 
-import select
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
@@ -19,6 +18,7 @@ from uuid import UUID
 from psycopg import sql
 from psycopg_pool import ConnectionPool
 
+from domain.pool_check import check_if_stirred
 from domain.store_breaker import StoreBreaker
 
 Row = tuple[Any, ...]
@@ -178,16 +178,6 @@ CONNECT_TIMEOUT = 3
 while the server is down, a request should get its 503 promptly, not hang (issue 8)."""
 
 
-def _check_if_stirred(connection: Any) -> None:
-    """Checks a pooled connection before lending it, with a round trip only when it has
-    something to say. An idle connection to a live server is silent; one whose server went away
-    has the server's goodbye or the socket's end waiting to be read. Pinging every checkout cost a
-    round trip per transaction (a timeline page made four) for the rare restart this catches."""
-    readable, _, _ = select.select([connection.fileno()], [], [], 0)
-    if readable:
-        ConnectionPool.check_connection(connection)
-
-
 class PostgresReadStore:
     """Tables in the ledger's schema, reached through a small pool; `search_path` is the schema."""
 
@@ -206,7 +196,7 @@ class PostgresReadStore:
             kwargs={"options": options, "connect_timeout": CONNECT_TIMEOUT},
             open=True,
             timeout=CONNECT_TIMEOUT,
-            check=_check_if_stirred,
+            check=check_if_stirred,
         )
 
     @contextmanager

@@ -5,7 +5,6 @@ these same functions, so a compiled page cannot drift from the general one in wh
 hides or records; the decisions themselves stay in api.policy.
 """
 
-from collections.abc import Callable
 from datetime import date, datetime
 
 from api import policy
@@ -13,13 +12,11 @@ from api.graphql.context import Context
 from api.policy import EntryView
 from domain import vocabulary
 from domain.actor import Actor
+from domain.privacy.vault import Opener
 from projections.queries.cases import AccessFacts
 from projections.queries.paging import Page
 from projections.queries.timeline import DomainVisibility, TimelineFilter
 from projections.queries.timeline import TimelineEntry as EntryRow
-
-Opener = Callable[[str | None], str | None]
-"""Opens one case's sealed tokens (`Vault.opener`)."""
 
 
 def shows_case(viewer: Actor, facts: AccessFacts | None) -> bool:

@@ -8,7 +8,7 @@ lives outside the database: rotating the KEK turns any residue of a destroyed ke
 
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Protocol
@@ -18,6 +18,7 @@ from psycopg import Connection, sql
 from psycopg.rows import TupleRow
 from psycopg_pool import ConnectionPool
 
+from domain.pool_check import check_if_stirred
 from domain.store_breaker import StoreBreaker
 
 
@@ -26,6 +27,10 @@ class KeyStore(Protocol):
 
     def get(self, subject: UUID) -> tuple[str, bytes] | None: ...
 
+    def get_many(self, subjects: Sequence[UUID]) -> dict[UUID, tuple[str, bytes]]:
+        """The stored keys of many subjects at once (those without a key are absent)."""
+        ...
+
     def delete(self, subject: UUID) -> bool: ...
 
     def wrapped_by_others(self, kek_id: str) -> list[tuple[UUID, str, bytes]]:
@@ -33,6 +38,10 @@ class KeyStore(Protocol):
         ...
 
     def replace(self, subject: UUID, kek_id: str, wrapped: bytes) -> None: ...
+
+
+_SQLITE_VARIABLES = 500
+"""Subjects per query: far below SQLite's limit on a statement's parameters."""
 
 
 class InMemoryKeyStore:
@@ -48,6 +57,9 @@ class InMemoryKeyStore:
 
     def get(self, subject: UUID) -> tuple[str, bytes] | None:
         return self._keys.get(subject)
+
+    def get_many(self, subjects: Sequence[UUID]) -> dict[UUID, tuple[str, bytes]]:
+        return {s: self._keys[s] for s in subjects if s in self._keys}
 
     def delete(self, subject: UUID) -> bool:
         with self._lock:
@@ -117,6 +129,20 @@ class SQLiteKeyStore:
             ).fetchone()
         return None if row is None else (str(row[0]), bytes(row[1]))
 
+    def get_many(self, subjects: Sequence[UUID]) -> dict[UUID, tuple[str, bytes]]:
+        found: dict[UUID, tuple[str, bytes]] = {}
+        with self._connect() as db:
+            for start in range(0, len(subjects), _SQLITE_VARIABLES):
+                chunk = [s.bytes for s in subjects[start : start + _SQLITE_VARIABLES]]
+                marks = ", ".join("?" * len(chunk))
+                rows = db.execute(
+                    "SELECT subject_id, kek_id, wrapped FROM subject_keys"  # noqa: S608
+                    f" WHERE subject_id IN ({marks})",
+                    chunk,
+                ).fetchall()
+                found.update({UUID(bytes=bytes(r[0])): (str(r[1]), bytes(r[2])) for r in rows})
+        return found
+
     def delete(self, subject: UUID) -> bool:
         with self._connect() as db:
             cursor = db.execute("DELETE FROM subject_keys WHERE subject_id = ?", (subject.bytes,))
@@ -150,7 +176,7 @@ class PostgresKeyStore:
             kwargs={"autocommit": True, "connect_timeout": CONNECT_TIMEOUT},
             open=True,
             timeout=CONNECT_TIMEOUT,
-            check=ConnectionPool.check_connection,
+            check=check_if_stirred,
         )
         self._table = sql.Identifier(schema, "parcours_subject_keys")
         with self._connect() as db:
@@ -185,6 +211,16 @@ class PostgresKeyStore:
                 (subject,),
             ).fetchone()
         return None if row is None else (str(row[0]), bytes(row[1]))
+
+    def get_many(self, subjects: Sequence[UUID]) -> dict[UUID, tuple[str, bytes]]:
+        with self._connect() as db:
+            rows = db.execute(
+                sql.SQL(
+                    "SELECT subject_id, kek_id, wrapped FROM {} WHERE subject_id = ANY(%s)"
+                ).format(self._table),
+                (list(subjects),),
+            ).fetchall()
+        return {UUID(str(r[0])): (str(r[1]), bytes(r[2])) for r in rows}
 
     def delete(self, subject: UUID) -> bool:
         with self._connect() as db:

@@ -7,7 +7,7 @@ another process: the README states it.
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from uuid import UUID
 
 from domain.privacy import cipher
@@ -17,6 +17,9 @@ from domain.privacy.sealed import Seal, Sealed
 
 ERASED = "[erased]"
 _CACHE_ENTRIES = 10_000
+
+Opener = Callable[[str | None], str | None]
+"""Opens the tokens of one subject: `None` for `None`."""
 
 
 class Vault:
@@ -54,15 +57,27 @@ class Vault:
             return None
         return self.open(Sealed(subject=UUID(str(subject)), token=token))
 
-    def opener(self, subject: UUID | str) -> Callable[[str | None], str | None]:
+    def opener(self, subject: UUID | str) -> Opener:
         """Opens many tokens of one subject (a timeline page's) with one key lookup; each gives
         `None` when the key was destroyed, as `open_token` does."""
         subject_id = UUID(str(subject))
         key = self._key(subject_id)
-        if key is None:
-            return lambda _: None
-        open_one = cipher.opener(key, subject_id)
-        return lambda token: None if token is None else open_one(token)
+        return (lambda _: None) if key is None else _opener(key, subject_id)
+
+    def openers(self, subjects: Sequence[UUID]) -> dict[UUID, Opener]:
+        """Openers for many subjects with one key-store query (an export opens thousands);
+        a subject whose key is gone — erased — is absent."""
+        keys: dict[UUID, bytes] = {}
+        missing: list[UUID] = []
+        for subject in subjects:
+            cached = self._cached(subject)
+            if cached is None:
+                missing.append(subject)
+            else:
+                keys[subject] = cached
+        for subject, (kek_id, wrapped) in self._store.get_many(missing).items():
+            keys[subject] = self._unwrapped(subject, kek_id, wrapped)
+        return {subject: _opener(key, subject) for subject, key in keys.items()}
 
     def rotate(self) -> int:
         """Re-wraps every subject key not wrapped by the current KEK; returns how many."""
@@ -83,20 +98,31 @@ class Vault:
         return self._store.delete(subject)
 
     def _key(self, subject: UUID) -> bytes | None:
-        now = time.monotonic()
+        cached = self._cached(subject)
+        if cached is not None:
+            return cached
+        stored = self._store.get(subject)
+        return None if stored is None else self._unwrapped(subject, *stored)
+
+    def _cached(self, subject: UUID) -> bytes | None:
         with self._lock:
             cached = self._cache.get(subject)
-        if cached is not None and now - cached[0] < self._cache_seconds:
+        if cached is not None and time.monotonic() - cached[0] < self._cache_seconds:
             return cached[1]
-        stored = self._store.get(subject)
-        if stored is None:
-            return None
-        key = cipher.unwrap(self._keyring.named(stored[0]).key, subject, stored[1])
+        return None
+
+    def _unwrapped(self, subject: UUID, kek_id: str, wrapped: bytes) -> bytes:
+        key = cipher.unwrap(self._keyring.named(kek_id).key, subject, wrapped)
         with self._lock:
             if len(self._cache) >= _CACHE_ENTRIES:
                 self._cache.clear()
-            self._cache[subject] = (now, key)
+            self._cache[subject] = (time.monotonic(), key)
         return key
+
+
+def _opener(key: bytes, subject: UUID) -> Opener:
+    open_one = cipher.opener(key, subject)
+    return lambda token: None if token is None else open_one(token)
 
 
 class PlaintextVault(Vault):

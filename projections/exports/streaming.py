@@ -10,8 +10,6 @@ never staged.
 """
 
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
-from functools import partial
 from uuid import UUID
 
 import pyarrow as pa
@@ -31,8 +29,6 @@ INTEGERS = frozenset(
 NOT_STAGED = frozenset({"date_of_birth"})
 CURSOR = "parcours_export_rows"
 KEPT = "kept"
-LOOKUPS = 4
-"""Key store lookups at once: its PostgreSQL pool holds four connections."""
 
 
 def stage_sources(reader: Reader, staging: Staging, vault: Vault) -> None:
@@ -53,26 +49,24 @@ def stage_sources(reader: Reader, staging: Staging, vault: Vault) -> None:
 
 
 def _kept(cases: dict[str, tuple[object, ...]], vault: Vault) -> pa.Table:
-    """Young people who may appear, with their birth-year band. Each one costs the key store a
-    round trip or two, so a few run at once."""
-    found = zip(cases["young_person_id"], cases["erased_at"], cases["date_of_birth"], strict=True)
-    with ThreadPoolExecutor(LOOKUPS) as lookups:
-        people = [p for p in lookups.map(partial(_person, vault), found) if p is not None]
+    """Young people who may appear, with their birth-year band: the batch's keys are fetched in
+    one key-store query (one per person cost most of the export's reading)."""
+    found = list(
+        zip(cases["young_person_id"], cases["erased_at"], cases["date_of_birth"], strict=True)
+    )
+    openers = vault.openers([UUID(str(p)) for p, erased_at, _ in found if erased_at is None])
+    people: list[tuple[str, str | None]] = []
+    for young_person, erased_at, token in found:
+        opener = openers.get(UUID(str(young_person))) if erased_at is None else None
+        if opener is not None:
+            opened = opener(None if token is None else str(token))
+            people.append((str(young_person), birth_year_band(opened)))
     return pa.table(
         {
             "young_person_id": pa.array([p[0] for p in people], pa.string()),
             "birth_year_band": pa.array([p[1] for p in people], pa.string()),
         }
     )
-
-
-def _person(vault: Vault, case: tuple[object, object, object]) -> tuple[str, str | None] | None:
-    young_person, erased_at, token = case
-    subject = str(young_person)
-    if erased_at is not None or not vault.has_key(UUID(subject)):
-        return None
-    opened = vault.open_token(subject, None if token is None else str(token))
-    return subject, birth_year_band(opened)
 
 
 def _batches(reader: Reader, logical: str, columns: list[str]) -> Iterator[list[Row]]:

@@ -37,3 +37,27 @@ def test_keys_are_stored_wrapped_and_overwritten_on_deletion_in_sqlite(
     parcours.vault.destroy_key(subject)
 
     assert wrapped not in key_file.read_bytes()
+
+
+def test_many_keys_are_fetched_at_once_and_an_erased_one_is_absent(instances: Instances) -> None:
+    """`get_many` (one query; SQLite in chunks under its parameter limit) gives what `get` gives
+    one by one, and the vault's openers open as its single opener does, erased people absent."""
+    parcours = instances.start()
+    subjects = [uuid4() for _ in range(1200)]
+    for subject in subjects:
+        parcours.vault.create_key(subject)
+    erased, kept = subjects[7], subjects[:7] + subjects[8:]
+    sealed = {s: parcours.vault.sealer(s)(f"born {n}") for n, s in enumerate(subjects[:10])}
+    parcours.vault.destroy_key(erased)
+    store = parcours.key_store
+
+    found = store.get_many([*subjects, uuid4()])
+
+    assert set(found) == set(kept)
+    assert all(found[s] == store.get(s) for s in kept[:50])
+    openers = instances.start().vault.openers(subjects[:10])
+    assert erased not in openers
+    assert {s: openers[s](sealed[s].token) for s in openers} == {
+        s: f"born {n}" for n, s in enumerate(subjects[:10]) if s != erased
+    }
+    assert openers[subjects[0]](None) is None

@@ -11,13 +11,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from api.graphql.case_view import Opener, entry_domain, entry_redacted, entry_summary
+from api.graphql.case_view import entry_domain, entry_redacted, entry_summary
 from api.graphql.compiled.collect import Field as Selected
 from api.graphql.compiled.collect import UnsupportedError
 from api.graphql.compiled.objects import Compiler, Getter, ObjectType, nullable
 from api.graphql.enums import TimelineEntryKind
 from api.graphql.ids import to_global
 from api.policy import EntryView
+from domain.privacy.vault import Opener
 from projections.queries.cases import CaseOverview
 from projections.queries.directory import AssociationRow
 from projections.queries.paging import Page
