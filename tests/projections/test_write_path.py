@@ -79,3 +79,25 @@ def test_projection_writes_commit_without_waiting_for_the_disk(world: World) -> 
 
     expected = "off" if world.parcours.read_store.dialect == "postgres" else "sqlite"
     assert list(SEEN) == [expected]
+
+
+def test_a_rebuild_analyzes_its_new_tables_as_its_position_doubles(world: World) -> None:
+    """Fresh generation tables have no statistics, and autovacuum may be off or behind: at 10M
+    events the planner then scanned every open involvement for each update by source id."""
+    if world.parcours.read_store.dialect != "postgres":
+        return  # SQLite plans without statistics the same way; nothing to keep
+    runner = world.parcours.projections
+    runner.statistics_from = 4
+    for _ in range(3):
+        world.network.enrol()
+
+    world.caught_up()
+
+    with world.parcours.read_store.transaction() as tx:
+        row = tx.fetchone(
+            "SELECT count(*) FROM pg_stat_user_tables WHERE schemaname = current_schema()"
+            " AND relname LIKE ? AND last_analyze IS NOT NULL",
+            ("cases_involvements_g%",),
+        )
+    assert row is not None
+    assert int(row[0]) >= 1
