@@ -330,23 +330,20 @@ class LedgerCore(Application[UUID]):
         for aggregate in {id(a): a for a in aggregates}.values():
             pending = aggregate.collect_events()
             events.extend(pending)
-            if self._snapshot_due(aggregate, pending):
-                snapshots.append(self._snapshot_of(aggregate))
+            snapshot_class = self._snapshot_class(aggregate, pending)
+            if snapshot_class is not None:
+                snapshots.append(snapshot_class.take(aggregate))
         to_stored = self.mapper.to_stored_event
-        return Encoded(
-            [to_stored(e) for e in events],
-            [to_stored(s) for s in snapshots if s is not None],
-        )
+        return Encoded([to_stored(e) for e in events], [to_stored(s) for s in snapshots])
 
-    def _snapshot_due(self, aggregate: Aggregate, pending: Sequence[Any]) -> bool:
+    def _snapshot_class(self, aggregate: Aggregate, pending: Sequence[Any]) -> Any:
+        """The class to snapshot the aggregate with, when one of its new events is due."""
         interval = self.snapshotting_intervals.get(type(aggregate))
-        return interval is not None and any(e.originator_version % interval == 0 for e in pending)
-
-    def _snapshot_of(self, aggregate: Aggregate) -> Any:
-        snapshot_class = getattr(type(aggregate), "Snapshot", type(self).snapshot_class)
-        if self.snapshots is None or snapshot_class is None:
+        if self.snapshots is None or interval is None:
             return None
-        return snapshot_class.take(aggregate)
+        if not any(e.originator_version % interval == 0 for e in pending):
+            return None
+        return getattr(type(aggregate), "Snapshot", type(self).snapshot_class)
 
     def close(self) -> None:
         self.appender.close()

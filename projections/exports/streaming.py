@@ -51,16 +51,15 @@ def stage_sources(reader: Reader, staging: Staging, vault: Vault) -> None:
 def _kept(cases: dict[str, tuple[object, ...]], vault: Vault) -> pa.Table:
     """Young people who may appear, with their birth-year band: the batch's keys are fetched in
     one key-store query (one per person cost most of the export's reading)."""
-    found = list(
-        zip(cases["young_person_id"], cases["erased_at"], cases["date_of_birth"], strict=True)
-    )
-    openers = vault.openers([UUID(str(p)) for p, erased_at, _ in found if erased_at is None])
+    subjects = [UUID(str(p)) for p in cases["young_person_id"]]
+    found = list(zip(subjects, cases["erased_at"], cases["date_of_birth"], strict=True))
+    openers = vault.openers([s for s, erased_at, _ in found if erased_at is None])
     people: list[tuple[str, str | None]] = []
-    for young_person, erased_at, token in found:
-        opener = openers.get(UUID(str(young_person))) if erased_at is None else None
+    for subject, erased_at, token in found:
+        opener = openers.get(subject) if erased_at is None else None
         if opener is not None:
             opened = opener(None if token is None else str(token))
-            people.append((str(young_person), birth_year_band(opened)))
+            people.append((str(subject), birth_year_band(opened)))
     return pa.table(
         {
             "young_person_id": pa.array([p[0] for p in people], pa.string()),
