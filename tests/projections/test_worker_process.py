@@ -36,6 +36,9 @@ def worker(settings: Settings, log: IO[bytes]) -> subprocess.Popen[bytes]:
     )
 
 
+STARTED = "projection worker started"
+
+
 def positions(world: World) -> list[int]:
     return [g.position for g in world.parcours.projections.generations() if g.served]
 
@@ -59,9 +62,14 @@ def test_a_worker_killed_mid_batch_ends_with_every_event_applied_once(world: Wor
     log_path = settings.data_dir / "worker.log"
     with log_path.open("wb") as log:
         killed_midway = kill_three_times(world, settings, head, log)
+        started_before = log_path.read_text().count(STARTED)
         survivor = worker(settings, log)
         deadline = time.monotonic() + 120
         while min(positions(world) or [0]) < head and time.monotonic() < deadline:
+            time.sleep(0.05)
+        # The last killed worker may have reached the head already: stop the survivor only once
+        # it runs (a SIGTERM during its start-up, before its handler, would just kill it).
+        while log_path.read_text().count(STARTED) == started_before and time.monotonic() < deadline:
             time.sleep(0.05)
         survivor.send_signal(signal.SIGTERM)
         exit_code = survivor.wait(timeout=30)
