@@ -23,7 +23,7 @@ def worker(settings: Settings, log: IO[bytes]) -> subprocess.Popen[bytes]:
         **os.environ,
         "PARCOURS_DATA_DIR": str(settings.data_dir),
         "PARCOURS_ENV": "test",
-        "PARCOURS_PROJECTION_BATCH_SIZE": "10",
+        "PARCOURS_PROJECTION_BATCH_SIZE": "3",
     }
     if settings.database_url is not None:
         env["PARCOURS_DATABASE_URL"] = settings.database_url
@@ -44,24 +44,11 @@ def positions(world: World) -> list[int]:
 
 
 def test_a_worker_killed_mid_batch_ends_with_every_event_applied_once(world: World) -> None:
-    ledger, n = world.parcours.ledger, world.network
-    people = [n.enrol() for _ in range(4)]
-    for round_ in range(150):
-        for person in people:
-            ledger.record_intervention(
-                n.worker_a,
-                person,
-                domain=Domain.EDUCATION,
-                kind="tutoring",
-                occurred_at=n.clock.now - timedelta(minutes=round_),
-                summary=f"round {round_}",
-            )
-    head = world.parcours.projections.source.head()
     settings = world.parcours.settings
-
     log_path = settings.data_dir / "worker.log"
     with log_path.open("wb") as log:
-        killed_midway = kill_three_times(world, settings, head, log)
+        killed_midway = kill_three_times(world, settings, log)
+        head = world.parcours.projections.source.head()
         started_before = log_path.read_text().count(STARTED)
         survivor = worker(settings, log)
         deadline = time.monotonic() + 120
@@ -84,15 +71,35 @@ def test_a_worker_killed_mid_batch_ends_with_every_event_applied_once(world: Wor
     assert {p.name: served_contents(world.parcours.read_store, p) for p in PROJECTIONS} == live
 
 
-def kill_three_times(world: World, settings: Settings, head: int, log: IO[bytes]) -> int:
-    """Starts a worker and SIGKILLs it while it is between the start and the head, thrice."""
+def record_history(world: World, rounds: int) -> None:
+    ledger, n = world.parcours.ledger, world.network
+    people = [n.enrol() for _ in range(4)]
+    for round_ in range(rounds):
+        for person in people:
+            ledger.record_intervention(
+                n.worker_a,
+                person,
+                domain=Domain.EDUCATION,
+                kind="tutoring",
+                occurred_at=n.clock.now - timedelta(minutes=round_),
+                summary=f"round {round_}",
+            )
+
+
+def kill_three_times(world: World, settings: Settings, log: IO[bytes]) -> int:
+    """Thrice: records more history, starts a worker and SIGKILLs it while it is between where it
+    started and the head. Each worker gets fresh work, so a fast one that reached the head before
+    it could be killed does not leave the next ones with nothing to be killed in."""
     killed_midway = 0
     for _ in range(3):
+        start = min(positions(world) or [0])
+        record_history(world, rounds=50)
+        head = world.parcours.projections.source.head()
         process = worker(settings, log)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
-            reached = positions(world) if world.parcours.projections.generations() else []
-            if reached and max(reached) > 0 and min(reached) < head:
+            reached = positions(world)
+            if reached and max(reached) > start and min(reached) < head:
                 process.send_signal(signal.SIGKILL)
                 killed_midway += 1
                 break
