@@ -12,7 +12,7 @@ from uuid import uuid4
 import psycopg
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import IntegrityError, StoredEvent
 
 from api.bootstrap import Parcours
 from api.settings import Settings
@@ -211,8 +211,9 @@ def test_a_checkpoint_signed_by_another_key_is_refused(tmp_path: Path, ledger: P
 def test_appends_of_any_size_chain_every_event_in_position_order(
     instances: Instances, events: int
 ) -> None:
-    """PostgreSQL's append links one or two events row by row and more in one statement each;
-    the links must be the verifier's (Python's `link_hash`) in both, in position order."""
+    """PostgreSQL's append links one or two events (plain parameters) row by row and more
+    (arrays) in one statement each; the links must be the verifier's (Python's `link_hash`) in
+    both, in position order."""
     parcours = instances.start()
     build_network(parcours.ledger, instances.clock)
     before = ChainStore(parcours.ledger.recorder).head()
@@ -233,3 +234,25 @@ def test_appends_of_any_size_chain_every_event_in_position_order(
     assert [(link.position, link.stream_id) for link in links] == [
         (p, e.originator_id) for p, e in zip(positions, stored, strict=True)
     ]
+
+
+@pytest.mark.parametrize("events", [2, 3])
+def test_an_append_that_collides_writes_none_of_its_events(
+    instances: Instances, events: int
+) -> None:
+    """Both append paths are one transaction: the last event colliding with a stored one
+    leaves neither the events before it nor any link behind."""
+    parcours = instances.start()
+    build_network(parcours.ledger, instances.clock)
+    recorder = parcours.ledger.recorder
+    taken = StoredEvent(uuid4(), 1, "tests.Taken", b'{"taken": true}')
+    recorder.insert_events([taken])
+    head = ChainStore(recorder).head()
+    fresh = [StoredEvent(uuid4(), 1, f"tests.Fresh{n}", b"{}") for n in range(events - 1)]
+
+    with pytest.raises(IntegrityError):
+        recorder.insert_events([*fresh, taken])
+
+    assert ChainStore(recorder).head() == head
+    assert all(recorder.select_events(e.originator_id) == [] for e in fresh)
+    assert check(parcours).intact
