@@ -26,8 +26,9 @@ Params = Sequence[object]
 
 
 def moment(value: datetime) -> str:
-    """A time as sortable text: always UTC, always microseconds."""
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")
+    """A time as sortable text: always UTC, always microseconds (`isoformat`, not `strftime`:
+    the same text in two thirds of the time, for every time a rebuild writes)."""
+    return value.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def parse_moment(text: str | None) -> datetime | None:
