@@ -4,7 +4,10 @@ from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
-from domain.ledger.core import SNAPSHOT_INTERVAL
+from hypothesis import given
+from hypothesis import strategies as st
+
+from domain.ledger.core import SNAPSHOT_INTERVAL, snapshot_due
 from domain.network.association import competence
 from domain.vocabulary import ConsentGiver, DeclineReason, Domain, ResourceKind, Sensitivity
 from tests.domain.givens import LiveLedger, fresh_network, intervention, programme, replayed
@@ -89,6 +92,28 @@ def test_a_case_file_read_from_a_snapshot_equals_its_live_state() -> None:
     assert ledger.snapshots is not None
     assert list(ledger.snapshots.get(young_person)), "no snapshot was taken"
     assert_replay_equals_live(ledger, young_person)
+
+
+def test_a_long_case_file_is_snapshotted_at_the_first_interval_then_at_each_doubling() -> None:
+    network, ledger = live_network()
+    young_person = network.enrol()
+    while ledger.live[young_person].version < 4 * SNAPSHOT_INTERVAL + 10:
+        intervention(network, network.worker_a, young_person)
+
+    assert ledger.snapshots is not None
+    taken = [s.originator_version for s in ledger.snapshots.get(young_person)]
+    assert taken == [SNAPSHOT_INTERVAL, 2 * SNAPSHOT_INTERVAL, 4 * SNAPSHOT_INTERVAL]
+    assert_replay_equals_live(ledger, young_person)
+
+
+@given(st.integers(min_value=1, max_value=10**7), st.integers(min_value=1, max_value=1000))
+def test_snapshots_are_due_at_the_first_interval_times_a_power_of_two(
+    version: int, first: int
+) -> None:
+    multiple, remainder = divmod(version, first)
+    assert snapshot_due(version, first) == (
+        remainder == 0 and multiple in {2**k for k in range(25)}
+    )
 
 
 def test_the_network_aggregates_replay_to_their_live_state() -> None:
