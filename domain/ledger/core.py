@@ -10,10 +10,8 @@ instead of failing.
 import random
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 from uuid import UUID
@@ -25,7 +23,16 @@ from eventsourcing.persistence import IntegrityError, JSONTranscoder
 from domain.actor import Actor
 from domain.case_file.young_person import YoungPerson
 from domain.errors import DomainError, NotFound, RuleViolation
-from domain.ledger.appending import Appender, Encoded
+from domain.ledger.appending import Appender
+from domain.ledger.batches import (
+    DecideAlone,
+    Decided,
+    InFlight,
+    Staged,
+    fail_all,
+    receipts_for,
+)
+from domain.ledger.encoding import SNAPSHOT_INTERVAL, Encoder
 from domain.ledger.group_commit import Decision, GroupCommitter, Job
 from domain.ledger.receipt import CommandReceipt, receipt_id
 from domain.ledger.transcodings import register_domain_transcodings
@@ -37,9 +44,6 @@ Clock = Callable[[], datetime]
 
 A = TypeVar("A", bound=Aggregate)
 MAX_ATTEMPTS = 12
-SNAPSHOT_INTERVAL = 100
-"""A case file's first snapshot is taken at this version, the next ones each time the version
-doubles (`snapshot_due`)."""
 WORKING_SET_ENV = "PARCOURS_WORKING_SET_SIZE"
 """How many aggregates commands keep in memory (0: every command reads the store)."""
 
@@ -52,82 +56,12 @@ def _back_off(attempt: int) -> None:
     time.sleep(_JITTER.uniform(0, 0.002 * 2 ** min(attempt, 6)))
 
 
-def snapshot_due(version: int, first: int) -> bool:
-    """Whether the aggregate is snapshotted at this version: at `first`, then at each doubling.
-
-    A case file keeps every intervention, so its snapshot grows with its history: a snapshot
-    every `first` versions cost each command of a long case more and more (encoding a case of
-    200 interventions takes 6.5 ms, and a case of 2,000 had stored twenty snapshots, 15 MB).
-    Doubling keeps the cost per command constant and the stored snapshots within twice the
-    last one, and a load still replays at most as many events as the snapshot summarises."""
-    if version < first or version % first:
-        return False
-    multiple = version // first
-    return multiple & (multiple - 1) == 0
-
-
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
 class ConcurrencyConflict(RuleViolation):
     code = "CONCURRENT_UPDATE"
-
-
-@dataclass
-class _Staged:
-    """Commands decided in `LedgerCore.staged` and not saved yet."""
-
-    jobs: list[Job] = field(default_factory=list)
-    outcomes: list[UUID] = field(default_factory=list)
-    saved: list[Aggregate] = field(default_factory=list)
-    touched: set[UUID] = field(default_factory=set)
-
-    def clear(self) -> None:
-        self.jobs.clear()
-        self.outcomes.clear()
-        self.saved.clear()
-        self.touched.clear()
-
-
-@dataclass
-class _Decided:
-    """A batch decided together and encoded, not written yet."""
-
-    jobs: list[Job]
-    outcomes: list[UUID]
-    saved: list[Aggregate]
-    touched: set[UUID]
-    encoded: Encoded
-
-    def succeed(self, working_set: WorkingSet) -> None:
-        """The batch is committed: its aggregates are what the store holds."""
-        working_set.keep(self.saved)
-        for job, outcome in zip(self.jobs, self.outcomes, strict=True):
-            job.succeed(outcome)
-
-
-@dataclass
-class _InFlight:
-    decided: _Decided
-    written: "Future[None]"
-
-
-def _fail_all(jobs: Iterable[Job], error: BaseException) -> None:
-    for job in jobs:
-        job.fail(error)
-
-
-class _DecideAlone(Exception):
-    """A batch cannot be saved as a whole: its commands are run again one by one."""
-
-
-def _receipts(jobs: Iterable[Job], outcomes: Sequence[UUID]) -> list[CommandReceipt]:
-    return [
-        CommandReceipt(id=job.receipt, command=job.command, target=job.target, outcome=outcome)
-        for job, outcome in zip(jobs, outcomes, strict=True)
-        if job.receipt is not None
-    ]
 
 
 class LedgerCore(Application[UUID]):
@@ -142,7 +76,12 @@ class LedgerCore(Application[UUID]):
         self.appender = Appender(
             self.recorder, None if self.snapshots is None else self.snapshots.recorder
         )
-        self._in_flight: _InFlight | None = None
+        self.encoder = Encoder(
+            self.mapper,
+            self.snapshotting_intervals if self.snapshots is not None else {},
+            type(self).snapshot_class,
+        )
+        self._in_flight: InFlight | None = None
         self._staging = threading.local()
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
@@ -164,7 +103,7 @@ class LedgerCore(Application[UUID]):
         """
         receipt = None if idempotency_key is None else receipt_id(actor, idempotency_key)
         job = Job(command, receipt, target, decide)
-        staged: _Staged | None = getattr(self._staging, "batch", None)
+        staged: Staged | None = getattr(self._staging, "batch", None)
         if staged is not None:
             return self._stage(staged, job)
         return self.committer.submit(job)
@@ -179,7 +118,7 @@ class LedgerCore(Application[UUID]):
         `commit`, and the caller runs its commands again one by one, the ordinary way. Whatever
         is left uncommitted when the block exits is forgotten.
         """
-        batch = _Staged()
+        batch = Staged()
         with self.committer.exclusive():
             self._staging.batch = batch
             try:
@@ -188,7 +127,7 @@ class LedgerCore(Application[UUID]):
                 self._staging.batch = None
                 self.working_set.forget(batch.touched | {a.id for a in batch.saved})
 
-    def _stage(self, batch: "_Staged", job: Job) -> UUID:
+    def _stage(self, batch: Staged, job: Job) -> UUID:
         with self.working_set.decision() as seen:
             try:
                 outcome, aggregates = job.decide()
@@ -200,8 +139,8 @@ class LedgerCore(Application[UUID]):
         self.working_set.keep(aggregates)  # later commands of the batch build on them
         return outcome
 
-    def _commit_staged(self, batch: "_Staged") -> None:
-        self._append([*batch.saved, *_receipts(batch.jobs, batch.outcomes)])
+    def _commit_staged(self, batch: Staged) -> None:
+        self._append([*batch.saved, *receipts_for(batch.jobs, batch.outcomes)])
         self.working_set.keep(batch.saved)
         batch.clear()
 
@@ -219,11 +158,11 @@ class LedgerCore(Application[UUID]):
         if len(jobs) > 1:
             try:
                 decided = self._decide_together(jobs)
-            except _DecideAlone:
+            except DecideAlone:
                 pass
             except Exception as error:
                 self._settle()
-                _fail_all(jobs, error)
+                fail_all(jobs, error)
                 return
             else:
                 if self._settle(decided.touched):
@@ -236,9 +175,9 @@ class LedgerCore(Application[UUID]):
             except Exception as error:
                 job.fail(error)
 
-    def _decide_together(self, jobs: list[Job]) -> "_Decided":
+    def _decide_together(self, jobs: list[Job]) -> Decided:
         """Decides every job in turn and encodes what they decided; on a refusal or collision,
-        forgets whatever the batch touched and raises `_DecideAlone`."""
+        forgets whatever the batch touched and raises `DecideAlone`."""
         touched: set[UUID] = set()
         outcomes: list[UUID] = []
         saved: list[Aggregate] = []
@@ -251,18 +190,18 @@ class LedgerCore(Application[UUID]):
                         touched |= seen
                 outcomes.append(outcome)
                 saved.extend(aggregates)
-            encoded = self._encode([*saved, *_receipts(jobs, outcomes)])
+            encoded = self.encoder.encode([*saved, *receipts_for(jobs, outcomes)])
         except Exception as error:
             self.working_set.forget(touched | {a.id for a in saved})
             if isinstance(error, IntegrityError | DomainError):
-                raise _DecideAlone from error
+                raise DecideAlone from error
             raise
-        return _Decided(jobs, outcomes, saved, touched | {a.id for a in saved}, encoded)
+        return Decided(jobs, outcomes, saved, touched | {a.id for a in saved}, encoded)
 
-    def _save(self, decided: "_Decided") -> None:
+    def _save(self, decided: Decided) -> None:
         """Sends the batch to the appender: the leader decides the next batch (the commands of
         those this one's writers are not waiting for) during its append."""
-        self._in_flight = _InFlight(decided, self.appender.send(decided.encoded))
+        self._in_flight = InFlight(decided, self.appender.send(decided.encoded))
 
     def _settle(self, speculative: set[UUID] | None = None) -> bool:
         """Waits for the batch in flight and gives its commands their outcomes; False when it
@@ -279,7 +218,7 @@ class LedgerCore(Application[UUID]):
             if isinstance(error, IntegrityError):
                 self._run_each_alone(decided.jobs)
             else:
-                _fail_all(decided.jobs, error)
+                fail_all(decided.jobs, error)
             return False
         decided.succeed(self.working_set)
         return True
@@ -313,7 +252,7 @@ class LedgerCore(Application[UUID]):
                         raise
                     fresh = True  # it may have been refused by a stale aggregate: once more
                     continue
-            issued = _receipts([job], [outcome])
+            issued = receipts_for([job], [outcome])
             try:
                 self._append([*aggregates, *issued])
             except IntegrityError:
@@ -329,37 +268,7 @@ class LedgerCore(Application[UUID]):
 
     def _append(self, aggregates: Sequence[Aggregate]) -> None:
         """Saves what the aggregates decided, in one transaction, with their due snapshots."""
-        self.appender.write(self._encode(aggregates))
-
-    def _encode(self, aggregates: Sequence[Aggregate]) -> Encoded:
-        """The aggregates' new events and due snapshots, stored form.
-
-        `Application.save` without its generic machinery, which checked every object it was
-        given against runtime protocols: a tenth of a command's time, for nothing a ledger of
-        aggregates needs. Snapshots are taken from the aggregates in hand, not read back and
-        replayed from the store as the library's `take_snapshot` does: that made every
-        hundredth command of a case decode a hundred events (40% of the commands' Python time).
-        Replay equals live (tests/domain/test_replay.py), so the state in hand is the state the
-        store would give."""
-        events: list[Any] = []
-        snapshots: list[Any] = []
-        for aggregate in {id(a): a for a in aggregates}.values():
-            pending = aggregate.collect_events()
-            events.extend(pending)
-            snapshot_class = self._snapshot_class(aggregate, pending)
-            if snapshot_class is not None:
-                snapshots.append(snapshot_class.take(aggregate))
-        to_stored = self.mapper.to_stored_event
-        return Encoded([to_stored(e) for e in events], [to_stored(s) for s in snapshots])
-
-    def _snapshot_class(self, aggregate: Aggregate, pending: Sequence[Any]) -> Any:
-        """The class to snapshot the aggregate with, when one of its new events is due."""
-        interval = self.snapshotting_intervals.get(type(aggregate))
-        if self.snapshots is None or interval is None:
-            return None
-        if not any(snapshot_due(e.originator_version, interval) for e in pending):
-            return None
-        return getattr(type(aggregate), "Snapshot", type(self).snapshot_class)
+        self.appender.write(self.encoder.encode(aggregates))
 
     def close(self) -> None:
         self.appender.close()

@@ -7,7 +7,7 @@ from uuid import UUID
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.ledger.core import SNAPSHOT_INTERVAL, snapshot_due
+from domain.ledger.encoding import SNAPSHOT_INTERVAL, snapshot_due
 from domain.network.association import competence
 from domain.vocabulary import ConsentGiver, DeclineReason, Domain, ResourceKind, Sensitivity
 from tests.domain.givens import LiveLedger, fresh_network, intervention, programme, replayed

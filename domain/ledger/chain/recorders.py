@@ -4,10 +4,8 @@ The chain head is read under the store's write lock (SQLite's single writer; an 
 on PostgreSQL's events table), so two writers can never extend the chain from the same head,
 and the chain's sequence is gapless even where notification ids are not.
 
-On PostgreSQL, appending is one call of a server-side function (`parcours_append_pair` for one
-or two events, `parcours_append` for more): lock, read the head, insert the events and their
-links, notify listeners — one round trip and one commit. The functions compute the very link
-hashes of `links.link_hash` (same bytes, same order; the verifier recomputes them in Python).
+On PostgreSQL, appending is one call of a server-side function (`append_sql.py`): lock, read the
+head, insert the events and their links, notify listeners — one round trip and one commit.
 """
 
 import threading
@@ -19,116 +17,13 @@ import psycopg
 from eventsourcing.persistence import IntegrityError, Notification, OperationalError, StoredEvent
 from eventsourcing.postgres import PostgresAggregateRecorder, PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
-from psycopg.sql import SQL, Identifier, Literal
+from psycopg.sql import SQL, Identifier
 
-from domain.ledger.chain.links import GENESIS, TAG, link_hash
+from domain.ledger.chain.append_sql import AppendFunctions
+from domain.ledger.chain.links import GENESIS, link_hash
 from domain.store_breaker import StoreBreaker
 
 CHAIN_TABLE = "event_chain"
-APPEND_FUNCTION = "parcours_append"
-APPEND_PAIR_FUNCTION = "parcours_append_pair"
-
-_LOCK_AND_READ_HEAD = """
-    PERFORM set_config('lock_timeout', {lock_timeout}, true);
-    LOCK TABLE {schema}.{events} IN EXCLUSIVE MODE;
-    SELECT seq, hash INTO head_seq, head_hash FROM {schema}.{chain} ORDER BY seq DESC LIMIT 1;
-    IF NOT FOUND THEN
-        head_seq := 0;
-        head_hash := {genesis};
-    END IF;
-"""
-
-_APPEND_PAIR = """
-CREATE OR REPLACE FUNCTION {schema}.{function}(
-    a_id uuid, a_version bigint, a_topic text, a_state bytea,
-    b_id uuid, b_version bigint, b_topic text, b_state bytea)
-RETURNS SETOF bigint LANGUAGE plpgsql AS $fn$
-DECLARE
-    head_seq bigint;
-    head_hash bytea;
-    e record;
-    pos bigint;
-BEGIN
-    {lock_and_read_head}
-    FOR e IN SELECT 1 AS n, a_id AS originator_id, a_version AS originator_version,
-                    a_topic AS topic, a_state AS state
-             UNION ALL SELECT 2, b_id, b_version, b_topic, b_state WHERE b_id IS NOT NULL
-             ORDER BY n LOOP
-        INSERT INTO {schema}.{events} (originator_id, originator_version, topic, state)
-        VALUES (e.originator_id, e.originator_version, e.topic, e.state)
-        RETURNING notification_id INTO pos;
-        head_seq := head_seq + 1;
-        head_hash := {link};
-        INSERT INTO {schema}.{chain} VALUES
-            (head_seq, pos, e.originator_id, e.originator_version, head_hash);
-        RETURN NEXT pos;
-    END LOOP;
-    PERFORM pg_notify({channel}, '');
-END
-$fn$
-"""
-"""One or two events (a lone command, with its receipt when it has an idempotency key) as plain
-parameters: sending them as four arrays cost the client and server more than the inserts
-(a lone event's append 370-520 -> 250-310 µs, measured against a bare INSERT at 190-260)."""
-
-_APPEND = """
-CREATE OR REPLACE FUNCTION {schema}.{function}(
-    ids uuid[], versions bigint[], topics text[], states bytea[])
-RETURNS SETOF bigint LANGUAGE plpgsql AS $fn$
-DECLARE
-    head_seq bigint;
-    head_hash bytea;
-    e record;
-    positions bigint[];
-    inputs int[];
-    seqs bigint[];
-    hashes bytea[];
-    i int;
-BEGIN
-    {lock_and_read_head}
-    WITH inserted AS (
-        INSERT INTO {schema}.{events} (originator_id, originator_version, topic, state)
-        SELECT b.originator_id, b.originator_version, b.topic, b.state
-        FROM unnest(ids, versions, topics, states)
-             WITH ORDINALITY AS b(originator_id, originator_version, topic, state, n)
-        ORDER BY b.n
-        RETURNING notification_id, originator_id, originator_version
-    )
-    SELECT array_agg(inserted.notification_id ORDER BY inserted.notification_id),
-           array_agg(b.n::int ORDER BY inserted.notification_id)
-    INTO positions, inputs
-    FROM inserted JOIN unnest(ids, versions)
-         WITH ORDINALITY AS b(originator_id, originator_version, n)
-         USING (originator_id, originator_version);
-    FOR j IN 1 .. cardinality(positions) LOOP
-        i := inputs[j];
-        SELECT ids[i] AS originator_id, versions[i] AS originator_version,
-               topics[i] AS topic, states[i] AS state INTO e;
-        head_seq := head_seq + 1;
-        head_hash := {link};
-        seqs[j] := head_seq;
-        hashes[j] := head_hash;
-    END LOOP;
-    INSERT INTO {schema}.{chain}
-    SELECT c.seq, c.position, ids[c.input], versions[c.input], c.hash
-    FROM unnest(seqs, positions, inputs, hashes) AS c(seq, position, input, hash);
-    RETURN QUERY SELECT r.position FROM unnest(positions, inputs) AS r(position, input)
-                 ORDER BY r.input;
-    PERFORM pg_notify({channel}, '');
-END
-$fn$
-"""
-"""A batch of three or more events is inserted in one statement and its links in another: for
-sixteen events, 900 → 730 µs against row by row. The chain follows the events' positions."""
-
-_LINK = """sha256(
-                {tag} || int8send(head_seq) || int8send(e.originator_version)
-                || uuid_send(e.originator_id)
-                || int8send(length(convert_to(e.topic, 'UTF8'))::bigint)
-                || convert_to(e.topic, 'UTF8')
-                || int8send(length(e.state)::bigint) || e.state
-                || head_hash
-            )"""
 
 
 def _once(method: Callable[..., Any]) -> Callable[..., Any]:
@@ -203,40 +98,15 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
         return f"parcours_appended_{self.datastore.schema}"[:63]
 
     def _declare_append_function(self) -> None:
-        schema = Identifier(self.datastore.schema)
-        names = {
-            "schema": schema,
-            "events": Identifier(self.events_table_name),
-            "chain": Identifier(CHAIN_TABLE),
-            "lock_timeout": Literal(f"{self.datastore.lock_timeout}s"),
-            "genesis": Literal(GENESIS),
-            "channel": Literal(self.appended_channel),
-        }
-        lock_and_read_head = SQL(_LOCK_AND_READ_HEAD).format(**names)
-        link = SQL(_LINK).format(tag=Literal(TAG))
-        for template, function in (
-            (_APPEND, APPEND_FUNCTION),
-            (_APPEND_PAIR, APPEND_PAIR_FUNCTION),
-        ):
-            self.sql_create_statements.append(
-                SQL(template).format(
-                    function=Identifier(function),
-                    lock_and_read_head=lock_and_read_head,
-                    link=link,
-                    **names,
-                )
-            )
-        # Rendered once: psycopg renders a composed statement again on every execution.
-        self._append = (
-            SQL("SELECT * FROM {}.{}(%b, %b, %b, %b)")
-            .format(schema, Identifier(APPEND_FUNCTION))
-            .as_bytes()
+        functions = AppendFunctions(
+            schema=self.datastore.schema,
+            events=self.events_table_name,
+            chain=CHAIN_TABLE,
+            lock_timeout=self.datastore.lock_timeout,
+            channel=self.appended_channel,
         )
-        self._append_pair = (
-            SQL("SELECT * FROM {}.{}(%s, %s, %s, %s, %s, %s, %s, %s)")
-            .format(schema, Identifier(APPEND_PAIR_FUNCTION))
-            .as_bytes()
-        )
+        self.sql_create_statements.extend(functions.declarations())
+        self._append, self._append_pair = functions.calls()
 
     breaker = StoreBreaker()
     """Shared with the instance's other stores by the factory (`api/bootstrap.py`)."""

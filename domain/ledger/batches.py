@@ -1,0 +1,74 @@
+"""Commands between being decided and being saved: what the ledger core keeps of them.
+
+A bulk import stages commands for one transaction (`Staged`); group commit decides a batch and
+encodes it (`Decided`), then writes it while the next batch is decided (`InFlight`). Each
+command with an idempotency key is saved with its receipt (`receipts_for`).
+"""
+
+from collections.abc import Iterable, Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
+
+from domain.ledger.appending import Encoded
+from domain.ledger.group_commit import Job
+from domain.ledger.receipt import CommandReceipt
+from domain.ledger.working_set import WorkingSet
+
+
+@dataclass
+class Staged:
+    """Commands decided in `LedgerCore.staged` and not saved yet."""
+
+    jobs: list[Job] = field(default_factory=list)
+    outcomes: list[UUID] = field(default_factory=list)
+    saved: list[Aggregate] = field(default_factory=list)
+    touched: set[UUID] = field(default_factory=set)
+
+    def clear(self) -> None:
+        self.jobs.clear()
+        self.outcomes.clear()
+        self.saved.clear()
+        self.touched.clear()
+
+
+@dataclass
+class Decided:
+    """A batch decided together and encoded, not written yet."""
+
+    jobs: list[Job]
+    outcomes: list[UUID]
+    saved: list[Aggregate]
+    touched: set[UUID]
+    encoded: Encoded
+
+    def succeed(self, working_set: WorkingSet) -> None:
+        """The batch is committed: its aggregates are what the store holds."""
+        working_set.keep(self.saved)
+        for job, outcome in zip(self.jobs, self.outcomes, strict=True):
+            job.succeed(outcome)
+
+
+@dataclass
+class InFlight:
+    decided: Decided
+    written: "Future[None]"
+
+
+def fail_all(jobs: Iterable[Job], error: BaseException) -> None:
+    for job in jobs:
+        job.fail(error)
+
+
+class DecideAlone(Exception):
+    """A batch cannot be saved as a whole: its commands are run again one by one."""
+
+
+def receipts_for(jobs: Iterable[Job], outcomes: Sequence[UUID]) -> list[CommandReceipt]:
+    return [
+        CommandReceipt(id=job.receipt, command=job.command, target=job.target, outcome=outcome)
+        for job, outcome in zip(jobs, outcomes, strict=True)
+        if job.receipt is not None
+    ]
