@@ -19,7 +19,10 @@ from api.graphql.context import Context
 from api.graphql.mutations.case_file import CaseFileMutations
 from api.graphql.mutations.case_work import CaseWorkMutations
 from api.graphql.mutations.flows import FlowMutations
+from api.graphql.mutations.interventions import InterventionMutations
 from api.graphql.mutations.network import NetworkMutations
+from api.graphql.mutations.practice_notes import PracticeNoteMutations
+from api.graphql.mutations.programmes import ProgrammeMutations
 from api.graphql.outage import DetectStoreOutage
 from api.graphql.queries import Query
 from api.graphql.subscriptions import Subscription
@@ -61,7 +64,16 @@ class RecordAccesses(SchemaExtension):
 
 def build_schema() -> strawberry.Schema:
     mutation = merge_types(
-        "Mutation", (CaseFileMutations, FlowMutations, CaseWorkMutations, NetworkMutations)
+        "Mutation",
+        (
+            CaseFileMutations,
+            InterventionMutations,
+            FlowMutations,
+            CaseWorkMutations,
+            NetworkMutations,
+            ProgrammeMutations,
+            PracticeNoteMutations,
+        ),
     )
     return strawberry.Schema(
         query=Query,
