@@ -40,6 +40,11 @@ def _uuid(value: UUID | str) -> UUID:
     return value if isinstance(value, UUID) else UUID(value)
 
 
+def _row(event: StoredEvent) -> tuple[UUID, int, str, bytes]:
+    """An event as the append functions take it."""
+    return _uuid(event.originator_id), event.originator_version, event.topic, bytes(event.state)
+
+
 def _links(
     head: tuple[int, bytes] | None, stored: Sequence[StoredEvent], positions: Sequence[int]
 ) -> list[tuple[int, int, str, int, bytes]]:
@@ -148,23 +153,14 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
         return [int(str(row[0])) for row in rows]
 
     def _append_call(self, stored: Sequence[StoredEvent]) -> tuple[bytes, list[Any]]:
-        if len(stored) <= 2:
-            params: list[Any] = []
-            for event in stored:
-                params += [
-                    _uuid(event.originator_id),
-                    event.originator_version,
-                    event.topic,
-                    bytes(event.state),
-                ]
-            return self._append_pair, params + [None] * (8 - len(params))
-        columns = [
-            [_uuid(e.originator_id) for e in stored],
-            [e.originator_version for e in stored],
-            [e.topic for e in stored],
-            [bytes(e.state) for e in stored],
-        ]
-        return self._append, columns
+        """The pair function's eight parameters (the second event's `None` when alone), or the
+        array function's four columns."""
+        rows = [_row(event) for event in stored]
+        if len(rows) <= 2:
+            return self._append_pair, [v for row in rows for v in row] + [None] * (
+                8 - 4 * len(rows)
+            )
+        return self._append, [list(column) for column in zip(*rows, strict=True)]
 
     def _append_connection(self) -> "psycopg.Connection[tuple[object, ...]]":
         if self._appender is None or self._appender.closed or self._appender.broken:
