@@ -2,15 +2,18 @@
 
 A backup is a SQLite file holding every stored event with its log position and every chain
 link — the history, exactly as stored (ciphertext), so `audit verify` and `audit replay` prove
-a restored copy. It holds no subject key: keys are backed up with the key store, on their own
-schedule (README, "Backup and restore"), and a restore re-applies every erasure the history
-records, so an older key backup cannot bring an erased person's data back. Snapshots are left
-out: they are derived, and taken again as case files change.
+a restored copy — and every command receipt, so that a client retrying a command against the
+restored copy still gets its first outcome instead of running it again. It holds no subject
+key: keys are backed up with the key store, on their own schedule (README, "Backup and
+restore"), and a restore re-applies every erasure the history records, so an older key backup
+cannot bring an erased person's data back. Snapshots are left out: they are derived, and taken
+again as case files change.
 """
 
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -23,7 +26,11 @@ SCHEMA = (
     " originator_version INTEGER NOT NULL, topic TEXT NOT NULL, state BLOB NOT NULL)",
     "CREATE TABLE chain (seq INTEGER PRIMARY KEY, position INTEGER NOT NULL,"
     " stream_id TEXT NOT NULL, version INTEGER NOT NULL, hash BLOB NOT NULL)",
+    "CREATE TABLE receipts (receipt_id TEXT PRIMARY KEY, command TEXT NOT NULL, target TEXT,"
+    " outcome TEXT NOT NULL, recorded_at TEXT NOT NULL)",
 )
+"""Backups made before ADR 0006 have no `receipts` table: their receipts are events, copied
+into the store's table after the restore."""
 BATCH = 5000
 ERASED_TOPIC = "domain.case_file.layers.erasure:CaseErasure.Erased"
 
@@ -36,6 +43,7 @@ class BackupError(RuntimeError):
 class BackupReport:
     events: int
     links: int
+    receipts: int
     erasures_reapplied: int = 0
 
 
@@ -60,10 +68,14 @@ def backup(parcours: Parcours, out: Path) -> BackupReport:
                 [(q, p, str(UUID(str(o))), v, bytes(h)) for q, p, o, v, h in rows],
             )
             links += len(rows)
+        receipts = 0
+        for rows in store.receipt_batches():
+            target.executemany("INSERT INTO receipts VALUES (?, ?, ?, ?, ?)", rows)
+            receipts += len(rows)
         target.commit()
     finally:
         target.close()
-    return BackupReport(events, links)
+    return BackupReport(events, links, receipts)
 
 
 def restore(parcours: Parcours, source: Path) -> BackupReport:
@@ -75,6 +87,7 @@ def restore(parcours: Parcours, source: Path) -> BackupReport:
     try:
         events = store.load_events(_read(backup_db, "SELECT * FROM events ORDER BY position"))
         links = store.load_chain(_read(backup_db, "SELECT * FROM chain ORDER BY seq"))
+        receipts = store.load_receipts(backup_db)
         erased = [
             UUID(str(row[0]))
             for batch in _read(
@@ -84,9 +97,10 @@ def restore(parcours: Parcours, source: Path) -> BackupReport:
         ]
     finally:
         backup_db.close()
+    parcours.ledger.receipts.copy_receipt_events()
     for subject in erased:
         parcours.vault.destroy_key(subject)
-    return BackupReport(events, links, len(erased))
+    return BackupReport(events, links, receipts, len(erased))
 
 
 def _read(
@@ -97,6 +111,15 @@ def _read(
         yield rows
 
 
+def _uuid_text(stored: object) -> str:
+    """A stored id (uuid on PostgreSQL, hex text on SQLite) as canonical UUID text."""
+    return str(stored if isinstance(stored, UUID) else UUID(str(stored)))
+
+
+def _iso(stored: object) -> str:
+    return stored.isoformat() if isinstance(stored, datetime) else str(stored)
+
+
 class _Store:
     """The event and chain tables of either backend, read and written with their positions."""
 
@@ -105,6 +128,7 @@ class _Store:
         self._tables = tables
         self.postgres = tables.postgres
         self.events, self.chain, self.position = tables.events, tables.chain, tables.position
+        self.receipts = tables.receipts
         self.events_statement = (
             f"SELECT {self.position}, originator_id, originator_version, topic, state"  # noqa: S608
             f" FROM {self.events} WHERE {self.position} > ? ORDER BY {self.position} LIMIT ?"
@@ -152,6 +176,44 @@ class _Store:
     def _stream_key(self, row: tuple[Any, ...]) -> tuple[Any, ...]:
         position, originator, version, topic, state = row
         return (position, self._tables.stream_key(UUID(str(originator))), version, topic, state)
+
+    def receipt_batches(self) -> Iterator[list[tuple[str, str, str | None, str, str]]]:
+        """The receipts as the backup holds them: canonical UUID text, ISO 8601 times."""
+        statement = (
+            f"SELECT receipt_id, command, target, outcome, recorded_at FROM {self.receipts}"  # noqa: S608
+            " WHERE receipt_id > ? ORDER BY receipt_id LIMIT ?"
+        )
+        last: object = self._tables.stream_key(UUID(int=0))
+        while rows := self._run(statement, (last, BATCH)):
+            yield [
+                (_uuid_text(r), c, None if t is None else _uuid_text(t), _uuid_text(o), _iso(at))
+                for r, c, t, o, at in rows
+            ]
+            last = rows[-1][0]
+
+    def load_receipts(self, backup_db: sqlite3.Connection) -> int:
+        """Loads the backup's receipts; 0 for a backup made before receipts were rows."""
+        held = backup_db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'receipts'"
+        ).fetchone()
+        if held is None:
+            return 0
+        statement = (
+            f"INSERT INTO {self.receipts} (receipt_id, command, target, outcome, recorded_at)"  # noqa: S608
+            " VALUES (?, ?, ?, ?, ?)"
+        )
+        loaded = 0
+        for rows in _read(backup_db, "SELECT * FROM receipts ORDER BY receipt_id"):
+            key = self._id_key
+            prepared = [
+                (key(r), c, None if t is None else key(t), key(o), at) for r, c, t, o, at in rows
+            ]
+            self._run(statement, many=prepared, commit=True)
+            loaded += len(rows)
+        return loaded
+
+    def _id_key(self, text: str) -> object:
+        return self._tables.stream_key(UUID(text))
 
     def load_chain(self, batches: Iterator[list[tuple[Any, ...]]]) -> int:
         loaded = 0

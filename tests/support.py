@@ -7,6 +7,7 @@ from uuid import UUID
 
 from domain.actor import Actor
 from domain.ledger import Ledger
+from domain.ledger.receipt_rows import IN_MEMORY
 from domain.network.association import competence
 from domain.privacy import cipher
 from domain.privacy.keyring import KeyEncryptionKey
@@ -38,7 +39,7 @@ def memory_vault() -> Vault:
 
 def memory_ledger(clock: FrozenClock | None = None, vault: Vault | None = None) -> Ledger:
     return Ledger(
-        {"PERSISTENCE_MODULE": "eventsourcing.popo"},
+        IN_MEMORY,
         vault or memory_vault(),
         clock or FrozenClock(),
     )

@@ -13,14 +13,18 @@ from api.cli.app import app, err, opened, out
 def backup_command(
     out_file: Annotated[Path, typer.Option("--out", help="A new file for the backup.")],
 ) -> None:
-    """Copy every stored event and chain link (ciphertext; no keys) into one file."""
+    """Copy every stored event, chain link and command receipt (ciphertext; no keys) into one
+    file."""
     with opened() as parcours:
         try:
             report = backup(parcours, out_file)
         except BackupError as error:
             err.print(f"[red]error[/red]: --out: {error}")
             raise typer.Exit(2) from None
-    out.print(f"backed up {report.events} events and {report.links} chain links to {out_file}")
+    out.print(
+        f"backed up {report.events} events, {report.links} chain links and"
+        f" {report.receipts} command receipts to {out_file}"
+    )
 
 
 @app.command("restore")
@@ -39,6 +43,7 @@ def restore_command(
             err.print(f"[red]error[/red]: {error}")
             raise typer.Exit(2) from None
     out.print(
-        f"restored {report.events} events and {report.links} chain links; "
+        f"restored {report.events} events, {report.links} chain links and"
+        f" {report.receipts} command receipts; "
         f"{report.erasures_reapplied} erasure(s) re-applied to the key store"
     )

@@ -19,15 +19,18 @@ from dataclasses import dataclass
 
 from eventsourcing.persistence import AggregateRecorder, ApplicationRecorder, StoredEvent
 
+from domain.ledger.receipt import Receipt
+
 logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class Encoded:
-    """A batch's events and due snapshots, ready to write."""
+    """A batch's events, due snapshots and receipts, ready to write."""
 
     events: list[StoredEvent]
     snapshots: list[StoredEvent]
+    receipts: list[Receipt]
 
 
 class Appender:
@@ -39,11 +42,11 @@ class Appender:
         self._thread: ThreadPoolExecutor | None = None
 
     def write(self, encoded: Encoded) -> None:
-        """Appends the events in one transaction (raising what the store raised), then the
-        snapshots."""
-        if not encoded.events:
+        """Appends the events and receipts in one transaction (raising what the store raised),
+        then the snapshots."""
+        if not encoded.events and not encoded.receipts:
             return
-        self._recorder.insert_events(encoded.events)
+        self._recorder.insert_events(encoded.events, receipts=encoded.receipts)
         if self._snapshots is not None and encoded.snapshots:
             try:
                 self._snapshots.insert_events(encoded.snapshots)

@@ -14,7 +14,7 @@ from eventsourcing.domain import Aggregate
 
 from domain.ledger.appending import Encoded
 from domain.ledger.group_commit import Job
-from domain.ledger.receipt import CommandReceipt
+from domain.ledger.receipt import Receipt
 from domain.ledger.working_set import WorkingSet
 
 
@@ -66,9 +66,9 @@ class DecideAlone(Exception):
     """A batch cannot be saved as a whole: its commands are run again one by one."""
 
 
-def receipts_for(jobs: Iterable[Job], outcomes: Sequence[UUID]) -> list[CommandReceipt]:
+def receipts_for(jobs: Iterable[Job], outcomes: Sequence[UUID]) -> list[Receipt]:
     return [
-        CommandReceipt(id=job.receipt, command=job.command, target=job.target, outcome=outcome)
+        Receipt(job.receipt, job.command, job.target, outcome)
         for job, outcome in zip(jobs, outcomes, strict=True)
         if job.receipt is not None
     ]

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
-from typing import Any, TypeVar
+from typing import TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
@@ -34,7 +34,8 @@ from domain.ledger.batches import (
 )
 from domain.ledger.encoding import SNAPSHOT_INTERVAL, Encoder
 from domain.ledger.group_commit import Decision, GroupCommitter, Job
-from domain.ledger.receipt import CommandReceipt, receipt_id
+from domain.ledger.receipt import Receipt, receipt_id
+from domain.ledger.receipt_rows import ReceiptRecorder
 from domain.ledger.transcodings import register_domain_transcodings
 from domain.ledger.working_set import WorkingSet
 from domain.network.programme import Programme
@@ -69,6 +70,10 @@ class LedgerCore(Application[UUID]):
 
     def __init__(self, env: Mapping[str, str], vault: Vault, clock: Clock = utc_now) -> None:
         super().__init__(env=dict(env))
+        if not isinstance(self.recorder, ReceiptRecorder):
+            msg = f"{type(self.recorder).__name__} cannot keep command receipts (receipt_rows.py)"
+            raise TypeError(msg)
+        self.receipts: ReceiptRecorder = self.recorder
         self.vault = vault
         self.clock = clock
         self.working_set = WorkingSet(int(env.get(WORKING_SET_ENV, "1000")))
@@ -140,7 +145,7 @@ class LedgerCore(Application[UUID]):
         return outcome
 
     def _commit_staged(self, batch: Staged) -> None:
-        self._append([*batch.saved, *receipts_for(batch.jobs, batch.outcomes)])
+        self._append(batch.saved, receipts_for(batch.jobs, batch.outcomes))
         self.working_set.keep(batch.saved)
         batch.clear()
 
@@ -190,7 +195,7 @@ class LedgerCore(Application[UUID]):
                         touched |= seen
                 outcomes.append(outcome)
                 saved.extend(aggregates)
-            encoded = self.encoder.encode([*saved, *receipts_for(jobs, outcomes)])
+            encoded = self.encoder.encode(saved, receipts_for(jobs, outcomes))
         except Exception as error:
             self.working_set.forget(touched | {a.id for a in saved})
             if isinstance(error, IntegrityError | DomainError):
@@ -252,9 +257,8 @@ class LedgerCore(Application[UUID]):
                         raise
                     fresh = True  # it may have been refused by a stale aggregate: once more
                     continue
-            issued = receipts_for([job], [outcome])
             try:
-                self._append([*aggregates, *issued])
+                self._append(aggregates, receipts_for([job], [outcome]))
             except IntegrityError:
                 self.working_set.forget(seen | {a.id for a in aggregates})
                 _back_off(attempt)
@@ -266,9 +270,10 @@ class LedgerCore(Application[UUID]):
             return outcome
         raise ConcurrencyConflict("the record kept changing under this command: retry it")
 
-    def _append(self, aggregates: Sequence[Aggregate]) -> None:
-        """Saves what the aggregates decided, in one transaction, with their due snapshots."""
-        self.appender.write(self.encoder.encode(aggregates))
+    def _append(self, aggregates: Sequence[Aggregate], receipts: Sequence[Receipt] = ()) -> None:
+        """Saves what the aggregates decided and the commands' receipts in one transaction,
+        with the aggregates' due snapshots."""
+        self.appender.write(self.encoder.encode(aggregates, receipts))
 
     def close(self) -> None:
         self.appender.close()
@@ -280,7 +285,7 @@ class LedgerCore(Application[UUID]):
     def _first_outcome(self, job: Job) -> UUID | None:
         if job.receipt is None:
             return None
-        first = self._receipt(job.receipt)
+        first = self.receipts.select_receipt(job.receipt)
         return None if first is None else first.outcome_for(job.command, job.target)
 
     def load(self, kind: type[A], aggregate_id: UUID, field: str) -> A:
@@ -343,10 +348,3 @@ class LedgerCore(Application[UUID]):
     def born_on(self, young_person: YoungPerson) -> date | None:
         opened = self.vault.open(young_person.personal.date_of_birth)
         return None if opened is None else date.fromisoformat(opened)
-
-    def _receipt(self, receipt: UUID) -> CommandReceipt | None:
-        try:
-            found: Any = self.repository.get(receipt)
-        except AggregateNotFoundError:
-            return None
-        return found if isinstance(found, CommandReceipt) else None

@@ -15,6 +15,7 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import Mapper
 
 from domain.ledger.appending import Encoded
+from domain.ledger.receipt import Receipt
 
 SNAPSHOT_INTERVAL = 100
 """A case file's first snapshot is taken at this version, the next ones each time the version
@@ -48,8 +49,9 @@ class Encoder:
         self._intervals = intervals
         self._default_snapshot_class = default_snapshot_class
 
-    def encode(self, aggregates: Sequence[Aggregate]) -> Encoded:
-        """The aggregates' new events and due snapshots (each aggregate once)."""
+    def encode(self, aggregates: Sequence[Aggregate], receipts: Sequence[Receipt] = ()) -> Encoded:
+        """The aggregates' new events and due snapshots (each aggregate once), with the
+        receipts of the commands that decided them."""
         events: list[Any] = []
         snapshots: list[Any] = []
         for aggregate in {id(a): a for a in aggregates}.values():
@@ -59,7 +61,9 @@ class Encoder:
             if snapshot_class is not None:
                 snapshots.append(snapshot_class.take(aggregate))
         to_stored = self._mapper.to_stored_event
-        return Encoded([to_stored(e) for e in events], [to_stored(s) for s in snapshots])
+        return Encoded(
+            [to_stored(e) for e in events], [to_stored(s) for s in snapshots], list(receipts)
+        )
 
     def _snapshot_class(self, aggregate: Aggregate, pending: Sequence[Any]) -> Any:
         """The class to snapshot the aggregate with, when one of its new events is due."""

@@ -1,11 +1,18 @@
 """Command receipts: what makes a retried command have exactly one effect.
 
-A receipt is an aggregate whose id is derived from the actor and their idempotency key, saved in
-the same `save()` as the command's events. A retry finds the receipt and gets the first result;
-two concurrent first attempts collide on the receipt's version 1 and only one commits. Because it
-lives in the event store, it survives restarts and works the same on SQLite and PostgreSQL.
+A receipt's id is derived from the actor and their idempotency key. It is written as a row of
+the `command_receipts` table by the very append that saves the command's events, in the same
+transaction (ADR 0006): a retry that decides the same again collides on the receipt's primary
+key and finds the first result; two concurrent first attempts collide and only one commits.
+Receipts are how the ledger remembers requests, not facts about young people, so they sit beside
+the log rather than in it; the commands' effects are in the log, and chained.
+
+Stores written before ADR 0006 hold receipts as `CommandReceipt` events: they are copied into
+the table once, when the table is created (`receipt_rows.py`), and the class stays so that
+those events still decode.
 """
 
+from dataclasses import dataclass
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
@@ -24,7 +31,29 @@ def receipt_id(actor: Actor, key: str) -> UUID:
     return uuid5(_NAMESPACE, f"{actor.user_id}\x00{key}")
 
 
+@dataclass(frozen=True)
+class Receipt:
+    """The first outcome of a keyed command, and what it was for."""
+
+    id: UUID
+    command: str
+    target: UUID | None
+    outcome: UUID
+
+    def outcome_for(self, command: str, target: UUID | None) -> UUID:
+        """The first outcome, if this is a retry of the same command on the same target."""
+        if (command, target) != (self.command, self.target):
+            on = "" if self.target is None else f" on {self.target}"
+            raise IdempotencyConflict(
+                f"this idempotency key was already used for {self.command}{on}",
+                field="idempotency_key",
+            )
+        return self.outcome
+
+
 class CommandReceipt(Aggregate):
+    """A receipt as an event, as stores written before ADR 0006 hold them: read, never saved."""
+
     @event("Issued")
     def __init__(
         self,
@@ -37,13 +66,3 @@ class CommandReceipt(Aggregate):
         self.command = command
         self.target = target
         self.outcome = outcome
-
-    def outcome_for(self, command: str, target: UUID | None) -> UUID:
-        """The first outcome, if this is a retry of the same command on the same target."""
-        if (command, target) != (self.command, self.target):
-            on = "" if self.target is None else f" on {self.target}"
-            raise IdempotencyConflict(
-                f"this idempotency key was already used for {self.command}{on}",
-                field="idempotency_key",
-            )
-        return self.outcome

@@ -1,7 +1,11 @@
 """Backup and restore round-trip the history, from either backend into a new SQLite instance:
 the restored copy verifies, replays to the same read models, and keeps erased people erased."""
 
+import sqlite3
 from pathlib import Path
+from uuid import UUID
+
+import pytest
 
 from api.backup import BackupError, backup, restore
 from api.bootstrap import Parcours, build
@@ -13,6 +17,8 @@ from domain.ledger.chain.verify import verify
 from projections.catalogue import PROJECTIONS
 from projections.contents import served_contents
 from tests.conftest import Instances
+from tests.persistence.test_receipt_rows import enrol_as_before_receipt_rows, retry_enrolment
+from tests.support import Network, build_network
 
 
 def test_a_restored_history_verifies_and_rebuilds_the_same_read_models(
@@ -51,3 +57,40 @@ def restore_refuses_a_second_time(target: Parcours, copy: Path) -> bool:
     except BackupError:
         return True
     return False
+
+
+def restored_copy(
+    instances: Instances, tmp_path: Path, older: bool = False
+) -> tuple[Network, Parcours, UUID]:
+    """A network with one enrolment by idempotency key, backed up and restored into a new
+    SQLite instance; `older`: its receipt kept as an event, in a backup without receipts."""
+    source = instances.start()
+    network = build_network(source.ledger, instances.clock)
+    if older:
+        enrolled = enrol_as_before_receipt_rows(network, source, "enrol-1")
+    else:
+        enrolled = network.enrol(idempotency_key="enrol-1")
+    copy = tmp_path / "ledger.backup"
+    made = backup(source, copy)
+    assert made.receipts == 1
+    if older:
+        with sqlite3.connect(copy) as db:
+            db.execute("DROP TABLE receipts")
+    target = build(Settings(env=Environment.TEST, data_dir=tmp_path / "restored"))
+    restored = restore(target, copy)
+    assert restored.receipts == (0 if older else 1)
+    return network, target, enrolled
+
+
+@pytest.mark.parametrize("older", [False, True], ids=["receipts", "receipt-events"])
+def test_a_retry_against_a_restored_copy_returns_the_first_outcome(
+    instances: Instances, tmp_path: Path, older: bool
+) -> None:
+    network, target, enrolled = restored_copy(instances, tmp_path, older)
+    try:
+        events = target.ledger.recorder.max_notification_id()
+
+        assert retry_enrolment(target, network, "enrol-1") == enrolled
+        assert target.ledger.recorder.max_notification_id() == events
+    finally:
+        target.close()

@@ -12,6 +12,8 @@ from domain.actor import Actor
 from domain.case_file.young_person import YoungPerson
 from domain.errors import DomainError
 from domain.ledger import Ledger
+from domain.ledger.receipt import Receipt
+from domain.ledger.receipt_rows import IN_MEMORY
 from domain.network.programme import Component, Programme
 from domain.vocabulary import DeclineReason, Domain, ReferralStatus
 from tests.support import FrozenClock, Network, build_network, memory_vault
@@ -112,13 +114,13 @@ class LiveLedger(Ledger):
     """Keeps the aggregates it saved: the live ones, whose state was built as decided."""
 
     def __init__(self, clock: FrozenClock) -> None:
-        super().__init__({"PERSISTENCE_MODULE": "eventsourcing.popo"}, memory_vault(), clock)
+        super().__init__(IN_MEMORY, memory_vault(), clock)
         self.live: dict[UUID, Any] = {}
 
-    def _append(self, aggregates: Sequence[Aggregate]) -> None:
+    def _append(self, aggregates: Sequence[Aggregate], receipts: Sequence[Receipt] = ()) -> None:
         for aggregate in aggregates:
             self.live[aggregate.id] = aggregate
-        super()._append(aggregates)
+        super()._append(aggregates, receipts)
 
 
 def fresh_network() -> Network:

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from domain.errors import IdempotencyConflict, InvalidInput
+from domain.ledger.receipt import Receipt, receipt_id
 from tests.domain.givens import case_of, intervention, refused
 from tests.support import START, Network
 
@@ -31,17 +32,21 @@ def test_a_retried_intervention_is_recorded_once(network: Network) -> None:
     assert list(case_of(network, young_person).interventions) == [str(first)]
 
 
-def test_the_receipt_is_saved_with_the_command(network: Network) -> None:
+def test_the_receipt_is_saved_with_the_command_beside_the_log(network: Network) -> None:
     young_person = network.enrol()
     before = network.position()
 
-    intervention(network, network.worker_a, young_person, idempotency_key="visit-1")
+    recorded = intervention(network, network.worker_a, young_person, idempotency_key="visit-1")
 
     topics = [
         n.topic.rsplit(".", 1)[-1]
         for n in network.ledger.recorder.select_notifications(start=before + 1, limit=10)
     ]
-    assert sorted(topics) == ["InterventionRecorded", "Issued"]
+    assert topics == ["InterventionRecorded"]
+    receipt = network.ledger.receipts.select_receipt(receipt_id(network.worker_a, "visit-1"))
+    assert receipt == Receipt(
+        receipt_id(network.worker_a, "visit-1"), "record_intervention", young_person, recorded
+    )
 
 
 def test_a_key_reused_for_another_command_is_a_conflict(network: Network) -> None:

@@ -1,8 +1,9 @@
 """The soak's verdicts, read from the stores themselves once the load has stopped.
 
-- every acknowledged command's receipt is in the events table exactly once, naming the command
-  and the id the client was given; every command's effect (the event carrying that id) is there
-  exactly once, and no effect is there that no client was told about (retries recorded nothing);
+- every acknowledged command has its receipt (a row beside the log, one per key by its primary
+  key), naming the command and the id the client was given, and there is no other receipt;
+  every command's effect (the event carrying that id) is there exactly once, and no effect is
+  there that no client was told about (retries recorded nothing);
 - the projection worker caught up with the log and no projection failed;
 - `parcours audit replay` rebuilds every projection from zero into a scratch schema and finds it
   equal, row by row, to the live one; `parcours audit verify` finds the hash chain intact.
@@ -24,7 +25,6 @@ from projections.positions import FAILED
 from tests.reliability.client import KINDS, Ack, Kind
 from tests.reliability.processes import BUSY_SERVER_PATIENCE_SECONDS, Instance, run_cli
 
-RECEIPT_TOPIC = "domain.ledger.receipt:CommandReceipt.Issued"
 STORE_UNAVAILABLE_EXIT = 3
 
 
@@ -75,27 +75,27 @@ def _effect_id(kind: Kind, stored: Stored) -> UUID:
 
 
 def _is_effect(kind: Kind, stored: Stored) -> bool:
-    return stored.topic.rsplit(".", 1)[-1] == kind.event and stored.topic != RECEIPT_TOPIC
+    return stored.topic.rsplit(".", 1)[-1] == kind.event
 
 
-def receipts_exactly_once(events: list[Stored], acks: list[Ack]) -> Check:
-    """Each acknowledged key has one receipt naming its command and its outcome; no other."""
-    by_stream: dict[UUID, list[Stored]] = {}
-    for stored in events:
-        if stored.topic == RECEIPT_TOPIC:
-            by_stream.setdefault(stored.stream, []).append(stored)
+def stored_receipts(parcours: Parcours) -> dict[UUID, tuple[str, UUID]]:
+    """Every row of the schema's receipts table: its command and outcome, by receipt id."""
+    tables = StoredTables.of(parcours.ledger.recorder)
+    rows = tables.run(f"SELECT receipt_id, command, outcome FROM {tables.receipts}")
+    return {UUID(str(key)): (command, UUID(str(outcome))) for key, command, outcome in rows}
+
+
+def receipts_exactly_once(receipts: dict[UUID, tuple[str, UUID]], acks: list[Ack]) -> Check:
+    """Each acknowledged key has its receipt naming its command and its outcome; no other."""
     problems = []
     expected = {receipt_id(ack.command.actor, ack.command.key): ack for ack in acks}
-    for stream, ack in expected.items():
-        found = by_stream.get(stream, [])
-        if len(found) != 1:
-            problems.append(f"{ack.command.key}: {len(found)} receipt event(s)")
-        elif (found[0].event.command, found[0].event.outcome) != (
-            ack.command.kind.command,
-            ack.outcome,
-        ):
-            problems.append(f"{ack.command.key}: receipt says {found[0].event.outcome}")
-    unknown = len(set(by_stream) - set(expected))
+    for key, ack in expected.items():
+        found = receipts.get(key)
+        if found is None:
+            problems.append(f"{ack.command.key}: no receipt")
+        elif found != (ack.command.kind.command, ack.outcome):
+            problems.append(f"{ack.command.key}: receipt says {found}")
+    unknown = len(set(receipts) - set(expected))
     if unknown:
         problems.append(f"{unknown} receipt(s) of commands no client was told about")
     detail = f"{len(expected)} receipts, one each" if not problems else "; ".join(problems[:5])
@@ -167,11 +167,12 @@ def verify_all(instance: Instance, acks: list[Ack], catch_up_timeout: float = 12
     try:
         checks = [caught_up(parcours, catch_up_timeout)]
         events = stored_events(parcours)
+        receipts = stored_receipts(parcours)
     finally:
         parcours.close()
     return [
         *checks,
-        receipts_exactly_once(events, acks),
+        receipts_exactly_once(receipts, acks),
         effects_exactly_once(events, acks),
         cli_check(
             instance, "`parcours audit replay`: a rebuild from zero equals live", "audit", "replay"

@@ -7,6 +7,7 @@ import pytest
 from api.simulation import ERASURES, SimulatedClock, SimulationSummary, simulate
 from domain.case_file.young_person import YoungPerson
 from domain.ledger import Ledger
+from domain.ledger.receipt_rows import IN_MEMORY
 from domain.network.association import Association
 from domain.network.programme import Programme
 from domain.vocabulary import DeclineReason, ReferralStatus, Sensitivity
@@ -83,7 +84,7 @@ def test_the_cast_spans_eight_associations_three_territories_and_two_programmes(
 
 def test_business_time_is_the_simulated_clock() -> None:
     clock = SimulatedClock(START)
-    ledger = Ledger({"PERSISTENCE_MODULE": "eventsourcing.popo"}, memory_vault(), clock)
+    ledger = Ledger(IN_MEMORY, memory_vault(), clock)
 
     summary = simulate(ledger, clock, young_people=8, months=4)
 

@@ -5,11 +5,13 @@ on PostgreSQL's events table), so two writers can never extend the chain from th
 and the chain's sequence is gapless even where notification ids are not.
 
 On PostgreSQL, appending is one call of a server-side function (`append_sql.py`): lock, read the
-head, insert the events and their links, notify listeners — one round trip and one commit.
+head, insert the events, their links and the commands' receipts, notify listeners — one round
+trip and one commit. Receipts (`receipts=` of `insert_events`) are rows beside the log, not
+chained (ADR 0006).
 """
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 from uuid import UUID
 
@@ -19,8 +21,11 @@ from eventsourcing.postgres import PostgresAggregateRecorder, PostgresApplicatio
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
 from psycopg.sql import SQL, Identifier
 
+from domain.ledger import receipt_rows
 from domain.ledger.chain.append_sql import AppendFunctions
 from domain.ledger.chain.links import GENESIS, link_hash
+from domain.ledger.receipt import Receipt
+from domain.ledger.receipt_rows import RECEIPTS_TABLE, receipt_from_hex, receipts_of
 from domain.store_breaker import StoreBreaker
 
 CHAIN_TABLE = "event_chain"
@@ -45,6 +50,10 @@ def _row(event: StoredEvent) -> tuple[UUID, int, str, bytes]:
     return _uuid(event.originator_id), event.originator_version, event.topic, bytes(event.state)
 
 
+def _receipt_row(receipt: Receipt) -> tuple[UUID, str, UUID | None, UUID]:
+    return receipt.id, receipt.command, receipt.target, receipt.outcome
+
+
 def _links(
     head: tuple[int, bytes] | None, stored: Sequence[StoredEvent], positions: Sequence[int]
 ) -> list[tuple[int, int, str, int, bytes]]:
@@ -60,6 +69,15 @@ def _links(
     return rows
 
 
+def _columns(rows: Iterable[tuple[Any, ...]], width: int) -> list[list[Any]]:
+    """Rows as columns (`width` empty columns when there is no row)."""
+    columns: list[list[Any]] = [[] for _ in range(width)]
+    for row in rows:
+        for column, value in zip(columns, row, strict=True):
+            column.append(value)
+    return columns
+
+
 class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
     def construct_create_table_statements(self) -> list[str]:
         return [
@@ -67,11 +85,35 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
             "CREATE TABLE IF NOT EXISTS event_chain (seq INTEGER PRIMARY KEY,"
             " position INTEGER NOT NULL UNIQUE, stream_id TEXT NOT NULL,"
             " version INTEGER NOT NULL, hash BLOB NOT NULL)",
+            receipt_rows.SQLITE_CREATE,
         ]
+
+    def _create_table(self, c: SQLiteCursor) -> None:
+        """Creates the tables; a store created before ADR 0006 gets its receipt events copied
+        into the new receipts table, in the same transaction."""
+        c.execute(receipt_rows.SQLITE_EXISTS)
+        created = c.fetchone() is None
+        super()._create_table(c)
+        if created:
+            c.execute(*receipt_rows.sqlite_copy(self.events_table_name))
+
+    def copy_receipt_events(self) -> None:
+        """Copies receipts kept as events into the table (after restoring an older backup)."""
+        with self.datastore.transaction(commit=True) as c:
+            c.execute(*receipt_rows.sqlite_copy(self.events_table_name))
+
+    def select_receipt(self, receipt_id: UUID) -> Receipt | None:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(receipt_rows.SQLITE_SELECT, (receipt_id.hex,))
+            row = c.fetchone()
+        return None if row is None else receipt_from_hex(receipt_id, row[0], row[1], row[2])
 
     def _insert_events(
         self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
+        receipts = receipts_of(kwargs)
+        if receipts:
+            c.executemany(receipt_rows.SQLITE_INSERT, map(receipt_rows.sqlite_row, receipts))
         positions = super()._insert_events(c, stored_events, **kwargs)
         if positions:
             c.execute("SELECT seq, hash FROM event_chain ORDER BY seq DESC LIMIT 1")
@@ -93,6 +135,14 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
                 " version bigint NOT NULL, hash bytea NOT NULL)"
             ).format(self.chain_table)
         )
+        self.sql_create_statements.append(
+            receipt_rows.postgres_create(self.datastore.schema, self.events_table_name)
+        )
+        self._select_receipt = (
+            SQL(receipt_rows.POSTGRES_SELECT)
+            .format(Identifier(self.datastore.schema), Identifier(RECEIPTS_TABLE))
+            .as_bytes()
+        )
         self._declare_append_function()
         self._appending = threading.Lock()
         self._appender: psycopg.Connection[tuple[object, ...]] | None = None
@@ -107,6 +157,7 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
             schema=self.datastore.schema,
             events=self.events_table_name,
             chain=CHAIN_TABLE,
+            receipts=RECEIPTS_TABLE,
             lock_timeout=self.datastore.lock_timeout,
             channel=self.appended_channel,
         )
@@ -133,14 +184,30 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
             found: int | None = _MAX_NOTIFICATION_ID(self)
         return found
 
+    def select_receipt(self, receipt_id: UUID) -> Receipt | None:
+        with self.breaker.guarded(), self.datastore.transaction(commit=False) as cursor:
+            cursor.execute(self._select_receipt, (receipt_id,))
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        command, target, outcome = row.values()
+        return Receipt(receipt_id, str(command), target, outcome)
+
+    def copy_receipt_events(self) -> None:
+        """Copies receipts kept as events into the table (after restoring an older backup)."""
+        copy = receipt_rows.postgres_copy(self.datastore.schema, self.events_table_name)
+        with self.breaker.guarded(), self.datastore.transaction(commit=True) as cursor:
+            cursor.execute(copy)
+
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
         """Appends with one call of the append function, on a connection of its own: the pool's
         checkout and its per-checkout type checks cost more than the call on a fast disk."""
-        if not stored_events:
+        receipts = receipts_of(kwargs)
+        if not stored_events and not receipts:
             return []
-        statement, params = self._append_call(stored_events)
+        statement, params = self._append_call(stored_events, receipts)
         with self._appending, self.breaker.guarded():
             try:
                 connection = self._append_connection()
@@ -152,15 +219,17 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
                 raise OperationalError(str(error)) from error
         return [int(str(row[0])) for row in rows]
 
-    def _append_call(self, stored: Sequence[StoredEvent]) -> tuple[bytes, list[Any]]:
-        """The pair function's eight parameters (the second event's `None` when alone), or the
-        array function's four columns."""
+    def _append_call(
+        self, stored: Sequence[StoredEvent], receipts: Sequence[Receipt]
+    ) -> tuple[bytes, list[Any]]:
+        """The pair function's twelve parameters (`None` for a missing event or receipt), or
+        the array function's eight columns."""
         rows = [_row(event) for event in stored]
-        if len(rows) <= 2:
-            return self._append_pair, [v for row in rows for v in row] + [None] * (
-                8 - 4 * len(rows)
-            )
-        return self._append, [list(column) for column in zip(*rows, strict=True)]
+        if len(rows) <= 2 and len(receipts) <= 1:
+            events = [v for row in rows for v in row] + [None] * (8 - 4 * len(rows))
+            receipt = list(_receipt_row(receipts[0])) if receipts else [None] * 4
+            return self._append_pair, events + receipt
+        return self._append, [*_columns(rows, 4), *_columns(map(_receipt_row, receipts), 4)]
 
     def _append_connection(self) -> "psycopg.Connection[tuple[object, ...]]":
         if self._appender is None or self._appender.closed or self._appender.broken:

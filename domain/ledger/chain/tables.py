@@ -15,6 +15,8 @@ class StoredTables:
     """The qualified event table."""
     chain: str
     """The qualified chain table."""
+    receipts: str
+    """The qualified table of command receipts (ADR 0006)."""
     position: str
     """The column holding an event's log position (notification id)."""
     postgres: bool
@@ -29,11 +31,12 @@ class StoredTables:
             return cls(
                 f'"{schema}"."{table}"',
                 f'"{schema}".event_chain',
+                f'"{schema}".command_receipts',
                 "notification_id",
                 True,
                 datastore,
             )
-        return cls(table, "event_chain", "rowid", False, datastore)
+        return cls(table, "event_chain", "command_receipts", "rowid", False, datastore)
 
     def stream_key(self, stream_id: UUID) -> object:
         """How a stream id is stored: a uuid column on PostgreSQL, hex text on SQLite."""
