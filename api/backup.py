@@ -19,7 +19,7 @@ from typing import Any
 from uuid import UUID
 
 from api.bootstrap import Parcours
-from domain.ledger.chain.tables import StoredTables
+from domain.ledger.chain.tables import Reader, StoredTables
 
 SCHEMA = (
     "CREATE TABLE events (position INTEGER PRIMARY KEY, originator_id TEXT NOT NULL,"
@@ -55,39 +55,48 @@ def backup(parcours: Parcours, out: Path) -> BackupReport:
     try:
         for statement in SCHEMA:
             target.execute(statement)
-        events = links = 0
-        for rows in store.batches(store.events_statement):
-            target.executemany(
-                "INSERT INTO events VALUES (?, ?, ?, ?, ?)",
-                [(p, str(UUID(str(o))), v, t, bytes(s)) for p, o, v, t, s in rows],
-            )
-            events += len(rows)
-        for rows in store.batches(store.chain_statement):
-            target.executemany(
-                "INSERT INTO chain VALUES (?, ?, ?, ?, ?)",
-                [(q, p, str(UUID(str(o))), v, bytes(h)) for q, p, o, v, h in rows],
-            )
-            links += len(rows)
-        receipts = 0
-        for rows in store.receipt_batches():
-            target.executemany("INSERT INTO receipts VALUES (?, ?, ?, ?, ?)", rows)
-            receipts += len(rows)
+        with store.tables.snapshot() as read:
+            counts = _copy_out(store, read, target)
         target.commit()
     finally:
         target.close()
-    return BackupReport(events, links, receipts)
+    return BackupReport(*counts)
+
+
+def _copy_out(store: "_Store", read: Reader, target: sqlite3.Connection) -> tuple[int, int, int]:
+    """Events, links and receipts, all read from one snapshot of the store: a command recorded
+    meanwhile is in the backup whole (events, links and receipt) or not at all."""
+    events = links = receipts = 0
+    for rows in store.batches(read, store.events_statement):
+        target.executemany(
+            "INSERT INTO events VALUES (?, ?, ?, ?, ?)",
+            [(p, str(UUID(str(o))), v, t, bytes(s)) for p, o, v, t, s in rows],
+        )
+        events += len(rows)
+    for rows in store.batches(read, store.chain_statement):
+        target.executemany(
+            "INSERT INTO chain VALUES (?, ?, ?, ?, ?)",
+            [(q, p, str(UUID(str(o))), v, bytes(h)) for q, p, o, v, h in rows],
+        )
+        links += len(rows)
+    for rows in store.receipt_batches(read):
+        target.executemany("INSERT INTO receipts VALUES (?, ?, ?, ?, ?)", rows)
+        receipts += len(rows)
+    return events, links, receipts
 
 
 def restore(parcours: Parcours, source: Path) -> BackupReport:
     """Into an empty event store only; then destroys the keys of every erased young person."""
     store = _Store(parcours)
     if store.count() > 0:
-        raise BackupError("the event store is not empty: restore into a new instance")
+        raise BackupError(
+            "the event store is not empty (events or command receipts): restore into a new instance"
+        )
     backup_db = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
     try:
         events = store.load_events(_read(backup_db, "SELECT * FROM events ORDER BY position"))
         links = store.load_chain(_read(backup_db, "SELECT * FROM chain ORDER BY seq"))
-        receipts = store.load_receipts(backup_db)
+        store.load_receipts(backup_db)
         erased = [
             UUID(str(row[0]))
             for batch in _read(
@@ -97,10 +106,9 @@ def restore(parcours: Parcours, source: Path) -> BackupReport:
         ]
     finally:
         backup_db.close()
-    parcours.ledger.receipts.copy_receipt_events()
     for subject in erased:
         parcours.vault.destroy_key(subject)
-    return BackupReport(events, links, receipts, len(erased))
+    return BackupReport(events, links, store.receipt_count(), len(erased))
 
 
 def _read(
@@ -129,6 +137,7 @@ class _Store:
         self.postgres = tables.postgres
         self.events, self.chain, self.position = tables.events, tables.chain, tables.position
         self.receipts = tables.receipts
+        self.tables = tables
         self.events_statement = (
             f"SELECT {self.position}, originator_id, originator_version, topic, state"  # noqa: S608
             f" FROM {self.events} WHERE {self.position} > ? ORDER BY {self.position} LIMIT ?"
@@ -148,11 +157,15 @@ class _Store:
         return self._tables.run(statement, params, many, commit)
 
     def count(self) -> int:
-        return int(self._run(f"SELECT COUNT(*) FROM {self.events}")[0][0])  # noqa: S608
+        """Events and receipts held (a keyed command that decided nothing leaves a receipt)."""
+        return int(self._run(f"SELECT COUNT(*) FROM {self.events}")[0][0]) + self.receipt_count()  # noqa: S608
 
-    def batches(self, statement: str) -> Iterator[list[tuple[Any, ...]]]:
+    def receipt_count(self) -> int:
+        return int(self._run(f"SELECT COUNT(*) FROM {self.receipts}")[0][0])  # noqa: S608
+
+    def batches(self, read: Reader, statement: str) -> Iterator[list[tuple[Any, ...]]]:
         last = 0
-        while rows := self._run(statement, (last, BATCH)):
+        while rows := read(statement, (last, BATCH)):
             yield rows
             last = int(rows[-1][0])
 
@@ -177,40 +190,42 @@ class _Store:
         position, originator, version, topic, state = row
         return (position, self._tables.stream_key(UUID(str(originator))), version, topic, state)
 
-    def receipt_batches(self) -> Iterator[list[tuple[str, str, str | None, str, str]]]:
+    def receipt_batches(
+        self, read: Reader
+    ) -> Iterator[list[tuple[str, str, str | None, str, str]]]:
         """The receipts as the backup holds them: canonical UUID text, ISO 8601 times."""
         statement = (
             f"SELECT receipt_id, command, target, outcome, recorded_at FROM {self.receipts}"  # noqa: S608
             " WHERE receipt_id > ? ORDER BY receipt_id LIMIT ?"
         )
         last: object = self._tables.stream_key(UUID(int=0))
-        while rows := self._run(statement, (last, BATCH)):
+        while rows := read(statement, (last, BATCH)):
             yield [
                 (_uuid_text(r), c, None if t is None else _uuid_text(t), _uuid_text(o), _iso(at))
                 for r, c, t, o, at in rows
             ]
             last = rows[-1][0]
 
-    def load_receipts(self, backup_db: sqlite3.Connection) -> int:
-        """Loads the backup's receipts; 0 for a backup made before receipts were rows."""
+    def load_receipts(self, backup_db: sqlite3.Connection) -> None:
+        """Loads the backup's receipts (none in a backup made before receipts were rows).
+
+        After the events: their receipt events, if any, have become rows already (the
+        receipt-event trigger), and those rows are the same receipts, so they are skipped."""
         held = backup_db.execute(
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'receipts'"
         ).fetchone()
         if held is None:
-            return 0
+            return
         statement = (
             f"INSERT INTO {self.receipts} (receipt_id, command, target, outcome, recorded_at)"  # noqa: S608
-            " VALUES (?, ?, ?, ?, ?)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (receipt_id) DO NOTHING"
         )
-        loaded = 0
         for rows in _read(backup_db, "SELECT * FROM receipts ORDER BY receipt_id"):
             key = self._id_key
             prepared = [
                 (key(r), c, None if t is None else key(t), key(o), at) for r, c, t, o, at in rows
             ]
             self._run(statement, many=prepared, commit=True)
-            loaded += len(rows)
-        return loaded
 
     def _id_key(self, text: str) -> object:
         return self._tables.stream_key(UUID(text))

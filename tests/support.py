@@ -76,10 +76,9 @@ class Network:
         return self.ledger.recorder.max_notification_id() or 0
 
     def events_since(self, position: int) -> list[str]:
-        """Names of the events recorded after `position` (command receipts left out)."""
+        """Names of the events recorded after `position` (receipts are not events)."""
         notifications = self.ledger.recorder.select_notifications(start=position + 1, limit=1000)
-        names = [n.topic.rsplit(".", 1)[-1] for n in notifications]
-        return [name for name in names if name != "Issued"]
+        return [n.topic.rsplit(".", 1)[-1] for n in notifications]
 
     def then(self, when: Callable[[], object]) -> list[str]:
         """Runs the command and returns the events it recorded."""

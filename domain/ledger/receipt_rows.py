@@ -3,10 +3,10 @@
 Every recorder the ledger runs on takes a command's receipts with its events, in the same
 `insert_events` call and transaction (`receipts=`), and reads one back by id only when a command
 went wrong (`select_receipt`). This module holds each backend's table, the one-time copy of the
-receipts that older stores kept as events, and the in-memory recorder of domain tests.
+receipts that older stores kept as events, the trigger that turns any receipt still written as
+an event into its row, and the in-memory recorder of domain tests.
 """
 
-import json
 from collections.abc import Sequence
 from typing import Any, Protocol, runtime_checkable
 from uuid import UUID
@@ -33,10 +33,6 @@ class ReceiptRecorder(Protocol):
 
     def select_receipt(self, receipt_id: UUID) -> Receipt | None: ...
 
-    def copy_receipt_events(self) -> None:
-        """Copies receipts kept as events (before ADR 0006) into the receipts, keeping those
-        already there."""
-
 
 def receipts_of(kwargs: dict[str, Any]) -> Sequence[Receipt]:
     """The receipts passed to `insert_events` (none when the caller passed none)."""
@@ -54,6 +50,7 @@ _POSTGRES_CREATE_AND_COPY = """
 DO $do$
 BEGIN
     IF to_regclass({qualified}) IS NULL THEN
+        LOCK TABLE {schema}.{events} IN EXCLUSIVE MODE;
         CREATE TABLE {schema}.{receipts} (
             receipt_id uuid PRIMARY KEY,
             command text NOT NULL,
@@ -61,44 +58,66 @@ BEGIN
             outcome uuid NOT NULL,
             recorded_at timestamptz NOT NULL DEFAULT now()
         );
-        {copy};
+        INSERT INTO {schema}.{receipts} (receipt_id, command, target, outcome, recorded_at)
+        SELECT e.originator_id, {columns}
+        FROM {schema}.{events} e,
+             LATERAL (SELECT convert_from(e.state, 'UTF8')::jsonb AS state) s
+        WHERE e.topic = {topic};
     END IF;
 END
 $do$
 """
 """Created, and filled from the receipt events of an older store, in one statement of the
-create transaction (and under the start-up's schema lock): a store is copied exactly once,
-and a crash cannot leave a table without its copy."""
+create transaction, under the start-up's schema lock and with the events table locked against
+writers still running an older version until the trigger below exists: a store is copied
+exactly once, and a crash cannot leave a table without its copy."""
 
-_POSTGRES_COPY = """INSERT INTO {schema}.{receipts} (receipt_id, command, target, outcome,
-                                                     recorded_at)
-        SELECT e.originator_id, s.state ->> 'command',
-               (s.state -> 'target' ->> '_data_')::uuid,
+_POSTGRES_TRIGGER_FUNCTION = """
+CREATE OR REPLACE FUNCTION {schema}.{function}() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+    INSERT INTO {schema}.{receipts} (receipt_id, command, target, outcome, recorded_at)
+    SELECT NEW.originator_id, {columns}
+    FROM (SELECT convert_from(NEW.state, 'UTF8')::jsonb AS state) s;
+    RETURN NULL;
+END
+$fn$
+"""
+
+_POSTGRES_TRIGGER = """
+CREATE OR REPLACE TRIGGER {function} AFTER INSERT ON {schema}.{events}
+FOR EACH ROW WHEN (NEW.topic = {topic}) EXECUTE FUNCTION {schema}.{function}()
+"""
+
+_POSTGRES_COLUMNS = """s.state ->> 'command', (s.state -> 'target' ->> '_data_')::uuid,
                (s.state -> 'outcome' ->> '_data_')::uuid,
-               (s.state -> 'timestamp' ->> '_data_')::timestamptz
-        FROM {schema}.{events} e,
-             LATERAL (SELECT convert_from(e.state, 'UTF8')::jsonb AS state) s
-        WHERE e.topic = {topic}
-        ON CONFLICT (receipt_id) DO NOTHING"""
+               (s.state -> 'timestamp' ->> '_data_')::timestamptz"""
+
+RECEIPT_EVENT_TRIGGER = "parcours_receipt_event_as_row"
+"""Turns a receipt written as an event into its row, in the same transaction, without
+`ON CONFLICT`: a process of an older version still running beside this one (a rolling
+upgrade), or a restored backup from before ADR 0006, writes receipts as events; each becomes a
+row, and one whose key already has a row collides, so a retry crossing versions fails loudly
+instead of running twice."""
 
 
-def postgres_copy(schema: str, events: str) -> Composed:
-    """Copies receipt events into the table (those already there are kept)."""
-    return SQL(_POSTGRES_COPY).format(
-        schema=Identifier(schema),
-        receipts=Identifier(RECEIPTS_TABLE),
-        events=Identifier(events),
-        topic=Literal(RECEIPT_EVENT_TOPIC),
-    )
-
-
-def postgres_create(schema: str, events: str) -> Composed:
-    return SQL(_POSTGRES_CREATE_AND_COPY).format(
-        qualified=Literal(f'"{schema}"."{RECEIPTS_TABLE}"'),
-        schema=Identifier(schema),
-        receipts=Identifier(RECEIPTS_TABLE),
-        copy=postgres_copy(schema, events),
-    )
+def postgres_create(schema: str, events: str) -> list[Composed]:
+    """The receipts table with its one-time copy, and the trigger keeping older writers'
+    receipts."""
+    names = {
+        "schema": Identifier(schema),
+        "events": Identifier(events),
+        "receipts": Identifier(RECEIPTS_TABLE),
+        "function": Identifier(RECEIPT_EVENT_TRIGGER),
+        "topic": Literal(RECEIPT_EVENT_TOPIC),
+        "columns": SQL(_POSTGRES_COLUMNS),
+    }
+    return [
+        SQL(_POSTGRES_CREATE_AND_COPY).format(
+            qualified=Literal(f'"{schema}"."{RECEIPTS_TABLE}"'), **names
+        ),
+        SQL(_POSTGRES_TRIGGER_FUNCTION).format(**names),
+        SQL(_POSTGRES_TRIGGER).format(**names),
+    ]
 
 
 POSTGRES_SELECT = "SELECT command, target, outcome FROM {}.{} WHERE receipt_id = %s"
@@ -118,16 +137,33 @@ SQLITE_INSERT = (
 SQLITE_SELECT = "SELECT command, target, outcome FROM command_receipts WHERE receipt_id = ?"
 
 
-def sqlite_copy(events: str) -> tuple[str, tuple[str]]:
-    """Copies receipt events into the table (those already there are kept); ids as hex, as the
-    library stores stream ids on SQLite."""
-    state = "CAST(state AS TEXT)"
+def _sqlite_columns(row: str) -> str:
+    """The receipt's columns from an event row's state (ids as hex, as the library stores stream
+    ids on SQLite)."""
+    state = f"CAST({row}state AS TEXT)"
     return (
-        "INSERT OR IGNORE INTO command_receipts (receipt_id, command, target, outcome,"  # noqa: S608
-        f" recorded_at) SELECT originator_id, json_extract({state}, '$.command'),"
+        f"{row}originator_id, json_extract({state}, '$.command'),"
         f" json_extract({state}, '$.target._data_'), json_extract({state}, '$.outcome._data_'),"
-        f" json_extract({state}, '$.timestamp._data_') FROM {events} WHERE topic = ?",
+        f" json_extract({state}, '$.timestamp._data_')"
+    )
+
+
+def sqlite_copy(events: str) -> tuple[str, tuple[str]]:
+    """Copies an older store's receipt events into the new table."""
+    return (
+        "INSERT INTO command_receipts (receipt_id, command, target, outcome, recorded_at)"  # noqa: S608
+        f" SELECT {_sqlite_columns('')} FROM {events} WHERE topic = ?",
         (RECEIPT_EVENT_TOPIC,),
+    )
+
+
+def sqlite_trigger(events: str) -> str:
+    """`RECEIPT_EVENT_TRIGGER` on SQLite (a collision aborts the event's insert)."""
+    return (
+        f"CREATE TRIGGER IF NOT EXISTS {RECEIPT_EVENT_TRIGGER} AFTER INSERT ON {events}"  # noqa: S608
+        f" WHEN NEW.topic = '{RECEIPT_EVENT_TOPIC}' BEGIN"
+        " INSERT INTO command_receipts (receipt_id, command, target, outcome, recorded_at)"
+        f" VALUES ({_sqlite_columns('NEW.')}); END"
     )
 
 
@@ -162,20 +198,6 @@ class InMemoryApplicationRecorder(POPOApplicationRecorder):
     def select_receipt(self, receipt_id: UUID) -> Receipt | None:
         with self._database_lock:
             return self._receipts.get(receipt_id)
-
-    def copy_receipt_events(self) -> None:
-        with self._database_lock:
-            for stored in self._stored_events:
-                if stored.topic == RECEIPT_EVENT_TOPIC:
-                    state = json.loads(stored.state)
-                    target = state["target"]
-                    receipt = receipt_from_hex(
-                        UUID(str(stored.originator_id)),
-                        state["command"],
-                        None if target is None else target["_data_"],
-                        state["outcome"]["_data_"],
-                    )
-                    self._receipts.setdefault(receipt.id, receipt)
 
 
 class InMemoryFactory(POPOFactory):

@@ -2,10 +2,13 @@
 the restored copy verifies, replays to the same read models, and keeps erased people erased."""
 
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
-from uuid import UUID
+from uuid import UUID, uuid4
 
+import psycopg
 import pytest
+from psycopg import sql
 
 from api.backup import BackupError, backup, restore
 from api.bootstrap import Parcours, build
@@ -13,11 +16,13 @@ from api.settings import Environment, Settings
 from api.simulation import simulate
 from api.simulation.clock import SimulatedClock
 from domain.ledger.chain.store import ChainStore
+from domain.ledger.chain.tables import StoredTables
 from domain.ledger.chain.verify import verify
 from projections.catalogue import PROJECTIONS
 from projections.contents import served_contents
-from tests.conftest import Instances
-from tests.persistence.test_receipt_rows import enrol_as_before_receipt_rows, retry_enrolment
+from tests.conftest import Instances, require_postgres
+from tests.conftest import test_database_url as database_url
+from tests.persistence.test_receipt_rows import older_store, retry_enrolment
 from tests.support import Network, build_network
 
 
@@ -59,34 +64,53 @@ def restore_refuses_a_second_time(target: Parcours, copy: Path) -> bool:
     return False
 
 
+@pytest.fixture
+def other_backend(backend: str, tmp_path: Path) -> Iterator[Settings]:
+    """An empty instance on the other backend: a backup made on one restores into either."""
+    data_dir = tmp_path / "restored"
+    if backend == "postgres":
+        yield Settings(env=Environment.TEST, data_dir=data_dir)
+        return
+    require_postgres()
+    schema = f"t_restored_{uuid4().hex[:10]}"
+    yield Settings(
+        env=Environment.TEST,
+        data_dir=data_dir,
+        database_url=database_url(),
+        database_schema=schema,
+    )
+    with psycopg.connect(database_url(), autocommit=True) as db:
+        db.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema)))
+
+
 def restored_copy(
-    instances: Instances, tmp_path: Path, older: bool = False
+    instances: Instances, tmp_path: Path, target_settings: Settings, older: bool
 ) -> tuple[Network, Parcours, UUID]:
-    """A network with one enrolment by idempotency key, backed up and restored into a new
-    SQLite instance; `older`: its receipt kept as an event, in a backup without receipts."""
-    source = instances.start()
-    network = build_network(source.ledger, instances.clock)
+    """A network with one enrolment by idempotency key, backed up and restored into an instance
+    on the other backend; `older`: a store and a backup from before receipts were rows (the
+    receipt an event, the backup without a receipts table)."""
     if older:
-        enrolled = enrol_as_before_receipt_rows(network, source, "enrol-1")
+        network, enrolled = older_store(instances, "enrol-1")
+        source = instances.start()
     else:
+        source = instances.start()
+        network = build_network(source.ledger, instances.clock)
         enrolled = network.enrol(idempotency_key="enrol-1")
     copy = tmp_path / "ledger.backup"
-    made = backup(source, copy)
-    assert made.receipts == 1
+    assert backup(source, copy).receipts == 1
     if older:
         with sqlite3.connect(copy) as db:
             db.execute("DROP TABLE receipts")
-    target = build(Settings(env=Environment.TEST, data_dir=tmp_path / "restored"))
-    restored = restore(target, copy)
-    assert restored.receipts == (0 if older else 1)
+    target = build(target_settings)
+    assert restore(target, copy).receipts == 1
     return network, target, enrolled
 
 
 @pytest.mark.parametrize("older", [False, True], ids=["receipts", "receipt-events"])
 def test_a_retry_against_a_restored_copy_returns_the_first_outcome(
-    instances: Instances, tmp_path: Path, older: bool
+    instances: Instances, tmp_path: Path, other_backend: Settings, older: bool
 ) -> None:
-    network, target, enrolled = restored_copy(instances, tmp_path, older)
+    network, target, enrolled = restored_copy(instances, tmp_path, other_backend, older)
     try:
         events = target.ledger.recorder.max_notification_id()
 
@@ -94,3 +118,20 @@ def test_a_retry_against_a_restored_copy_returns_the_first_outcome(
         assert target.ledger.recorder.max_notification_id() == events
     finally:
         target.close()
+
+
+def test_a_backup_reads_the_store_at_one_moment(instances: Instances) -> None:
+    """What a backup copies — events, links, receipts — is read from one snapshot: a command
+    recorded meanwhile is in it whole or not at all."""
+    parcours = instances.start()
+    network = build_network(parcours.ledger, instances.clock)
+    tables = StoredTables.of(parcours.ledger.recorder)
+    counts = [f"SELECT COUNT(*) FROM {table}" for table in (tables.events, tables.receipts)]
+
+    with tables.snapshot() as read:
+        before = [read(count, ())[0][0] for count in counts]
+        network.enrol(idempotency_key="during-the-backup")
+        during = [read(count, ())[0][0] for count in counts]
+
+    assert during == before
+    assert [tables.run(count)[0][0] for count in counts] == [before[0] + 1, before[1] + 1]

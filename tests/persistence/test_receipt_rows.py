@@ -10,6 +10,7 @@ from eventsourcing.persistence import IntegrityError, StoredEvent
 from api.bootstrap import Parcours
 from domain.ledger.chain.store import ChainStore
 from domain.ledger.receipt import CommandReceipt, Receipt, receipt_id
+from domain.ledger.receipt_rows import RECEIPT_EVENT_TRIGGER
 from tests.conftest import Instances
 from tests.persistence.test_chain import check, raw
 from tests.support import Network, build_network
@@ -19,23 +20,27 @@ def receipt(outcome: UUID | None = None) -> Receipt:
     return Receipt(uuid4(), "record_intervention", uuid4(), outcome or uuid4())
 
 
-@pytest.mark.parametrize("events", [0, 1, 2, 5])
+@pytest.mark.parametrize(("events", "receipts"), [(0, 1), (0, 2), (1, 1), (2, 1), (2, 0), (5, 3)])
 def test_receipts_are_written_with_the_events_they_belong_to(
-    instances: Instances, events: int
+    instances: Instances, events: int, receipts: int
 ) -> None:
-    """The pair path (up to two events, one receipt) and the array path (more) both write the
-    receipts; receipts alone (a keyed command that decided nothing) add no link to the chain."""
+    """The lone command's path (up to two events, one receipt) and the array path (more) both
+    write the receipts; receipts alone (keyed commands that decided nothing) add no link to the
+    chain, and receipts without a target (enrolments) keep it empty."""
     parcours = instances.start()
     recorder = parcours.ledger.recorder
-    receipts = [receipt()] if events < 5 else [receipt(), receipt(), receipt()]
+    issued = [
+        Receipt(uuid4(), "enrol_young_person", None, uuid4()) if n % 2 else receipt()
+        for n in range(receipts)
+    ]
     head = ChainStore(recorder).head()
 
     recorder.insert_events(
         [StoredEvent(uuid4(), 1, "tests.Decided", b"{}") for _ in range(events)],
-        receipts=receipts,
+        receipts=issued,
     )
 
-    assert [parcours.ledger.receipts.select_receipt(r.id) for r in receipts] == receipts
+    assert [parcours.ledger.receipts.select_receipt(r.id) for r in issued] == issued
     after = ChainStore(recorder).head()
     assert (after[0] if after else 0) == (head[0] if head else 0) + events
     assert check(parcours).intact
@@ -62,20 +67,28 @@ def test_a_receipt_that_collides_writes_none_of_the_events(
     assert parcours.ledger.receipts.select_receipt(taken.id) == taken
 
 
-def enrol_as_before_receipt_rows(network: Network, parcours: Parcours, key: str) -> UUID:
-    """Enrols with an idempotency key and keeps its receipt as a store written before ADR 0006
-    did: as a `CommandReceipt.Issued` event, chained like any other."""
-    enrolled = network.enrol(idempotency_key=key)
+def receipt_event(parcours: Parcours, network: Network, key: str, outcome: UUID) -> StoredEvent:
+    """A receipt as a version before ADR 0006 wrote it: a `CommandReceipt.Issued` event."""
     old = CommandReceipt(
         id=receipt_id(network.worker_a, key),
         command="enrol_young_person",
         target=None,
-        outcome=enrolled,
+        outcome=outcome,
     )
-    parcours.ledger.recorder.insert_events(
-        [parcours.ledger.mapper.to_stored_event(e) for e in old.collect_events()]
-    )
-    return enrolled
+    return parcours.ledger.mapper.to_stored_event(old.collect_events()[0])
+
+
+def older_store(instances: Instances, key: str) -> tuple[Network, UUID]:
+    """A store as a version before ADR 0006 left it: an enrolment by `key` whose receipt is an
+    event, chained like any other, and no receipts table."""
+    parcours = instances.start()
+    network = build_network(parcours.ledger, instances.clock)
+    enrolled = network.enrol()
+    with raw(instances.settings) as sql:
+        sql(f"DROP TRIGGER {RECEIPT_EVENT_TRIGGER}{on_events(instances)}")
+        sql(f"DROP TABLE {receipts_table(instances)}")
+    parcours.ledger.recorder.insert_events([receipt_event(parcours, network, key, enrolled)])
+    return network, enrolled
 
 
 def retry_enrolment(parcours: Parcours, network: Network, key: str) -> UUID:
@@ -92,14 +105,10 @@ def retry_enrolment(parcours: Parcours, network: Network, key: str) -> UUID:
 def test_receipt_events_of_an_older_store_are_copied_once_when_it_starts(
     instances: Instances,
 ) -> None:
-    parcours = instances.start()
-    network = build_network(parcours.ledger, instances.clock)
-    enrolled = enrol_as_before_receipt_rows(network, parcours, "enrol-1")
-    with raw(instances.settings) as sql:
-        sql(receipts_table_dropped(instances))
-    events = parcours.ledger.recorder.max_notification_id()
+    network, enrolled = older_store(instances, "enrol-1")
 
     restarted = instances.start()
+    events = restarted.ledger.recorder.max_notification_id()
 
     assert retry_enrolment(restarted, network, "enrol-1") == enrolled
     assert restarted.ledger.recorder.max_notification_id() == events
@@ -117,11 +126,38 @@ def test_receipt_events_of_an_older_store_are_copied_once_when_it_starts(
     )
 
 
+def test_a_receipt_still_written_as_an_event_becomes_its_row_or_collides(
+    instances: Instances,
+) -> None:
+    """A process of an older version still running during an upgrade writes receipts as
+    events: each becomes a row in its own insert's transaction, and one whose key already has a
+    row fails whole, so a retry crossing versions cannot run twice."""
+    parcours = instances.start()
+    network = build_network(parcours.ledger, instances.clock)
+    recorder = parcours.ledger.recorder
+    first, again = uuid4(), uuid4()
+
+    recorder.insert_events([receipt_event(parcours, network, "by-an-older-server", first)])
+    events = recorder.max_notification_id()
+    with pytest.raises(IntegrityError):
+        recorder.insert_events([receipt_event(parcours, network, "by-an-older-server", again)])
+
+    row = parcours.ledger.receipts.select_receipt(
+        receipt_id(network.worker_a, "by-an-older-server")
+    )
+    assert row is not None
+    assert (row.command, row.outcome) == ("enrol_young_person", first)
+    assert recorder.max_notification_id() == events
+
+
 def receipts_table(instances: Instances) -> str:
     if instances.settings.database_url is None:
         return "command_receipts"
     return f'"{instances.settings.database_schema}".command_receipts'
 
 
-def receipts_table_dropped(instances: Instances) -> str:
-    return f"DROP TABLE {receipts_table(instances)}"
+def on_events(instances: Instances) -> str:
+    """`DROP TRIGGER`'s table clause (PostgreSQL names the table, SQLite does not)."""
+    if instances.settings.database_url is None:
+        return ""
+    return f' ON "{instances.settings.database_schema}".ledger_events'

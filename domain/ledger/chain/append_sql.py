@@ -121,13 +121,6 @@ $fn$
 in another: for sixteen events, 900 → 730 µs against row by row. The chain follows the events'
 positions."""
 
-_BEFORE_RECEIPT_ROWS = (
-    (APPEND_FUNCTION, "uuid[], bigint[], text[], bytea[]"),
-    (APPEND_PAIR_FUNCTION, "uuid, bigint, text, bytea, uuid, bigint, text, bytea"),
-)
-"""The signatures the functions had before they took receipts (ADR 0006): dropped, not left
-beside the new ones as overloads."""
-
 _LINK = """sha256(
                 {tag} || int8send(head_seq) || int8send(e.originator_version)
                 || uuid_send(e.originator_id)
@@ -162,13 +155,7 @@ class AppendFunctions:
         }
         lock_and_read_head = SQL(_LOCK_AND_READ_HEAD).format(**names)
         link = SQL(_LINK).format(tag=Literal(TAG))
-        dropped = [
-            SQL("DROP FUNCTION IF EXISTS {}.{}({})").format(
-                names["schema"], Identifier(function), SQL(arguments)
-            )
-            for function, arguments in _BEFORE_RECEIPT_ROWS
-        ]
-        return dropped + [
+        return [
             SQL(template).format(
                 function=Identifier(function),
                 lock_and_read_head=lock_and_read_head,

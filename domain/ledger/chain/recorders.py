@@ -90,17 +90,14 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
 
     def _create_table(self, c: SQLiteCursor) -> None:
         """Creates the tables; a store created before ADR 0006 gets its receipt events copied
-        into the new receipts table, in the same transaction."""
+        into the new receipts table, in the same transaction as the trigger that keeps doing so
+        for receipts still written as events (`receipt_rows.RECEIPT_EVENT_TRIGGER`)."""
         c.execute(receipt_rows.SQLITE_EXISTS)
         created = c.fetchone() is None
         super()._create_table(c)
         if created:
             c.execute(*receipt_rows.sqlite_copy(self.events_table_name))
-
-    def copy_receipt_events(self) -> None:
-        """Copies receipts kept as events into the table (after restoring an older backup)."""
-        with self.datastore.transaction(commit=True) as c:
-            c.execute(*receipt_rows.sqlite_copy(self.events_table_name))
+        c.execute(receipt_rows.sqlite_trigger(self.events_table_name))
 
     def select_receipt(self, receipt_id: UUID) -> Receipt | None:
         with self.datastore.transaction(commit=False) as c:
@@ -135,7 +132,7 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
                 " version bigint NOT NULL, hash bytea NOT NULL)"
             ).format(self.chain_table)
         )
-        self.sql_create_statements.append(
+        self.sql_create_statements.extend(
             receipt_rows.postgres_create(self.datastore.schema, self.events_table_name)
         )
         self._select_receipt = (
@@ -192,12 +189,6 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
             return None
         command, target, outcome = row.values()
         return Receipt(receipt_id, str(command), target, outcome)
-
-    def copy_receipt_events(self) -> None:
-        """Copies receipts kept as events into the table (after restoring an older backup)."""
-        copy = receipt_rows.postgres_copy(self.datastore.schema, self.events_table_name)
-        with self.breaker.guarded(), self.datastore.transaction(commit=True) as cursor:
-            cursor.execute(copy)
 
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any

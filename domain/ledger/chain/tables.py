@@ -1,7 +1,8 @@
 """The event store's raw tables, for the few readers that need stored bytes with positions
 (verification, the audit trail, backups): one place that knows each backend's names."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -42,6 +43,24 @@ class StoredTables:
         """How a stream id is stored: a uuid column on PostgreSQL, hex text on SQLite."""
         return stream_id if self.postgres else stream_id.hex
 
+    @contextmanager
+    def snapshot(self) -> Iterator["Reader"]:
+        """Reads that all see the store at one moment (a REPEATABLE READ, READ ONLY transaction
+        on PostgreSQL; SQLite's read transaction), so that what several reads copy — events,
+        links, receipts — belongs together even while commands are being recorded."""
+        with self.datastore.transaction(commit=False) as cursor:
+            if self.postgres:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+
+            def read(statement: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
+                cursor.execute(self._placeholders(statement), tuple(params))
+                return [_plain(r) for r in cursor.fetchall()]
+
+            yield read
+
+    def _placeholders(self, statement: str) -> str:
+        return statement.replace("?", "%s") if self.postgres else statement
+
     def run(
         self,
         statement: str,
@@ -51,10 +70,18 @@ class StoredTables:
     ) -> list[tuple[Any, ...]]:
         """Reads (commit=False) or writes (commit=True) in one transaction; `?` placeholders."""
         with self.datastore.transaction(commit=commit) as cursor:
-            sql = statement.replace("?", "%s") if self.postgres else statement
+            sql = self._placeholders(statement)
             if many is not None:
                 cursor.executemany(sql, many)
                 return []
             cursor.execute(sql, tuple(params))
             rows = [] if commit else cursor.fetchall()
-        return [tuple(r.values()) if isinstance(r, dict) else tuple(r) for r in rows]
+        return [_plain(r) for r in rows]
+
+
+Reader = Callable[[str, Sequence[object]], list[tuple[Any, ...]]]
+
+
+def _plain(row: Any) -> tuple[Any, ...]:
+    """A row as a tuple, whether the backend's cursor gave a dict or a sequence."""
+    return tuple(row.values()) if isinstance(row, dict) else tuple(row)
