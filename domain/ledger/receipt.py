@@ -8,8 +8,9 @@ Receipts are how the ledger remembers requests, not facts about young people, so
 the log rather than in it; the commands' effects are in the log, and chained.
 
 Stores written before ADR 0006 hold receipts as `CommandReceipt` events: they are copied into
-the table once, when the table is created (`receipt_rows.py`), and the class stays so that
-those events still decode.
+the table once, when the table is created, and any still written as events later (by a process
+of the older version, or a restored older backup) become rows through a trigger
+(`receipt_rows.py`); the class stays so that those events still decode.
 """
 
 from dataclasses import dataclass
