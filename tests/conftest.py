@@ -8,6 +8,7 @@ the PostgreSQL cases are skipped with a loud line, except when CI=true, where th
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -65,10 +66,18 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture
 def settings(backend: str, tmp_path: Path) -> Iterator[Settings]:
-    data_dir = tmp_path / "var"
+    with backend_settings(backend, tmp_path / "var") as made:
+        yield made
+
+
+@contextmanager
+def backend_settings(backend: str, data_dir: Path) -> Iterator[Settings]:
+    """An empty instance on that backend; on PostgreSQL a schema of its own in the test
+    database, dropped afterwards."""
     if backend == "sqlite":
         yield Settings(env=Environment.TEST, data_dir=data_dir)
         return
+    require_postgres()
     schema = f"t_{os.getpid()}_{uuid.uuid4().hex[:10]}"
     yield Settings(
         env=Environment.TEST,

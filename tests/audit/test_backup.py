@@ -4,11 +4,9 @@ the restored copy verifies, replays to the same read models, and keeps erased pe
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
-from uuid import UUID, uuid4
+from uuid import UUID
 
-import psycopg
 import pytest
-from psycopg import sql
 
 from api.backup import BackupError, backup, restore
 from api.bootstrap import Parcours, build
@@ -20,8 +18,7 @@ from domain.ledger.chain.tables import StoredTables
 from domain.ledger.chain.verify import verify
 from projections.catalogue import PROJECTIONS
 from projections.contents import served_contents
-from tests.conftest import Instances, require_postgres
-from tests.conftest import test_database_url as database_url
+from tests.conftest import Instances, backend_settings
 from tests.persistence.test_receipt_rows import older_store, retry_enrolment
 from tests.support import Network, build_network
 
@@ -67,20 +64,9 @@ def restore_refuses_a_second_time(target: Parcours, copy: Path) -> bool:
 @pytest.fixture
 def other_backend(backend: str, tmp_path: Path) -> Iterator[Settings]:
     """An empty instance on the other backend: a backup made on one restores into either."""
-    data_dir = tmp_path / "restored"
-    if backend == "postgres":
-        yield Settings(env=Environment.TEST, data_dir=data_dir)
-        return
-    require_postgres()
-    schema = f"t_restored_{uuid4().hex[:10]}"
-    yield Settings(
-        env=Environment.TEST,
-        data_dir=data_dir,
-        database_url=database_url(),
-        database_schema=schema,
-    )
-    with psycopg.connect(database_url(), autocommit=True) as db:
-        db.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema)))
+    other = "sqlite" if backend == "postgres" else "postgres"
+    with backend_settings(other, tmp_path / "restored") as made:
+        yield made
 
 
 def restored_copy(
