@@ -28,7 +28,12 @@ export's memory grows by with the history. `run_export` on the bench's history o
 peak RSS from /proc/self/status: a file database at 256 MB peaked at 526-531 MB, at 128 MB at
 419-425 MB in 12.0-14.0 s; in memory at 64 MB, 417-440 MB in 9.9-12.9 s (111k events: 341-345
 MB); 32 MB runs out of memory."""
-THREADS = 2
+THREADS = 1
+"""One thread: each thread of a sort pins its own blocks, and with two the pinned working set
+outgrew the 64 MB limit ("failed to pin block") on a denser history of 1.1M events (twice the
+interventions, since receipts are rows: the bench's full run of 2026-11-29 stopped there). On
+that history, alternating (2 rounds): 64 MB and one thread 10.9/11.3 s at 347 MB peak RSS;
+128 MB and two threads 9.7/9.9 s at 449-455 MB; 64 MB and two threads out of memory."""
 
 
 class Staging:
