@@ -29,8 +29,8 @@ SCHEMA = (
     "CREATE TABLE receipts (receipt_id TEXT PRIMARY KEY, command TEXT NOT NULL, target TEXT,"
     " outcome TEXT NOT NULL, recorded_at TEXT NOT NULL)",
 )
-"""Backups made before ADR 0006 have no `receipts` table: their receipts are events, copied
-into the store's table after the restore."""
+"""Backups made before ADR 0006 have no `receipts` table: their receipts are events, which the
+store's receipt-event trigger turns into rows as they are restored."""
 BATCH = 5000
 ERASED_TOPIC = "domain.case_file.layers.erasure:CaseErasure.Erased"
 
@@ -70,13 +70,13 @@ def _copy_out(store: "_Store", read: Reader, target: sqlite3.Connection) -> tupl
     for rows in store.batches(read, store.events_statement):
         target.executemany(
             "INSERT INTO events VALUES (?, ?, ?, ?, ?)",
-            [(p, str(UUID(str(o))), v, t, bytes(s)) for p, o, v, t, s in rows],
+            [(p, _uuid_text(o), v, t, bytes(s)) for p, o, v, t, s in rows],
         )
         events += len(rows)
     for rows in store.batches(read, store.chain_statement):
         target.executemany(
             "INSERT INTO chain VALUES (?, ?, ?, ?, ?)",
-            [(q, p, str(UUID(str(o))), v, bytes(h)) for q, p, o, v, h in rows],
+            [(q, p, _uuid_text(o), v, bytes(h)) for q, p, o, v, h in rows],
         )
         links += len(rows)
     for rows in store.receipt_batches(read):
@@ -133,11 +133,10 @@ class _Store:
 
     def __init__(self, parcours: Parcours) -> None:
         tables = StoredTables.of(parcours.ledger.recorder)
-        self._tables = tables
+        self.tables = tables
         self.postgres = tables.postgres
         self.events, self.chain, self.position = tables.events, tables.chain, tables.position
         self.receipts = tables.receipts
-        self.tables = tables
         self.events_statement = (
             f"SELECT {self.position}, originator_id, originator_version, topic, state"  # noqa: S608
             f" FROM {self.events} WHERE {self.position} > ? ORDER BY {self.position} LIMIT ?"
@@ -154,7 +153,7 @@ class _Store:
         many: list[Any] | None = None,
         commit: bool = False,
     ) -> list[tuple[Any, ...]]:
-        return self._tables.run(statement, params, many, commit)
+        return self.tables.run(statement, params, many, commit)
 
     def count(self) -> int:
         """Events and receipts held (a keyed command that decided nothing leaves a receipt)."""
@@ -188,7 +187,7 @@ class _Store:
 
     def _stream_key(self, row: tuple[Any, ...]) -> tuple[Any, ...]:
         position, originator, version, topic, state = row
-        return (position, self._tables.stream_key(UUID(str(originator))), version, topic, state)
+        return (position, self.tables.stream_key(UUID(str(originator))), version, topic, state)
 
     def receipt_batches(
         self, read: Reader
@@ -198,7 +197,7 @@ class _Store:
             f"SELECT receipt_id, command, target, outcome, recorded_at FROM {self.receipts}"  # noqa: S608
             " WHERE receipt_id > ? ORDER BY receipt_id LIMIT ?"
         )
-        last: object = self._tables.stream_key(UUID(int=0))
+        last: object = self.tables.stream_key(UUID(int=0))
         while rows := read(statement, (last, BATCH)):
             yield [
                 (_uuid_text(r), c, None if t is None else _uuid_text(t), _uuid_text(o), _iso(at))
@@ -228,7 +227,7 @@ class _Store:
             self._run(statement, many=prepared, commit=True)
 
     def _id_key(self, text: str) -> object:
-        return self._tables.stream_key(UUID(text))
+        return self.tables.stream_key(UUID(text))
 
     def load_chain(self, batches: Iterator[list[tuple[Any, ...]]]) -> int:
         loaded = 0
