@@ -4,7 +4,7 @@ the restored copy verifies, replays to the same read models, and keeps erased pe
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import pytest
 
@@ -16,6 +16,7 @@ from api.simulation.clock import SimulatedClock
 from domain.ledger.chain.store import ChainStore
 from domain.ledger.chain.tables import StoredTables
 from domain.ledger.chain.verify import verify
+from domain.ledger.receipt import Receipt
 from projections.catalogue import PROJECTIONS
 from projections.contents import served_contents
 from tests.conftest import Instances, backend_settings
@@ -121,3 +122,24 @@ def test_a_backup_reads_the_store_at_one_moment(instances: Instances) -> None:
 
     assert during == before
     assert [tables.run(count)[0][0] for count in counts] == [before[0] + 1, before[1] + 1]
+
+
+def test_a_store_holding_only_command_receipts_is_not_restored_into(
+    instances: Instances, tmp_path: Path
+) -> None:
+    """A keyed command that decided nothing leaves a receipt and no event: the store is not
+    empty, and a restore would collide with it halfway."""
+    source = instances.start()
+    build_network(source.ledger, instances.clock)
+    copy = tmp_path / "ledger.backup"
+    backup(source, copy)
+    target = build(Settings(env=Environment.TEST, data_dir=tmp_path / "receipt-only"))
+    try:
+        target.ledger.recorder.insert_events(
+            [], receipts=[Receipt(uuid4(), "enrol_young_person", None, uuid4())]
+        )
+
+        assert restore_refuses_a_second_time(target, copy)
+        assert target.ledger.recorder.max_notification_id() is None
+    finally:
+        target.close()
