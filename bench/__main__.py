@@ -13,7 +13,7 @@ from rich.console import Console
 from bench import bulk, export, timeline, visibility, writes
 from bench.dataset import Dataset, import_into
 from bench.processes import python_child
-from bench.report import Row, print_table, write_json
+from bench.report import Rows, print_table
 from bench.store import drop, fresh_schema
 
 console = Console(width=220)
@@ -37,29 +37,28 @@ QUICK = Sizes(commands=1000, runs=3, events=200_000, small=10_000, large=200_000
 FULL = Sizes(commands=3000, runs=5, events=1_000_000, small=100_000, large=10_000_000, seconds=30)
 
 
-def run(sizes: Sizes, work: Path) -> list[Row]:
-    rows = writes.measure(work, sizes.commands, sizes.runs)
+def run(sizes: Sizes, work: Path, rows: Rows) -> None:
+    for measured in writes.measure(work, sizes.commands, sizes.runs):
+        rows.keep(measured)
     console.print(f"P1/P2 done; importing {sizes.events:,} events")
     schemas: list[str] = []
     try:
         small = _dataset(sizes.small, work, schemas)
         small_peak = python_child("rebuild", small.settings)["peak_rss_mb"]
         main = _dataset(sizes.events, work, schemas)
-        rows.append(bulk.import_row(main, sizes.runs))
-        rows.append(bulk.rebuild_row(main, max(2, sizes.runs - 1), (small.events, small_peak)))
-        console.print("P3/P4 done")
-        rows.append(timeline.throughput_row(main, sizes.seconds, sizes.runs))
+        rows.keep(bulk.import_row(main, sizes.runs))
+        rows.keep(bulk.rebuild_row(main, max(2, sizes.runs - 1), (small.events, small_peak)))
+        rows.keep(timeline.throughput_row(main, sizes.seconds, sizes.runs))
+        rows.keep(visibility.visibility_row(sizes.seconds, sizes.runs, work))
+        rows.keep(export.export_row(main, max(2, sizes.runs - 1), work, small))
+        console.print(f"importing {sizes.large:,} events for P6")
         large = main if sizes.large == sizes.events else _dataset(sizes.large, work, schemas)
         if large is not main:
             python_child("rebuild", large.settings)
-        rows.append(timeline.scale_row(small, large, sizes.seconds, sizes.runs))
-        console.print("P5/P6 done")
-        rows.append(visibility.visibility_row(sizes.seconds, sizes.runs, work))
-        rows.append(export.export_row(main, max(2, sizes.runs - 1), work, small))
+        rows.keep(timeline.scale_row(small, large, sizes.seconds, sizes.runs))
     finally:
         for schema in schemas:
             drop(schema)
-    return sorted(rows, key=lambda r: r.id)
 
 
 def _dataset(events: int, work: Path, schemas: list[str]) -> Dataset:
@@ -74,13 +73,13 @@ def main(
 ) -> None:
     """Measure P1-P8 on PostgreSQL against this machine's raw limits, in one run."""
     work = Path(tempfile.mkdtemp(prefix="parcours-bench-"))
+    measured = Rows(console, json)
     try:
-        rows = run(QUICK if quick else FULL, work)
+        run(QUICK if quick else FULL, work, measured)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    rows = measured.sorted()
     print_table(rows, console)
-    if json is not None:
-        write_json(rows, json)
     if not all(r.meets for r in rows):
         raise typer.Exit(1)
 

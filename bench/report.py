@@ -96,3 +96,25 @@ def print_table(rows: Sequence[Row], console: Console) -> None:
 
 def write_json(rows: Sequence[Row], path: Path) -> None:
     path.write_text(json.dumps([asdict(r) for r in rows], indent=2) + "\n")
+
+
+class Rows:
+    """The rows measured so far, each printed and (with --json) written the moment it is measured,
+    so a failure late in a two-hour run does not lose the rows before it."""
+
+    def __init__(self, console: Console, json: Path | None) -> None:
+        self.rows: list[Row] = []
+        self.console = console
+        self.json = json
+
+    def keep(self, measured: Row) -> None:
+        self.rows.append(measured)
+        self.console.print(
+            f"{measured.id}: ratio {measured.ratio:.3g} ({measured.bar}) "
+            f"{'meets' if measured.meets else 'does not meet'}"
+        )
+        if self.json is not None:
+            write_json(self.sorted(), self.json)
+
+    def sorted(self) -> list[Row]:
+        return sorted(self.rows, key=lambda r: r.id)

@@ -4,8 +4,9 @@ import json
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 
-from bench.report import AT_LEAST, AT_MOST, row, write_json
+from bench.report import AT_LEAST, AT_MOST, Rows, row, write_json
 from bench.stats import percentile
 
 
@@ -34,3 +35,14 @@ def test_the_json_has_the_keys_the_issue_names(tmp_path: Path) -> None:
     assert {"id", "what", "ours", "baseline", "unit", "ratio", "bar", "meets"} <= set(written)
     assert written["id"] == "P8"
     assert written["meets"] is True
+
+
+def test_each_row_is_written_the_moment_it_is_measured(tmp_path: Path) -> None:
+    """A two-hour run that fails late must still leave the rows measured before the failure."""
+    target = tmp_path / "out.json"
+    rows = Rows(Console(quiet=True), target)
+    rows.keep(row("P3", "import", 1, 2, "events/s", 0.5, (AT_LEAST, 0.3)))
+    assert [r["id"] for r in json.loads(target.read_text())] == ["P3"]
+
+    rows.keep(row("P1", "command", 1, 2, "/s", 0.5, (AT_LEAST, 0.6)))
+    assert [r["id"] for r in json.loads(target.read_text())] == ["P1", "P3"]
