@@ -189,7 +189,7 @@ class InMemoryApplicationRecorder(POPOApplicationRecorder):
         receipts = receipts_of(kwargs)
         with self._database_lock:
             ids = {receipt.id for receipt in receipts}
-            if len(ids) < len(receipts) or not ids.isdisjoint(self._receipts):
+            if len(ids) < len(receipts) or any(i in self._receipts for i in ids):
                 raise IntegrityError("a command receipt with this id is already recorded")
             positions = super()._insert_events(stored_events, **kwargs)
             self._receipts.update((receipt.id, receipt) for receipt in receipts)

@@ -176,6 +176,26 @@ def test_a_chunk_colliding_with_the_store_is_run_line_by_line(instances: Instanc
     assert len(instances.start().ledger.young_person(people[0]).interventions) == 4
 
 
+def test_a_chunk_run_line_by_line_takes_back_the_names_its_first_attempt_gave(
+    parcours: Parcours,
+) -> None:
+    """A name given again later in a colliding chunk must not leak to the lines before it when
+    the chunk is run again: they still mean what the name meant before the chunk."""
+    earlier = intervention("p", "a", 1)
+    renamed = {**enrolment("p", "a"), "key": "yp-p-second"}
+
+    report = import_history(
+        parcours.ledger,
+        lines(association("a"), enrolment("p", "a"), earlier)
+        + lines(earlier, renamed, intervention("p", "a", 2)),
+        chunk_size=3,
+    )
+
+    assert report.chunks_run_one_by_one == 1
+    first, second = (parcours.ledger.young_person(p) for p in _young_people(parcours))
+    assert len(first.interventions) == len(second.interventions) == 1
+
+
 def test_the_cli_imports_a_file_with_a_progress_bar(
     settings: Settings, tmp_path: Path, environment: dict[str, str]
 ) -> None:
