@@ -13,7 +13,7 @@ module only gathers the jobs and guarantees that each one gets exactly one outco
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
@@ -32,9 +32,11 @@ class Job:
     decide: Callable[[], Decision]
     outcome: UUID | None = None
     error: BaseException | None = None
-    done: threading.Event = field(default_factory=threading.Event)
-    turn: threading.Event = field(default_factory=threading.Event)
-    """Set when the job is done, or when its submitter is to lead the committer next."""
+    done: bool = False
+    turn: threading.Event | None = None
+    """What a submitter that does not lead waits on: set when its job is done, or when it is
+    to lead the committer next. Made only for such submitters (under the committer's mutex,
+    before any leader can see the job): a lone writer, or a staged import, makes none."""
 
     def succeed(self, outcome: UUID) -> None:
         self.outcome = outcome
@@ -45,8 +47,9 @@ class Job:
         self._finish()
 
     def _finish(self) -> None:
-        self.done.set()
-        self.turn.set()
+        self.done = True
+        if self.turn is not None:
+            self.turn.set()
 
     def result(self) -> UUID:
         if self.error is not None:
@@ -91,12 +94,14 @@ class GroupCommitter:
             msg = "a command cannot be submitted while deciding another one"
             raise RuntimeError(msg)
         with self._mutex:
-            self._pending.append(job)
             leads = not self._busy
+            if not leads:
+                job.turn = threading.Event()
+            self._pending.append(job)
             self._busy = True
-        if not leads:
+        if job.turn is not None:
             job.turn.wait()
-            if job.done.is_set():
+            if job.done:
                 return job.result()
         self._drain(job)
         return job.result()
@@ -139,13 +144,13 @@ class GroupCommitter:
         served_since = 0
         while True:
             with self._mutex:
-                if not self._pending or (own.done.is_set() and served_since >= HAND_OFF_AFTER):
+                if not self._pending or (own.done and served_since >= HAND_OFF_AFTER):
                     return
                 batch = self._pending[: self._max_batch]
                 del self._pending[: self._max_batch]
             led.extend(batch)
             self._lead(batch)
-            if own.done.is_set():
+            if own.done:
                 served_since += 1
 
     def _finish(self, led: list[Job], error: BaseException) -> None:
@@ -156,14 +161,16 @@ class GroupCommitter:
         finally:
             self._leading.active = False
             for job in led:
-                if not job.done.is_set():
+                if not job.done:
                     job.fail(error)
 
     def _step_down(self) -> None:
         """Hands the committer to the oldest waiting submitter, or leaves it idle (under the
         mutex)."""
         if self._pending:
-            self._pending[0].turn.set()
+            successor = self._pending[0].turn
+            assert successor is not None, "only submitters that did not lead wait in line"
+            successor.set()
         else:
             self._busy = False
             self._idle.notify_all()
