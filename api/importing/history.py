@@ -1,6 +1,7 @@
-"""Runs an import file through the ledger: chunk by chunk, each chunk in one transaction.
+"""Runs an import file through the ledger: chunk by chunk, each chunk in one transaction,
+written while the next one is decided.
 
-A chunk's commands are decided at once and saved together (`Ledger.staged`). When a chunk
+A chunk's commands are decided at once and saved together (`Ledger.run_chunks`). When a chunk
 cannot be saved as a whole — some of its keys were imported before, or someone wrote to the
 same case files meanwhile — its lines are run again one by one, the ordinary way, where a key
 seen before returns its first outcome. The first invalid line stops the import with its line
@@ -10,10 +11,7 @@ again records only what was not recorded yet.
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from itertools import islice
 from uuid import UUID
-
-from eventsourcing.persistence import IntegrityError
 
 from api.importing.commands import arguments, command_of
 from api.importing.lines import ImportLine, parse, resolve
@@ -41,57 +39,90 @@ class ImportReport:
 
 
 class _Importer:
-    def __init__(self, ledger: Ledger) -> None:
+    def __init__(self, ledger: Ledger, report: ImportReport, progress: Progress | None) -> None:
         self.ledger = ledger
+        self.report = report
+        self.progress = progress
         self.names: dict[str, UUID] = {}
-        self.given: list[tuple[str, UUID | None]] = []
-        """The names the current chunk gave, with what each named before: a chunk run again
-        line by line first takes them back. (Copying `names` for each chunk instead grew with
-        the history: a million names by ten million events.)"""
 
-    def run(self, number: int, line: ImportLine) -> None:
+    def run(self, number: int, line: ImportLine, given: list[tuple[str, UUID | None]]) -> None:
+        """Runs one line; a name it gives is noted in `given` with what the name meant before."""
         try:
             command = command_of(self.ledger, line.command)
-            given = arguments(line.command, resolve(line.args, self.names))
-            outcome = command(line.actor_with(self.names), idempotency_key=line.key, **given)
+            arguments_given = arguments(line.command, resolve(line.args, self.names))
+            outcome = command(
+                line.actor_with(self.names), idempotency_key=line.key, **arguments_given
+            )
         except DomainError as error:
             raise ImportFailed(number, error) from error
         if line.name is not None:
-            self.given.append((line.name, self.names.get(line.name)))
+            given.append((line.name, self.names.get(line.name)))
             self.names[line.name] = outcome
 
-    def chunk(self, lines: list[tuple[int, ImportLine]], report: ImportReport) -> None:
-        self.given = []
-        try:
-            with self.ledger.staged() as commit:
-                for number, line in lines:
-                    self.run(number, line)
-                commit()
-        except (IntegrityError, ImportFailed):
-            self._take_back_names()
-            report.chunks_run_one_by_one += 1
-            for number, line in lines:
-                self.run(number, line)
-        report.chunks += 1
-        report.lines += len(lines)
 
-    def _take_back_names(self) -> None:
+class _Chunk:
+    """Lines saved together (`Ledger.run_chunks`). The names its staging gave are noted so
+    that they can be taken back if it is refused: lines run again after it must not resolve a
+    name to an outcome that was never saved. (Copying every name before each chunk instead
+    grew with the history: a million names by ten million events.)"""
+
+    def __init__(
+        self,
+        importer: _Importer,
+        lines: list[tuple[int, ImportLine]],
+        unreadable: ImportFailed | None = None,
+    ) -> None:
+        """`unreadable`: the line after `lines` could not be read; the import stops there, once
+        the lines before it are recorded."""
+        self.importer = importer
+        self.lines = lines
+        self.unreadable = unreadable
+        self.given: list[tuple[str, UUID | None]] = []
+
+    def stage(self) -> None:
+        for number, line in self.lines:
+            self.importer.run(number, line, self.given)
+        if self.unreadable is not None:
+            raise self.unreadable
+
+    def take_back(self) -> None:
+        names = self.importer.names
         for name, before in reversed(self.given):
             if before is None:
-                del self.names[name]
+                del names[name]
             else:
-                self.names[name] = before
+                names[name] = before
         self.given = []
 
+    def run_alone(self) -> None:
+        self.importer.report.chunks_run_one_by_one += 1
+        self.stage()
+        self.committed()
 
-def _numbered(lines: Iterable[str | bytes]) -> Iterator[tuple[int, ImportLine]]:
+    def committed(self) -> None:
+        self.given = []
+        report = self.importer.report
+        report.chunks += 1
+        report.lines += len(self.lines)
+        if self.importer.progress is not None:
+            self.importer.progress(len(self.lines))
+
+
+def _chunks(importer: _Importer, lines: Iterable[str | bytes], size: int) -> Iterator[_Chunk]:
+    chunk: list[tuple[int, ImportLine]] = []
     for number, text in enumerate(lines, start=1):
         if not text.strip():
             continue
         try:
-            yield number, parse(text)
+            chunk.append((number, parse(text)))
         except DomainError as error:
-            raise ImportFailed(number, error) from error
+            yield _Chunk(importer, chunk, ImportFailed(number, error))
+            return
+        if len(chunk) == size:
+            yield _Chunk(importer, chunk)
+            chunk = []
+    if chunk:
+        yield _Chunk(importer, chunk)
 
 
 def import_history(
@@ -100,11 +131,7 @@ def import_history(
     chunk_size: int = DEFAULT_CHUNK,
     progress: Progress | None = None,
 ) -> ImportReport:
-    importer = _Importer(ledger)
     report = ImportReport()
-    numbered = _numbered(lines)
-    while chunk := list(islice(numbered, chunk_size)):
-        importer.chunk(chunk, report)
-        if progress is not None:
-            progress(len(chunk))
+    importer = _Importer(ledger, report, progress)
+    ledger.run_chunks(_chunks(importer, lines, chunk_size))
     return report

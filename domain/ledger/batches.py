@@ -1,13 +1,15 @@
 """Commands between being decided and being saved: what the ledger core keeps of them.
 
-A bulk import stages commands for one transaction (`Staged`); group commit decides a batch and
-encodes it (`Decided`), then writes it while the next batch is decided (`InFlight`). Each
-command with an idempotency key is saved with its receipt (`receipts_for`).
+A bulk import stages a chunk of commands for one transaction (`Staged`) and writes it while
+the next chunk is staged (`StagedFlight`); group commit decides a batch and encodes it
+(`Decided`), then writes it while the next batch is decided (`InFlight`). Each command with an
+idempotency key is saved with its receipt (`receipts_for`).
 """
 
 from collections.abc import Iterable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
+from typing import Protocol
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
@@ -27,11 +29,39 @@ class Staged:
     saved: list[Aggregate] = field(default_factory=list)
     touched: set[UUID] = field(default_factory=set)
 
-    def clear(self) -> None:
-        self.jobs.clear()
-        self.outcomes.clear()
-        self.saved.clear()
-        self.touched.clear()
+    def forgotten(self) -> set[UUID]:
+        """What the working set must forget if these commands are not saved."""
+        return self.touched | {a.id for a in self.saved}
+
+
+class Chunk(Protocol):
+    """Commands of a bulk import saved together (`LedgerCore.run_chunks`)."""
+
+    def stage(self) -> None:
+        """Submits the chunk's commands; the ledger decides them without saving them."""
+
+    def take_back(self) -> None:
+        """Forgets what staging gave the caller (outcomes it named): they were not saved."""
+
+    def run_alone(self) -> None:
+        """Runs the chunk's commands one by one, the ordinary way."""
+
+    def committed(self) -> None:
+        """Told once the chunk's staged commands are saved."""
+
+
+@dataclass
+class StagedFlight:
+    """A staged chunk being written."""
+
+    chunk: Chunk
+    batch: Staged
+    written: "Future[None]"
+    settled: bool = False
+
+
+Refused = tuple[Chunk, tuple[Chunk, ...]]
+"""A chunk to run one by one, and the chunks to stage again after it."""
 
 
 @dataclass

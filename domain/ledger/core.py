@@ -7,11 +7,11 @@ a command that lost an optimistic concurrency race is decided again on fresh sta
 instead of failing.
 """
 
+import itertools
 import random
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import TypeVar
 from uuid import UUID
@@ -25,10 +25,13 @@ from domain.case_file.young_person import YoungPerson
 from domain.errors import DomainError, NotFound, RuleViolation
 from domain.ledger.appending import Appender
 from domain.ledger.batches import (
+    Chunk,
     DecideAlone,
     Decided,
     InFlight,
+    Refused,
     Staged,
+    StagedFlight,
     fail_all,
     receipts_for,
 )
@@ -113,24 +116,77 @@ class LedgerCore(Application[UUID]):
             return self._stage(staged, job)
         return self.committer.submit(job)
 
-    @contextmanager
-    def staged(self) -> Iterator[Callable[[], None]]:
-        """Decides this thread's commands at once and saves them together when the yielded
-        `commit` is called: a bulk import pays one transaction per chunk, not per command.
+    def run_chunks(self, chunks: Iterable[Chunk]) -> None:
+        """Runs a bulk import chunk by chunk, each chunk's commands saved in one transaction,
+        written while the next chunk is decided (`staging.py`).
 
-        Nothing is looked up before saving (no receipt read): a chunk that collides with what
-        the store holds — a key already used, a stream written meanwhile — fails as a whole on
-        `commit`, and the caller runs its commands again one by one, the ordinary way. Whatever
-        is left uncommitted when the block exits is forgotten.
-        """
-        batch = Staged()
-        with self.committer.exclusive():
-            self._staging.batch = batch
-            try:
-                yield lambda: self._commit_staged(batch)
-            finally:
-                self._staging.batch = None
-                self.working_set.forget(batch.touched | {a.id for a in batch.saved})
+        A chunk whose commands cannot all be decided, or that the store refuses — a key used
+        before, a case file written meanwhile — is taken back and run again one by one, the
+        ordinary way, where a key seen before returns its first outcome; the chunk decided on
+        top of a refused one is taken back too and staged again after it."""
+        pending: Iterator[Chunk] = iter(chunks)
+        while True:
+            with self.committer.exclusive():
+                refused = self._stage_until_refused(pending)
+            if refused is None:
+                return
+            alone, again = refused
+            alone.run_alone()
+            pending = itertools.chain(again, pending)
+
+    def _stage_until_refused(self, chunks: Iterator[Chunk]) -> Refused | None:
+        """Stages and sends chunks until one is refused (returned, with the chunk to stage
+        again) or none is left (None). At most one chunk is in flight, and none on return."""
+        flight: StagedFlight | None = None
+        try:
+            for chunk in chunks:
+                batch = Staged()
+                try:
+                    self._decide_staged(chunk, batch)
+                    receipts = receipts_for(batch.jobs, batch.outcomes)
+                    encoded = self.encoder.encode(batch.saved, receipts)
+                except Exception:
+                    self.working_set.forget(batch.forgotten())
+                    chunk.take_back()
+                    return self._settled(flight, chunk) or (chunk, ())
+                if (refused := self._settled(flight, chunk, batch)) is not None:
+                    return refused
+                flight = StagedFlight(chunk, batch, self.appender.send(encoded))
+            return self._settled(flight)
+        finally:
+            self._settled(flight)  # only when something raised past the chunk in flight
+
+    def _settled(
+        self,
+        flight: StagedFlight | None,
+        next_chunk: Chunk | None = None,
+        on_top: Staged | None = None,
+    ) -> Refused | None:
+        """Waits for the chunk in flight, if any. Committed, its chunk is told (None).
+        Refused, what it touched is forgotten with what was decided on top of it (`on_top`),
+        both chunks are taken back, latest first, and the refused chunk is returned with the
+        next one, to be staged again after it."""
+        if flight is None or flight.settled:
+            return None
+        flight.settled = True
+        try:
+            flight.written.result()
+        except Exception:
+            above = set() if on_top is None else on_top.forgotten()
+            self.working_set.forget(flight.batch.forgotten() | above)
+            if on_top is not None and next_chunk is not None:
+                next_chunk.take_back()
+            flight.chunk.take_back()
+            return flight.chunk, () if next_chunk is None else (next_chunk,)
+        flight.chunk.committed()
+        return None
+
+    def _decide_staged(self, chunk: Chunk, batch: Staged) -> None:
+        self._staging.batch = batch
+        try:
+            chunk.stage()
+        finally:
+            self._staging.batch = None
 
     def _stage(self, batch: Staged, job: Job) -> UUID:
         with self.working_set.decision() as seen:
@@ -141,13 +197,8 @@ class LedgerCore(Application[UUID]):
         batch.jobs.append(job)
         batch.outcomes.append(outcome)
         batch.saved.extend(aggregates)
-        self.working_set.keep(aggregates)  # later commands of the batch build on them
+        self.working_set.keep(aggregates)  # later commands of the chunk build on them
         return outcome
-
-    def _commit_staged(self, batch: Staged) -> None:
-        self._append(batch.saved, receipts_for(batch.jobs, batch.outcomes))
-        self.working_set.keep(batch.saved)
-        batch.clear()
 
     # --- deciding and saving --------------------------------------------------------------------
 

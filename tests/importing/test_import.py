@@ -196,6 +196,59 @@ def test_a_chunk_run_line_by_line_takes_back_the_names_its_first_attempt_gave(
     assert len(first.interventions) == len(second.interventions) == 1
 
 
+def test_a_chunk_decided_on_a_refused_one_is_decided_again_after_it(
+    instances: Instances,
+) -> None:
+    """Chunks are written while the next is decided: when the one in flight is refused, the
+    next — decided on names the refused chunk gave — must not be written as decided."""
+    first = instances.start()
+    head = lines(association("a"), enrolment("p", "a"))
+    import_history(first.ledger, head)
+    more = lines(*[intervention("p", "a", n) for n in range(4)])
+
+    report = import_history(instances.start().ledger, [*head, *more], chunk_size=2)
+
+    assert (report.lines, report.chunks, report.chunks_run_one_by_one) == (6, 3, 1)
+    (person,) = _young_people(first)
+    assert len(instances.start().ledger.young_person(person).interventions) == 4
+
+
+def test_an_invalid_line_after_a_refused_chunk_still_records_every_line_before_it(
+    instances: Instances,
+) -> None:
+    first = instances.start()
+    head = lines(association("a"), enrolment("p", "a"))
+    import_history(first.ledger, head)
+    given = [
+        *head,
+        *lines(intervention("p", "a", 1), intervention("p", "a", 2, domain="ASTROLOGY")),
+    ]
+
+    with pytest.raises(ImportFailed) as failure:
+        import_history(instances.start().ledger, given, chunk_size=2)
+
+    assert failure.value.line == 4
+    (person,) = _young_people(first)
+    assert len(instances.start().ledger.young_person(person).interventions) == 1
+
+
+def test_an_unreadable_line_stops_the_import_after_the_lines_before_it(
+    parcours: Parcours,
+) -> None:
+    given = [
+        *lines(association("a"), enrolment("p", "a"), intervention("p", "a", 1)),
+        b"{not json",
+        *lines(intervention("p", "a", 2)),
+    ]
+
+    with pytest.raises(ImportFailed) as failure:
+        import_history(parcours.ledger, given, chunk_size=10)
+
+    assert (failure.value.line, failure.value.error.field) == (4, "line")
+    (person,) = _young_people(parcours)
+    assert len(parcours.ledger.young_person(person).interventions) == 1
+
+
 def test_the_cli_imports_a_file_with_a_progress_bar(
     settings: Settings, tmp_path: Path, environment: dict[str, str]
 ) -> None:
