@@ -25,12 +25,12 @@ def rebuild() -> dict[str, float]:
         for name in runner.projections:
             if any(g.name == name and g.position > 0 for g in runner.generations()):
                 runner.request_rebuild(name)
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         read = runner.catch_up()
-        elapsed = time.perf_counter() - started
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     finally:
         parcours.close()
-    return {"events": read, "seconds": elapsed}
+    return {"events": read, "seconds": elapsed, "cpu_seconds": cpu}
 
 
 def export(study: str, out: str) -> dict[str, float]:
