@@ -61,6 +61,7 @@ class Parcours:
 
     def close(self) -> None:
         self.projections.leadership.release()
+        self.projections.close()
         self.read_store.close()
         self.ledger.close()
         close = getattr(self.key_store, "close", None)

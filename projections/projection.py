@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
+from operator import itemgetter
 from typing import Any, ClassVar
 from uuid import UUID
 
@@ -38,8 +39,9 @@ class Recorded:
 
     @property
     def event(self) -> Any:
-        if self._decode is not None:
-            self._event = self._decode()
+        decode = self._decode  # read once: another thread may be decoding it too
+        if decode is not None:
+            self._event = decode()
             self._decode = None
         return self._event
 
@@ -69,13 +71,15 @@ class Writer:
     statement sees is exactly what it would have seen, one statement at a time.
 
     Held runs of a plain INSERT go by COPY where the transaction can (PostgreSQL, not
-    pipelined: COPY cannot run in pipeline mode); in a pipelined transaction they go by
-    `executemany`, which rides the pipeline without a round trip.
+    pipelined: COPY cannot run in pipeline mode); in a pipelined transaction by multi-row
+    INSERTs (`insert_rows`), which ride the pipeline without a round trip; on SQLite by
+    `executemany`.
     """
 
     def __init__(self, tx: Tx, tables: dict[str, str], *, pipelined: bool = False) -> None:
         self.tx = tx
         self._copy = None if pipelined else getattr(tx, "copy", None)
+        self._insert_rows = getattr(tx, "insert_rows", None)
         self.tables = tables
         self._held: dict[str, list[tuple[str, list[Params]]]] = {}
 
@@ -112,14 +116,17 @@ class Writer:
 
     def _flush(self, tables: Sequence[str]) -> None:
         copy = self._copy
+        insert_rows = self._insert_rows
         for table in tables:
             for statement, rows in self._held.pop(table, ()):
                 plain = _plain_insert(statement)
-                if copy is not None and plain is not None and len(rows) > 1:
-                    columns, values = plain
-                    copy(self.tables[table], columns, [values(row) for row in rows])
-                else:
+                if plain is None or len(rows) < 2 or (copy is None and insert_rows is None):
                     self.tx.executemany(statement.format_map(self.tables), rows)
+                    continue
+                columns, values = plain
+                write = copy if copy is not None else insert_rows
+                assert write is not None
+                write(self.tables[table], columns, [values(row) for row in rows])
 
 
 _TABLE = re.compile(r"\{(\w+)\}")
@@ -141,20 +148,28 @@ def _plain_insert(statement: str) -> tuple[tuple[str, ...], Values] | None:
     items = [v.strip() for v in match.group(2).split(",")]
     if len(columns) != len(items):
         return None
-    plan: list[tuple[bool, object]] = []
+    constants: list[object] = []
+    picks: list[int] = []
+    """Where each column's value is in the row's parameters followed by the constants."""
+    given = items.count("?")
     for item in items:
         if item == "?":
-            plan.append((True, None))
-        elif item.upper() in _LITERALS:
-            plan.append((False, _LITERALS[item.upper()]))
+            picks.append(len(picks) - len(constants))
+            continue
+        if item.upper() in _LITERALS:
+            constants.append(_LITERALS[item.upper()])
         elif item.lstrip("-").isdigit():
-            plan.append((False, int(item)))
+            constants.append(int(item))
         else:
             return None
+        picks.append(given + len(constants) - 1)
+    extra = tuple(constants)
+    pick = itemgetter(*picks)
 
     def values(params: Params) -> tuple[object, ...]:
-        given = iter(params)
-        return tuple(next(given) if is_param else constant for is_param, constant in plan)
+        """The row's values in column order (two C calls: a rebuild builds a row per event)."""
+        row = pick((*params, *extra))
+        return row if len(picks) > 1 else (row,)
 
     return columns, values
 

@@ -11,6 +11,7 @@ import logging
 import threading
 import time
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor, wait
 
 from projections import positions
 from projections.leadership import Leadership
@@ -28,6 +29,8 @@ OUTAGE_BACKOFF_MAX = 10.0
 """Longest pause between retries while the store is unreachable."""
 LEADERSHIP_CHECK_SECONDS = 1.0
 """How often a leading worker makes sure it still holds the lock."""
+CONCURRENT_FROM = 200
+"""A batch at least this long is applied to its generations at the same time (PostgreSQL)."""
 
 
 class _HandlerFailed(Exception):
@@ -61,6 +64,8 @@ class ProjectionRunner:
         self.policy_interval = policy_interval
         self.wakeup: Wakeup = wakeup or Pause()
         self._advanced = threading.Condition()
+        self._appliers: ThreadPoolExecutor | None = None
+        self.concurrent_from = CONCURRENT_FROM
         with store.transaction() as tx:
             positions.ensure_table(tx)
 
@@ -133,12 +138,48 @@ class ProjectionRunner:
             if not batch:
                 self._swap_caught_up()
                 break
-            for generation in written:
-                self._apply(generation, batch)
+            self._apply_all(written, batch)
             read += len(batch)
             batches += 1
             self._swap_caught_up()
         return read
+
+    def _apply_all(self, written: list[Generation], batch: list[Recorded]) -> None:
+        """Applies the batch to each generation, each in its own transaction.
+
+        On PostgreSQL a long batch (a rebuild, a catch-up after downtime) goes to every
+        generation at the same time, on connections of their own: the generations share
+        nothing but the batch, and one generation's statements run on the server while
+        another's handlers run here — one after the other, the process waited for the server
+        most of the time. Errors are raised once every generation is done with the batch."""
+        behind = [g for g in written if g.position < batch[-1].position]
+        alone = len(behind) < 2 or len(batch) < self.concurrent_from
+        if self.store.dialect != "postgres" or alone:
+            for generation in behind:
+                self._apply(generation, batch)
+            return
+        handled = {name for g in behind for name in self._handlers_of(g)}
+        for recorded in batch:
+            if recorded.name in handled:
+                _ = recorded.event  # decoded once here, not by two generations at once
+        if self._appliers is None:
+            self._appliers = ThreadPoolExecutor(
+                max_workers=2 * len(self.projections), thread_name_prefix="parcours-apply"
+            )
+        applying = [self._appliers.submit(self._apply, g, batch) for g in behind]
+        wait(applying)
+        for applied in applying:
+            applied.result()
+
+    def _handlers_of(self, generation: Generation) -> Sequence[str]:
+        projection = self.projections.get(generation.name)
+        return () if projection is None else list(projection.handlers)
+
+    def close(self) -> None:
+        """Stops the threads that apply long batches (started on the first one)."""
+        if self._appliers is not None:
+            self._appliers.shutdown(wait=True)
+            self._appliers = None
 
     def _apply(self, generation: Generation, batch: list[Recorded]) -> None:
         """Applies the batch's unseen events and the new position in one transaction.

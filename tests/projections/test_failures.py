@@ -22,11 +22,13 @@ class BrokenTimeline(TimelineProjection):
     handlers = {**TimelineProjection.handlers, "YoungPerson.Enrolled": [_explode]}
 
 
+@pytest.mark.parametrize("at_once", [False, True], ids=["one-after-the-other", "at-once"])
 def test_a_failing_projection_stops_at_the_event_and_reports_it(
-    world: World, caplog: pytest.LogCaptureFixture
+    world: World, caplog: pytest.LogCaptureFixture, at_once: bool
 ) -> None:
     world.caught_up()
     runner = world.parcours.projections
+    runner.concurrent_from = 1 if at_once else 10**9
     runner.projections["timeline"] = BrokenTimeline
     head_before = runner.source.head()
     world.network.enrol()
