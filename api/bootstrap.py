@@ -60,8 +60,8 @@ class Parcours:
         return self.projections.wait_for(head, self.settings.read_your_writes_timeout)
 
     def close(self) -> None:
+        self.projections.close()  # before leadership: no batch is being applied any more
         self.projections.leadership.release()
-        self.projections.close()
         self.read_store.close()
         self.ledger.close()
         close = getattr(self.key_store, "close", None)

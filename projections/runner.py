@@ -11,7 +11,8 @@ import logging
 import threading
 import time
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+from contextlib import suppress
 
 from projections import positions
 from projections.leadership import Leadership
@@ -31,6 +32,9 @@ LEADERSHIP_CHECK_SECONDS = 1.0
 """How often a leading worker makes sure it still holds the lock."""
 CONCURRENT_FROM = 200
 """A batch at least this long is applied to its generations at the same time (PostgreSQL)."""
+CONCURRENT_GENERATIONS = 3
+"""At most this many generations written at once, and never more than half the read store's
+pool: each holds a connection for its batch, and the pool is shared with the API's readers."""
 
 
 class _HandlerFailed(Exception):
@@ -65,6 +69,9 @@ class ProjectionRunner:
         self.wakeup: Wakeup = wakeup or Pause()
         self._advanced = threading.Condition()
         self._appliers: ThreadPoolExecutor | None = None
+        self._appliers_lock = threading.Lock()
+        self._closed = False
+        self._at_once = min(CONCURRENT_GENERATIONS, getattr(store, "pool_size", 1) // 2)
         self.concurrent_from = CONCURRENT_FROM
         with store.transaction() as tx:
             positions.ensure_table(tx)
@@ -147,39 +154,54 @@ class ProjectionRunner:
     def _apply_all(self, written: list[Generation], batch: list[Recorded]) -> None:
         """Applies the batch to each generation, each in its own transaction.
 
-        On PostgreSQL a long batch (a rebuild, a catch-up after downtime) goes to every
-        generation at the same time, on connections of their own: the generations share
-        nothing but the batch, and one generation's statements run on the server while
-        another's handlers run here — one after the other, the process waited for the server
-        most of the time. Errors are raised once every generation is done with the batch."""
+        On PostgreSQL a long batch (a rebuild, a catch-up after downtime) goes to several
+        generations at the same time (`CONCURRENT_GENERATIONS`), on connections of their own:
+        the generations share nothing but the batch, and one generation's statements run on
+        the server while another's handlers run here. Errors are raised once every
+        generation is done with the batch."""
         behind = [g for g in written if g.position < batch[-1].position]
-        alone = len(behind) < 2 or len(batch) < self.concurrent_from
-        if self.store.dialect != "postgres" or alone:
+        alone = len(behind) < 2 or len(batch) < self.concurrent_from or self._at_once < 2
+        applying = (
+            None if self.store.dialect != "postgres" or alone else self._submit(behind, batch)
+        )
+        if applying is None:
             for generation in behind:
                 self._apply(generation, batch)
             return
-        handled = {name for g in behind for name in self._handlers_of(g)}
-        for recorded in batch:
-            if recorded.name in handled:
-                _ = recorded.event  # decoded once here, not by two generations at once
-        if self._appliers is None:
-            self._appliers = ThreadPoolExecutor(
-                max_workers=2 * len(self.projections), thread_name_prefix="parcours-apply"
-            )
-        applying = [self._appliers.submit(self._apply, g, batch) for g in behind]
         wait(applying)
         for applied in applying:
             applied.result()
+
+    def _submit(
+        self, behind: list[Generation], batch: list[Recorded]
+    ) -> list["Future[None]"] | None:
+        """The batch handed to the appliers' threads, or None once the runner is closed."""
+        handled = {name for g in behind for name in self._handlers_of(g)}
+        for recorded in batch:
+            if recorded.name in handled:
+                with suppress(Exception):  # one that cannot be decoded fails in its handler
+                    _ = recorded.event  # decoded here once, not by two generations at once
+        with self._appliers_lock:
+            if self._closed:
+                return None
+            if self._appliers is None:
+                self._appliers = ThreadPoolExecutor(
+                    max_workers=self._at_once, thread_name_prefix="parcours-apply"
+                )
+            return [self._appliers.submit(self._apply, g, batch) for g in behind]
 
     def _handlers_of(self, generation: Generation) -> Sequence[str]:
         projection = self.projections.get(generation.name)
         return () if projection is None else list(projection.handlers)
 
     def close(self) -> None:
-        """Stops the threads that apply long batches (started on the first one)."""
-        if self._appliers is not None:
-            self._appliers.shutdown(wait=True)
-            self._appliers = None
+        """Stops the threads that apply long batches; a batch still being applied finishes,
+        and a later one is applied one generation after the other."""
+        with self._appliers_lock:
+            self._closed = True
+            appliers, self._appliers = self._appliers, None
+        if appliers is not None:
+            appliers.shutdown(wait=True)
 
     def _apply(self, generation: Generation, batch: list[Recorded]) -> None:
         """Applies the batch's unseen events and the new position in one transaction.

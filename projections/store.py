@@ -222,6 +222,7 @@ class PostgresReadStore:
         self, conninfo: str, schema: str, pool_size: int = 8, breaker: StoreBreaker | None = None
     ) -> None:
         self.schema = schema
+        self.pool_size = pool_size
         self._breaker = breaker or StoreBreaker()
         options = f"-c search_path={sql.Identifier(schema).as_string()}"
         self._pool: ConnectionPool[Any] = ConnectionPool(

@@ -7,11 +7,9 @@ a command that lost an optimistic concurrency race is decided again on fresh sta
 instead of failing.
 """
 
-import itertools
 import random
-import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import TypeVar
 from uuid import UUID
@@ -24,21 +22,12 @@ from domain.actor import Actor
 from domain.case_file.young_person import YoungPerson
 from domain.errors import DomainError, NotFound, RuleViolation
 from domain.ledger.appending import Appender
-from domain.ledger.batches import (
-    Chunk,
-    DecideAlone,
-    Decided,
-    InFlight,
-    Refused,
-    Staged,
-    StagedFlight,
-    fail_all,
-    receipts_for,
-)
+from domain.ledger.batches import Chunk, DecideAlone, Decided, InFlight, fail_all, receipts_for
 from domain.ledger.encoding import SNAPSHOT_INTERVAL, Encoder
 from domain.ledger.group_commit import Decision, GroupCommitter, Job
 from domain.ledger.receipt import Receipt, receipt_id
 from domain.ledger.receipt_rows import ReceiptRecorder
+from domain.ledger.staging import Stager
 from domain.ledger.transcodings import register_domain_transcodings
 from domain.ledger.working_set import WorkingSet
 from domain.network.programme import Programme
@@ -90,7 +79,7 @@ class LedgerCore(Application[UUID]):
             type(self).snapshot_class,
         )
         self._in_flight: InFlight | None = None
-        self._staging = threading.local()
+        self.stager = Stager(self.working_set, self.encoder, self.appender, self.committer)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -111,94 +100,16 @@ class LedgerCore(Application[UUID]):
         """
         receipt = None if idempotency_key is None else receipt_id(actor, idempotency_key)
         job = Job(command, receipt, target, decide)
-        staged: Staged | None = getattr(self._staging, "batch", None)
+        staged = self.stager.batch
         if staged is not None:
-            return self._stage(staged, job)
+            return self.stager.stage(staged, job)
         return self.committer.submit(job)
 
     def run_chunks(self, chunks: Iterable[Chunk]) -> None:
         """Runs a bulk import chunk by chunk, each chunk's commands saved in one transaction,
-        written while the next chunk is decided (`staging.py`).
-
-        A chunk whose commands cannot all be decided, or that the store refuses — a key used
-        before, a case file written meanwhile — is taken back and run again one by one, the
-        ordinary way, where a key seen before returns its first outcome; the chunk decided on
-        top of a refused one is taken back too and staged again after it."""
-        pending: Iterator[Chunk] = iter(chunks)
-        while True:
-            with self.committer.exclusive():
-                refused = self._stage_until_refused(pending)
-            if refused is None:
-                return
-            alone, again = refused
-            alone.run_alone()
-            pending = itertools.chain(again, pending)
-
-    def _stage_until_refused(self, chunks: Iterator[Chunk]) -> Refused | None:
-        """Stages and sends chunks until one is refused (returned, with the chunk to stage
-        again) or none is left (None). At most one chunk is in flight, and none on return."""
-        flight: StagedFlight | None = None
-        try:
-            for chunk in chunks:
-                batch = Staged()
-                try:
-                    self._decide_staged(chunk, batch)
-                    receipts = receipts_for(batch.jobs, batch.outcomes)
-                    encoded = self.encoder.encode(batch.saved, receipts)
-                except Exception:
-                    self.working_set.forget(batch.forgotten())
-                    chunk.take_back()
-                    return self._settled(flight, chunk) or (chunk, ())
-                if (refused := self._settled(flight, chunk, batch)) is not None:
-                    return refused
-                flight = StagedFlight(chunk, batch, self.appender.send(encoded))
-            return self._settled(flight)
-        finally:
-            self._settled(flight)  # only when something raised past the chunk in flight
-
-    def _settled(
-        self,
-        flight: StagedFlight | None,
-        next_chunk: Chunk | None = None,
-        on_top: Staged | None = None,
-    ) -> Refused | None:
-        """Waits for the chunk in flight, if any. Committed, its chunk is told (None).
-        Refused, what it touched is forgotten with what was decided on top of it (`on_top`),
-        both chunks are taken back, latest first, and the refused chunk is returned with the
-        next one, to be staged again after it."""
-        if flight is None or flight.settled:
-            return None
-        flight.settled = True
-        try:
-            flight.written.result()
-        except Exception:
-            above = set() if on_top is None else on_top.forgotten()
-            self.working_set.forget(flight.batch.forgotten() | above)
-            if on_top is not None and next_chunk is not None:
-                next_chunk.take_back()
-            flight.chunk.take_back()
-            return flight.chunk, () if next_chunk is None else (next_chunk,)
-        flight.chunk.committed()
-        return None
-
-    def _decide_staged(self, chunk: Chunk, batch: Staged) -> None:
-        self._staging.batch = batch
-        try:
-            chunk.stage()
-        finally:
-            self._staging.batch = None
-
-    def _stage(self, batch: Staged, job: Job) -> UUID:
-        with self.working_set.decision() as seen:
-            try:
-                outcome, aggregates = job.decide()
-            finally:
-                batch.touched |= seen
-        batch.jobs.append(job)
-        batch.outcomes.append(outcome)
-        batch.saved.extend(aggregates)
-        self.working_set.keep(aggregates)  # later commands of the chunk build on them
-        return outcome
+        written while the next chunk is decided; a chunk that cannot be saved whole is run
+        again one command at a time (`staging.py`)."""
+        self.stager.run(chunks)
 
     # --- deciding and saving --------------------------------------------------------------------
 

@@ -8,10 +8,12 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from uuid import UUID
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from domain.errors import DomainError
+from domain.ledger.appending import Encoded
 from domain.vocabulary import Domain
 from tests.support import FrozenClock, Network, build_network, memory_ledger
 
@@ -146,3 +148,46 @@ def test_a_chunk_refused_when_written_is_run_alone_and_the_next_staged_again() -
     assert first.calls == ["take_back", "run_alone"]
     assert second.calls == ["take_back", "committed"]
     assert case.recorded() == [["command 100"], ["command 0"], ["command 2", "command 3"]]
+
+
+def test_a_write_that_fails_otherwise_stops_the_import_and_nothing_unsaved_is_kept() -> None:
+    """Not a refusal: the write may have failed after its commit went out, so the chunk is not
+    written again; what was decided and not saved is forgotten, and the next command decides
+    on what the store holds (deciding on the unsaved state would leave a gap in the stream)."""
+    case = new_case()
+    appender = case.network.ledger.appender
+    written = appender.write
+    calls: list[int] = []
+
+    def write_twice_then_fail(encoded: Encoded) -> None:
+        calls.append(1)
+        if len(calls) == 2:
+            msg = "the disk is full"
+            raise OSError(msg)
+        written(encoded)
+
+    appender.write = write_twice_then_fail  # type: ignore[method-assign]
+    ops = [(n, Op(0, n, lawful=True)) for n in range(6)]
+
+    with pytest.raises(OSError, match="the disk is full"):
+        chunked(case, ops, size=2)
+
+    appender.write = written  # type: ignore[method-assign]
+    case.record(99, Op(0, 99, lawful=True))
+    assert case.recorded()[0] == ["command 0", "command 1", "command 99"]
+
+
+def test_an_interrupted_import_forgets_what_it_staged() -> None:
+    case = new_case()
+
+    class Interrupted(OpsChunk):
+        def stage(self) -> None:
+            super().stage()
+            raise KeyboardInterrupt
+
+    chunks = [OpsChunk(case, [(0, Op(0, 0, True))]), Interrupted(case, [(1, Op(0, 1, True))])]
+    with pytest.raises(KeyboardInterrupt):
+        case.network.ledger.run_chunks(chunks)
+
+    case.record(99, Op(0, 99, lawful=True))
+    assert case.recorded()[0] == ["command 0", "command 99"]

@@ -46,6 +46,39 @@ def test_a_failing_projection_stops_at_the_event_and_reports_it(
     assert state["cases"].position == runner.source.head()
 
 
+@pytest.mark.parametrize("at_once", [False, True], ids=["one-after-the-other", "at-once"])
+def test_an_event_that_cannot_be_decoded_fails_the_projections_that_read_it(
+    world: World, at_once: bool
+) -> None:
+    """Not the runner: the other projections go on (a class renamed without its topic kept
+    would otherwise stop every projection at every restart)."""
+    world.caught_up()
+    runner = world.parcours.projections
+    runner.concurrent_from = 1 if at_once else 10**9
+    world.network.enrol()
+    read = runner.source.read
+
+    def undecodable_enrolments(after: int, limit: int) -> list[Recorded]:
+        batch = read(after, limit)
+        for recorded in batch:
+            if recorded.name == "YoungPerson.Enrolled":
+                recorded._decode = _undecodable
+        return batch
+
+    runner.source.read = undecodable_enrolments  # type: ignore[method-assign]
+    runner.catch_up()
+
+    state = {g.name: g for g in runner.generations() if g.served}
+    assert state["timeline"].status == FAILED
+    assert "cannot be decoded" in (state["timeline"].error or "")
+    assert state["directory"].status == LIVE
+
+
+def _undecodable() -> object:
+    msg = "this event cannot be decoded"
+    raise ValueError(msg)
+
+
 def test_once_fixed_a_failed_projection_resumes_at_the_event_it_failed_on(world: World) -> None:
     world.caught_up()
     runner = world.parcours.projections
