@@ -89,22 +89,22 @@ def _registered(w: Writer, r: Recorded) -> None:
     w.execute(
         "INSERT INTO {associations} (association_id, name, territory, registered_at, position)"
         " VALUES (?, ?, ?, ?, ?)",
-        (str(r.stream_id), e.name, e.territory, moment(r.recorded_at), r.position),
+        (r.stream, e.name, e.territory, r.recorded_moment, r.position),
     )
     for competence in e.competences:
-        _competence(w, str(r.stream_id), competence)
+        _competence(w, r.stream, competence)
 
 
 @handles(HANDLERS, "Association.CompetenceDeclared")
 def _competence_declared(w: Writer, r: Recorded) -> None:
-    _competence(w, str(r.stream_id), r.event.competence)
+    _competence(w, r.stream, r.event.competence)
 
 
 @handles(HANDLERS, "Association.CompetenceWithdrawn")
 def _competence_withdrawn(w: Writer, r: Recorded) -> None:
     w.execute(
         "DELETE FROM {competences} WHERE association_id = ? AND domain = ?",
-        (str(r.stream_id), r.event.domain.value),
+        (r.stream, r.event.domain.value),
     )
 
 
@@ -115,12 +115,12 @@ def _offered(w: Writer, r: Recorded) -> None:
         "INSERT INTO {resources} (resource_id, association_id, kind, name, capacity, offered_at,"
         " position) VALUES (?, ?, ?, ?, ?, ?, ?)",
         (
-            str(r.stream_id),
+            r.stream,
             str(e.association_id),
             e.kind.value,
             e.name,
             e.capacity,
-            moment(r.recorded_at),
+            r.recorded_moment,
             r.position,
         ),
     )
@@ -130,7 +130,7 @@ def _offered(w: Writer, r: Recorded) -> None:
 def _resource_withdrawn(w: Writer, r: Recorded) -> None:
     w.execute(
         "UPDATE {resources} SET withdrawn_at = ? WHERE resource_id = ?",
-        (moment(r.event.withdrawn_at), str(r.stream_id)),
+        (moment(r.event.withdrawn_at), r.stream),
     )
 
 
@@ -142,7 +142,7 @@ def _allocated(w: Writer, r: Recorded) -> None:
         " starts_on, ends_on, quantity) VALUES (?, ?, ?, ?, ?, ?, ?)",
         (
             str(a.id),
-            str(r.stream_id),
+            r.stream,
             ident(a.programme_id),
             ident(a.association_id),
             day(a.starts_on),
@@ -156,13 +156,13 @@ def _allocated(w: Writer, r: Recorded) -> None:
 def _released(w: Writer, r: Recorded) -> None:
     w.execute(
         "UPDATE {allocations} SET released_at = ? WHERE allocation_id = ?",
-        (moment(r.recorded_at), str(r.event.allocation_id)),
+        (r.recorded_moment, str(r.event.allocation_id)),
     )
 
 
 @handles(HANDLERS, "Programme.Launched")
 def _launched(w: Writer, r: Recorded) -> None:
-    e, programme = r.event, str(r.stream_id)
+    e, programme = r.event, r.stream
     w.execute(
         "INSERT INTO {programmes} (programme_id, name, capacity, starts_on, ends_on, enrolled,"
         " launched_at, position) VALUES (?, ?, ?, ?, ?, 0, ?, ?)",
@@ -172,7 +172,7 @@ def _launched(w: Writer, r: Recorded) -> None:
             e.capacity,
             day(e.starts_on),
             day(e.ends_on),
-            moment(r.recorded_at),
+            r.recorded_moment,
             r.position,
         ),
     )
@@ -188,7 +188,7 @@ def _launched(w: Writer, r: Recorded) -> None:
 
 @handles(HANDLERS, "Programme.PartnerJoined")
 def _partner_joined(w: Writer, r: Recorded) -> None:
-    programme, association = str(r.stream_id), str(r.event.association_id)
+    programme, association = r.stream, str(r.event.association_id)
     w.execute(
         "INSERT INTO {partners} (programme_id, association_id) VALUES (?, ?)",
         (programme, association),
@@ -201,7 +201,7 @@ def _partner_joined(w: Writer, r: Recorded) -> None:
 
 @handles(HANDLERS, "Programme.PartnerLeft")
 def _partner_left(w: Writer, r: Recorded) -> None:
-    params = (str(r.stream_id), str(r.event.association_id))
+    params = (r.stream, str(r.event.association_id))
     w.execute("DELETE FROM {partners} WHERE programme_id = ? AND association_id = ?", params)
     w.execute("DELETE FROM {components} WHERE programme_id = ? AND association_id = ?", params)
 
@@ -210,7 +210,7 @@ def _partner_left(w: Writer, r: Recorded) -> None:
 def _programme_closed(w: Writer, r: Recorded) -> None:
     w.execute(
         "UPDATE {programmes} SET closed_at = ? WHERE programme_id = ?",
-        (moment(r.event.closed_at), str(r.stream_id)),
+        (moment(r.event.closed_at), r.stream),
     )
 
 
@@ -219,7 +219,7 @@ def _places(w: Writer, r: Recorded) -> None:
     step = 1 if r.name.endswith("PlaceTaken") else -1
     w.execute(
         "UPDATE {programmes} SET enrolled = enrolled + ? WHERE programme_id = ?",
-        (step, str(r.stream_id)),
+        (step, r.stream),
     )
 
 
@@ -230,7 +230,7 @@ def _published(w: Writer, r: Recorded) -> None:
         "INSERT INTO {notes} (note_id, association_id, title, body, domains, programme_id,"
         " published_at, revisions, position) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?)",
         (
-            str(r.stream_id),
+            r.stream,
             ident(e.actor.association_id),
             e.title.token,
             e.body.token,
@@ -247,7 +247,7 @@ def _revised(w: Writer, r: Recorded) -> None:
     e = r.event
     w.execute(
         "UPDATE {notes} SET title = ?, body = ?, revisions = revisions + 1 WHERE note_id = ?",
-        (e.title.token, e.body.token, str(r.stream_id)),
+        (e.title.token, e.body.token, r.stream),
     )
 
 
@@ -255,7 +255,7 @@ def _revised(w: Writer, r: Recorded) -> None:
 def _endorsed(w: Writer, r: Recorded) -> None:
     w.execute(
         "INSERT INTO {endorsements} (note_id, association_id, endorsed_at) VALUES (?, ?, ?)",
-        (str(r.stream_id), str(r.event.association_id), moment(r.recorded_at)),
+        (r.stream, str(r.event.association_id), r.recorded_moment),
     )
 
 
@@ -263,5 +263,5 @@ def _endorsed(w: Writer, r: Recorded) -> None:
 def _study_registered(w: Writer, r: Recorded) -> None:
     w.execute(
         "INSERT INTO {studies} (study_id, name, registered_at) VALUES (?, ?, ?)",
-        (str(r.stream_id), r.event.name, moment(r.event.registered_at)),
+        (r.stream, r.event.name, moment(r.event.registered_at)),
     )

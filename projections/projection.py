@@ -13,7 +13,8 @@ from operator import itemgetter
 from typing import Any, ClassVar
 from uuid import UUID
 
-from projections.store import Params, Row, Tx
+from projections.memo import Memo
+from projections.store import Params, Row, Tx, moment
 
 
 class Recorded:
@@ -24,7 +25,16 @@ class Recorded:
     projection handles, which are never decoded at all.
     """
 
-    __slots__ = ("_decode", "_event", "name", "position", "stream_id", "version")
+    __slots__ = (
+        "_decode",
+        "_event",
+        "_recorded_moment",
+        "_stream",
+        "name",
+        "position",
+        "stream_id",
+        "version",
+    )
 
     def __init__(
         self, position: int, name: str, stream_id: UUID, version: int, decode: Callable[[], Any]
@@ -36,6 +46,8 @@ class Recorded:
         self.version = version
         self._decode: Callable[[], Any] | None = decode
         self._event: Any = None
+        self._stream: str | None = None
+        self._recorded_moment: str | None = None
 
     @property
     def event(self) -> Any:
@@ -48,6 +60,23 @@ class Recorded:
     @property
     def recorded_at(self) -> datetime:
         recorded: datetime = self.event.timestamp
+        return recorded
+
+    @property
+    def stream(self) -> str:
+        """The stream's id as the read tables keep it: made once, though several projections
+        and handlers of one event ask for it."""
+        stream = self._stream
+        if stream is None:
+            stream = self._stream = str(self.stream_id)
+        return stream
+
+    @property
+    def recorded_moment(self) -> str:
+        """`moment(recorded_at)`, made once for the handlers that write it (most do)."""
+        recorded = self._recorded_moment
+        if recorded is None:
+            recorded = self._recorded_moment = moment(self.recorded_at)
         return recorded
 
     def __repr__(self) -> str:
@@ -74,10 +103,21 @@ class Writer:
     pipelined: COPY cannot run in pipeline mode); in a pipelined transaction by multi-row
     INSERTs (`insert_rows`), which ride the pipeline without a round trip; on SQLite by
     `executemany`.
+
+    `memo` keeps facts the handlers wrote and look up again (see `projections.memo`); the
+    runner gives one per generation, a writer made without one has its own.
     """
 
-    def __init__(self, tx: Tx, tables: dict[str, str], *, pipelined: bool = False) -> None:
+    def __init__(
+        self,
+        tx: Tx,
+        tables: dict[str, str],
+        *,
+        pipelined: bool = False,
+        memo: Memo | None = None,
+    ) -> None:
         self.tx = tx
+        self.memo = Memo() if memo is None else memo
         self._copy = None if pipelined else getattr(tx, "copy", None)
         self._insert_rows = getattr(tx, "insert_rows", None)
         self.tables = tables

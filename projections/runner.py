@@ -16,6 +16,7 @@ from contextlib import suppress
 
 from projections import positions
 from projections.leadership import Leadership
+from projections.memo import Memo
 from projections.outage import is_outage
 from projections.policies import Policy
 from projections.positions import BUILDING, FAILED, LIVE, RETIRED, STALE, Generation
@@ -71,6 +72,9 @@ class ProjectionRunner:
         self._appliers: ThreadPoolExecutor | None = None
         self._appliers_lock = threading.Lock()
         self._closed = False
+        self._memos: dict[tuple[str, int], Memo] = {}
+        """Each written generation's memo (`projections.memo`), forgotten with any batch of
+        that generation that is not committed."""
         self._at_once = min(CONCURRENT_GENERATIONS, getattr(store, "pool_size", 1) // 2)
         self.concurrent_from = CONCURRENT_FROM
         with store.transaction() as tx:
@@ -138,6 +142,7 @@ class ProjectionRunner:
                 written = [g for g in written if g.position < until]
             if not written:
                 break
+            self._keep_memos_of(written)
             start = min(g.position for g in written)
             batch = self.source.read(start, self.batch_size)
             if until is not None:
@@ -150,6 +155,12 @@ class ProjectionRunner:
             batches += 1
             self._swap_caught_up()
         return read
+
+    def _keep_memos_of(self, written: list[Generation]) -> None:
+        """Lets go of the memos of generations no longer written (retired, failed, dropped)."""
+        keep = {(g.name, g.generation) for g in written}
+        for gone in [key for key in self._memos if key not in keep]:
+            del self._memos[gone]
 
     def _apply_all(self, written: list[Generation], batch: list[Recorded]) -> None:
         """Applies the batch to each generation, each in its own transaction.
@@ -261,12 +272,14 @@ class ProjectionRunner:
         pipelined: bool,
     ) -> None:
         current: Recorded | None = None
+        memo = self._memos.setdefault((generation.name, generation.generation), Memo())
         try:
             with self.store.transaction(pipelined=pipelined) as tx:
                 _without_waiting_for_disk(tx)
                 reached = positions.locked_position(tx, generation.name, generation.generation)
                 unseen = [r for r in batch if r.position > reached]
-                writer = Writer(tx, projection.physical(generation.generation), pipelined=pipelined)
+                tables = projection.physical(generation.generation)
+                writer = Writer(tx, tables, pipelined=pipelined, memo=memo)
                 for current in unseen:
                     for handler in projection.handlers.get(current.name, ()):
                         handler(writer, current)
@@ -277,6 +290,7 @@ class ProjectionRunner:
                         tx, generation.name, generation.generation, unseen[-1].position
                     )
         except Exception as error:
+            memo.forget()  # it may hold facts of the batch that was not committed
             raise _HandlerFailed(current, error) from error
 
     def _fail(self, generation: Generation, at: Recorded | None, error: Exception) -> None:

@@ -8,7 +8,7 @@ sealed here: they are opened at read time for a viewer allowed to read them, so 
 needs no rewrite.
 """
 
-from typing import Any
+from typing import Any, cast
 
 from projections.projection import Handler, Projection, Recorded, Table, Writer, handles
 from projections.store import ident, moment
@@ -71,42 +71,54 @@ def add_entry(
     summary: str | None = None,
 ) -> None:
     e = r.event
-    occurred = getattr(e, "occurred_at", None) or r.recorded_at
+    occurred_at = getattr(e, "occurred_at", None)
     actor_association = ident(e.actor.association_id)
     w.execute(
         f"INSERT INTO {{entries}} ({ENTRY_COLUMNS}) VALUES"
         " (?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?, NULL)",
         (
-            entry_id or f"{r.stream_id}/{r.version}",
-            str(r.stream_id),
+            entry_id or f"{r.stream}/{r.version}",
+            r.stream,
             kind,
             r.name.rsplit(".", 1)[-1],
             label,
-            moment(occurred),
-            moment(r.recorded_at),
+            r.recorded_moment if occurred_at is None else moment(occurred_at),
+            r.recorded_moment,
             association_id or actor_association,
             e.actor.user_id,
             domain,
             sensitivity(domain),
             summary,
             r.position,
-            moment(r.recorded_at),
+            r.recorded_moment,
         ),
     )
 
 
 def remember(w: Writer, subject_id: object, domain: str | None, association_id: str | None) -> None:
+    subject = str(subject_id)
     w.execute(
         "INSERT INTO {subjects} (subject_id, domain, association_id) VALUES (?, ?, ?)",
-        (str(subject_id), domain, association_id),
+        (subject, domain, association_id),
     )
+    w.memo.put(("subjects", subject), (domain, association_id))
 
 
 def recall(w: Writer, subject_id: object) -> tuple[str | None, str | None]:
+    """The domain and association of a need, goal or referral, from the memo when it has them
+    (a read ends a pipelined batch: a round trip per answer to a referral)."""
+    subject = str(subject_id)
+    known = w.memo.get(("subjects", subject))
+    if known is not None:
+        return cast(tuple[str | None, str | None], known)
     row = w.fetchone(
-        "SELECT domain, association_id FROM {subjects} WHERE subject_id = ?", (str(subject_id),)
+        "SELECT domain, association_id FROM {subjects} WHERE subject_id = ?", (subject,)
     )
-    return (None, None) if row is None else (row[0], row[1])
+    if row is None:
+        return (None, None)
+    found = (row[0], row[1])
+    w.memo.put(("subjects", subject), found)
+    return found
 
 
 def revise(w: Writer, r: Recorded, entry_id: str, **changes: object) -> None:
@@ -119,7 +131,7 @@ def revise(w: Writer, r: Recorded, entry_id: str, **changes: object) -> None:
         msg = f"no current timeline entry {entry_id} to revise"
         raise LookupError(msg)
     current = dict(zip([c.strip() for c in ENTRY_COLUMNS.split(",")], row, strict=True))
-    now = moment(r.recorded_at)
+    now = r.recorded_moment
     w.execute(
         "UPDATE {entries} SET valid_to = ? WHERE entry_id = ? AND revision = ?",
         (now, entry_id, current["revision"]),

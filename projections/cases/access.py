@@ -7,7 +7,6 @@ open rows (`valid_to IS NULL`) and the consents; audits read the periods.
 """
 
 from projections.projection import Handler, Recorded, Table, Writer, handles
-from projections.store import moment
 
 HANDLERS: dict[str, list[Handler]] = {}
 TABLES = {
@@ -33,7 +32,7 @@ def begin(
     w.execute(
         "INSERT INTO {involvements} (young_person_id, association_id, relation, source_id,"
         " valid_from) VALUES (?, ?, ?, ?, ?)",
-        (young_person, association, relation, source, moment(r.recorded_at)),
+        (young_person, association, relation, source, r.recorded_moment),
     )
 
 
@@ -47,7 +46,7 @@ def end(
 ) -> None:
     """Ends the open involvements that came from `source` (optionally for one party)."""
     conditions = ["source_id = ?", "valid_to IS NULL"]
-    params: list[object] = [moment(r.recorded_at), source]
+    params: list[object] = [r.recorded_moment, source]
     if association is not None:
         conditions.append("association_id = ?")
         params.append(association)
@@ -59,14 +58,14 @@ def end(
 
 @handles(HANDLERS, "YoungPerson.Enrolled")
 def _enrolled(w: Writer, r: Recorded) -> None:
-    case = str(r.stream_id)
+    case = r.stream
     begin(w, r, case, str(r.event.lead_association_id), "LEAD", case)
 
 
 @handles(HANDLERS, "CaseHandovers.HandoverProposed")
 def _handover_proposed(w: Writer, r: Recorded) -> None:
     e = r.event
-    begin(w, r, str(r.stream_id), str(e.to_association_id), "HANDOVER", str(e.handover_id))
+    begin(w, r, r.stream, str(e.to_association_id), "HANDOVER", str(e.handover_id))
 
 
 @handles(HANDLERS, "CaseHandovers.HandoverDeclined", "CaseHandovers.HandoverCancelled")
@@ -76,7 +75,7 @@ def _handover_ended(w: Writer, r: Recorded) -> None:
 
 @handles(HANDLERS, "CaseHandovers.HandoverAccepted")
 def _handover_accepted(w: Writer, r: Recorded) -> None:
-    case = str(r.stream_id)
+    case = r.stream
     row = w.fetchone(
         "SELECT association_id FROM {involvements} WHERE source_id = ? AND valid_to IS NULL",
         (str(r.event.handover_id),),
@@ -90,7 +89,7 @@ def _handover_accepted(w: Writer, r: Recorded) -> None:
 @handles(HANDLERS, "CaseReferrals.ReferralMade")
 def _referral_made(w: Writer, r: Recorded) -> None:
     e = r.event
-    begin(w, r, str(r.stream_id), str(e.to_association_id), "REFERRAL", str(e.referral_id))
+    begin(w, r, r.stream, str(e.to_association_id), "REFERRAL", str(e.referral_id))
 
 
 @handles(
@@ -108,7 +107,7 @@ def _referral_closed(w: Writer, r: Recorded) -> None:
 def _launched(w: Writer, r: Recorded) -> None:
     w.executemany(
         "INSERT INTO {programme_partners} (programme_id, association_id) VALUES (?, ?)",
-        [(str(r.stream_id), str(a)) for a in r.event.partners],
+        [(r.stream, str(a)) for a in r.event.partners],
     )
 
 
@@ -122,7 +121,7 @@ def enrolled_young_people(w: Writer, programme: str) -> list[str]:
 
 @handles(HANDLERS, "Programme.PartnerJoined")
 def _partner_joined(w: Writer, r: Recorded) -> None:
-    programme, association = str(r.stream_id), str(r.event.association_id)
+    programme, association = r.stream, str(r.event.association_id)
     w.execute(
         "INSERT INTO {programme_partners} (programme_id, association_id) VALUES (?, ?)",
         (programme, association),
@@ -133,7 +132,7 @@ def _partner_joined(w: Writer, r: Recorded) -> None:
 
 @handles(HANDLERS, "Programme.PartnerLeft")
 def _partner_left(w: Writer, r: Recorded) -> None:
-    programme, association = str(r.stream_id), str(r.event.association_id)
+    programme, association = r.stream, str(r.event.association_id)
     w.execute(
         "DELETE FROM {programme_partners} WHERE programme_id = ? AND association_id = ?",
         (programme, association),
@@ -148,9 +147,9 @@ def _enrolled_in_programme(w: Writer, r: Recorded) -> None:
         "SELECT association_id FROM {programme_partners} WHERE programme_id = ?", (programme,)
     )
     for (association,) in partners:
-        begin(w, r, str(r.stream_id), str(association), "PROGRAMME", programme)
+        begin(w, r, r.stream, str(association), "PROGRAMME", programme)
 
 
 @handles(HANDLERS, "CaseProgrammes.LeftProgramme")
 def _left_programme(w: Writer, r: Recorded) -> None:
-    end(w, r, str(r.event.programme_id), young_person=str(r.stream_id))
+    end(w, r, str(r.event.programme_id), young_person=r.stream)

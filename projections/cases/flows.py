@@ -41,7 +41,7 @@ def _referral_made(w: Writer, r: Recorded) -> None:
         " recorded_at, position) VALUES (?, ?, ?, ?, ?, ?, ?, 'MADE', ?, ?, ?, ?)",
         (
             str(e.referral_id),
-            str(r.stream_id),
+            r.stream,
             ident(e.actor.association_id),
             str(e.to_association_id),
             e.domain.value,
@@ -49,7 +49,7 @@ def _referral_made(w: Writer, r: Recorded) -> None:
             token(e.reason),
             occurred(r),
             moment(e.awaiting_since),
-            moment(r.recorded_at),
+            r.recorded_moment,
             r.position,
         ),
     )
@@ -115,7 +115,7 @@ def _handover_proposed(w: Writer, r: Recorded) -> None:
         " VALUES (?, ?, ?, ?, 'PROPOSED', ?, ?, ?)",
         (
             str(e.handover_id),
-            str(r.stream_id),
+            r.stream,
             ident(e.actor.association_id),
             str(e.to_association_id),
             token(e.summary),

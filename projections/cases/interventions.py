@@ -32,7 +32,7 @@ def _recorded(w: Writer, r: Recorded) -> None:
         " recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)",
         (
             str(e.intervention_id),
-            str(r.stream_id),
+            r.stream,
             ident(e.actor.association_id),
             e.domain.value,
             e.kind,
@@ -41,7 +41,7 @@ def _recorded(w: Writer, r: Recorded) -> None:
             ident(e.goal_id),
             ident(e.need_id),
             ident(e.programme_id),
-            moment(r.recorded_at),
+            r.recorded_moment,
         ),
     )
 

@@ -51,14 +51,15 @@ def token(sealed: Any) -> str | None:
 
 
 def occurred(r: Recorded) -> str:
-    return moment(getattr(r.event, "occurred_at", None) or r.recorded_at)
+    occurred_at = getattr(r.event, "occurred_at", None)
+    return r.recorded_moment if occurred_at is None else moment(occurred_at)
 
 
 def set_case(w: Writer, r: Recorded, **columns: object) -> None:
     assignments = ", ".join(f"{name} = ?" for name in columns)
     w.execute(
         f"UPDATE {{cases}} SET {assignments} WHERE young_person_id = ?",
-        (*columns.values(), str(r.stream_id)),
+        (*columns.values(), r.stream),
     )
 
 
@@ -70,7 +71,7 @@ def _enrolled(w: Writer, r: Recorded) -> None:
         " enrolled_at, first_name, last_name, date_of_birth, contact, recorded_at)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
-            str(r.stream_id),
+            r.stream,
             e.territory,
             str(e.lead_association_id),
             e.referent_user_id,
@@ -79,7 +80,7 @@ def _enrolled(w: Writer, r: Recorded) -> None:
             token(e.personal.last_name),
             token(e.personal.date_of_birth),
             token(e.personal.contact),
-            moment(r.recorded_at),
+            r.recorded_moment,
         ),
     )
 
@@ -127,7 +128,7 @@ def _mentor_assigned(w: Writer, r: Recorded) -> None:
     e = r.event
     w.execute(
         "INSERT INTO {mentors} (young_person_id, user_id, association_id) VALUES (?, ?, ?)",
-        (str(r.stream_id), e.mentor_user_id, str(e.mentor_association_id)),
+        (r.stream, e.mentor_user_id, str(e.mentor_association_id)),
     )
 
 
@@ -135,7 +136,7 @@ def _mentor_assigned(w: Writer, r: Recorded) -> None:
 def _mentor_unassigned(w: Writer, r: Recorded) -> None:
     w.execute(
         "DELETE FROM {mentors} WHERE young_person_id = ? AND user_id = ?",
-        (str(r.stream_id), r.event.mentor_user_id),
+        (r.stream, r.event.mentor_user_id),
     )
 
 
@@ -148,14 +149,14 @@ def _consent_given(w: Writer, r: Recorded) -> None:
         " given_by, given_at, expires_on, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             str(e.consent_id),
-            str(r.stream_id),
+            r.stream,
             ",".join(s.value for s in e.sensitivities),
             recipients,
             token(e.purpose),
             e.given_by.value,
             occurred(r),
             day(e.expires_on),
-            moment(r.recorded_at),
+            r.recorded_moment,
         ),
     )
 
@@ -176,7 +177,7 @@ def _need_identified(w: Writer, r: Recorded) -> None:
         " identified_at, identified_by, status) VALUES (?, ?, ?, ?, ?, ?, ?, 'OPEN')",
         (
             str(e.need_id),
-            str(r.stream_id),
+            r.stream,
             e.domain.value,
             e.severity,
             token(e.description),
@@ -215,7 +216,7 @@ def _goal_added(w: Writer, r: Recorded) -> None:
         " progress, status, added_at, added_by) VALUES (?, ?, ?, ?, ?, 0, 'OPEN', ?, ?)",
         (
             str(e.goal_id),
-            str(r.stream_id),
+            r.stream,
             e.domain.value,
             token(e.description),
             day(e.target_date),
@@ -253,7 +254,7 @@ def _goal_dropped(w: Writer, r: Recorded) -> None:
 def _enrolled_in_programme(w: Writer, r: Recorded) -> None:
     w.execute(
         "INSERT INTO {enrolments} (young_person_id, programme_id, enrolled_at) VALUES (?, ?, ?)",
-        (str(r.stream_id), str(r.event.programme_id), occurred(r)),
+        (r.stream, str(r.event.programme_id), occurred(r)),
     )
 
 
@@ -262,7 +263,7 @@ def _left_programme(w: Writer, r: Recorded) -> None:
     w.execute(
         "UPDATE {enrolments} SET left_at = ? WHERE young_person_id = ? AND programme_id = ?"
         " AND left_at IS NULL",
-        (occurred(r), str(r.stream_id), str(r.event.programme_id)),
+        (occurred(r), r.stream, str(r.event.programme_id)),
     )
 
 
