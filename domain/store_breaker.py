@@ -8,6 +8,11 @@ for `cooldown` seconds; after that, the next call first probes the server with a
 closes when the probe connects. Without a probe, that call itself goes through as the probe.
 The failure raised is a psycopg OperationalError, so every layer treats it as the outage it is
 (a 503 with Retry-After; the worker backs off).
+
+A pool that gave up waiting for one of its connections (`PoolTimeout`, an OperationalError too)
+may mean a server gone, or only every connection busy (a burst of readers, a long catch-up).
+The probe tells them apart; only the first opens the breaker, or one busy moment would turn
+every request away for the cooldown.
 """
 
 import threading
@@ -16,6 +21,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import psycopg
+from psycopg_pool import PoolTimeout
 
 from domain.causes import causes
 
@@ -58,7 +64,7 @@ class StoreBreaker:
         try:
             yield
         except BaseException as error:
-            if _unreachable(error):
+            if _unreachable(error) and not self._only_busy(error):
                 self._trip()
             elif probe:
                 self._release_probe()
@@ -88,6 +94,16 @@ class StoreBreaker:
             raise StoreUnreachable("the database is unreachable") from error
         self._close()
         return False
+
+    def _only_busy(self, error: BaseException) -> bool:
+        """True when a pool timed out while the server answers a bare connection."""
+        if self._probe is None or not any(isinstance(link, PoolTimeout) for link in causes(error)):
+            return False
+        try:
+            self._probe()
+        except Exception:
+            return False
+        return True
 
     def _trip(self) -> None:
         with self._lock:

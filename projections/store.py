@@ -219,7 +219,12 @@ class PostgresReadStore:
     dialect = "postgres"
 
     def __init__(
-        self, conninfo: str, schema: str, pool_size: int = 8, breaker: StoreBreaker | None = None
+        self,
+        conninfo: str,
+        schema: str,
+        pool_size: int = 8,
+        breaker: StoreBreaker | None = None,
+        pool_timeout: float = CONNECT_TIMEOUT,
     ) -> None:
         self.schema = schema
         self.pool_size = pool_size
@@ -231,7 +236,7 @@ class PostgresReadStore:
             max_size=pool_size,
             kwargs={"options": options, "connect_timeout": CONNECT_TIMEOUT},
             open=True,
-            timeout=CONNECT_TIMEOUT,
+            timeout=pool_timeout,
             check=check_if_stirred,
         )
 

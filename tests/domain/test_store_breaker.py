@@ -2,6 +2,7 @@
 
 import psycopg
 import pytest
+from psycopg_pool import PoolTimeout
 
 from domain.store_breaker import StoreBreaker, StoreUnreachable
 
@@ -112,3 +113,39 @@ def test_after_the_cooldown_a_bare_probe_decides_whether_calls_go_through() -> N
     succeed(breaker)
 
     assert not breaker.is_open
+
+
+def pool_timeout(breaker: StoreBreaker) -> None:
+    with breaker.guarded():
+        raise PoolTimeout("couldn't get a connection after 3.00 sec")
+
+
+def test_a_pool_that_timed_out_while_the_server_answers_does_not_open_it() -> None:
+    """Every connection busy (a burst of readers) is not an outage: requests keep going."""
+    breaker = StoreBreaker(1.0, Clock(), probe=lambda: None)
+    with pytest.raises(PoolTimeout):
+        pool_timeout(breaker)
+
+    assert not breaker.is_open
+    succeed(breaker)
+
+
+def test_a_pool_that_timed_out_while_the_server_refuses_opens_it() -> None:
+    def refused() -> None:
+        raise psycopg.OperationalError("connection refused")
+
+    breaker = StoreBreaker(1.0, Clock(), probe=refused)
+    with pytest.raises(PoolTimeout):
+        pool_timeout(breaker)
+
+    assert breaker.is_open
+    with pytest.raises(StoreUnreachable):
+        succeed(breaker)
+
+
+def test_without_a_probe_a_pool_that_timed_out_opens_it() -> None:
+    """Nothing to tell a busy pool from a server gone: failing fast is the safer guess."""
+    breaker = StoreBreaker(1.0, Clock())
+    with pytest.raises(PoolTimeout):
+        pool_timeout(breaker)
+    assert breaker.is_open

@@ -4,11 +4,14 @@ pooled connection whose server went away is replaced without a ping on every che
 
 import psycopg
 import pytest
+from psycopg_pool import PoolTimeout
 
 from api.access_log import Access, AccessLog, append
 from api.bootstrap import Parcours
+from domain.store_breaker import StoreBreaker
 from projections import positions
 from projections.cases import CasesProjection
+from projections.outage import BUSY, outage_message
 from projections.queries.cases import access_facts
 from projections.session import session
 from projections.store import PostgresReadStore
@@ -90,5 +93,26 @@ def test_a_pooled_connection_whose_server_side_ended_is_replaced() -> None:
 
         assert again is not None
         assert again[0] != row[0]
+    finally:
+        store.close()
+
+
+def test_a_pool_whose_connections_are_all_busy_answers_busy_and_keeps_serving() -> None:
+    """Not an outage: the breaker stays closed, so the next request is served, not refused."""
+    require_postgres()
+    breaker = StoreBreaker(probe=lambda: psycopg.connect(database_url(), connect_timeout=1).close())
+    store = PostgresReadStore(
+        database_url(), "public", pool_size=1, breaker=breaker, pool_timeout=0.2
+    )
+    try:
+        with store.transaction() as holding:  # the pool's only connection
+            holding.fetchone("SELECT 1")
+            with pytest.raises(PoolTimeout) as waited, store.transaction():
+                pass
+            assert not breaker.is_open  # checked before the holder's success closes it anyway
+        assert outage_message(waited.value) == BUSY
+
+        with store.transaction() as tx:
+            assert tx.fetchone("SELECT 1") == (1,)
     finally:
         store.close()
