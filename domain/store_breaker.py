@@ -11,8 +11,9 @@ The failure raised is a psycopg OperationalError, so every layer treats it as th
 
 A pool that gave up waiting for one of its connections (`PoolTimeout`, an OperationalError too)
 may mean a server gone, or only every connection busy (a burst of readers, a long catch-up).
-The probe tells them apart; only the first opens the breaker, or one busy moment would turn
-every request away for the cooldown.
+The probe tells them apart; only a server gone opens the breaker, or one busy moment would
+turn every request away for the cooldown. The caller's answer is the same 503 either way (a
+request may have waited for a server that came back while it waited: it cannot tell which).
 """
 
 import threading
@@ -96,7 +97,9 @@ class StoreBreaker:
         return False
 
     def _only_busy(self, error: BaseException) -> bool:
-        """True when a pool timed out while the server answers a bare connection."""
+        """True when a pool timed out while the server answers a bare connection (False
+        without a probe: nothing tells a busy pool from a server gone, and failing fast is
+        the safer guess)."""
         if self._probe is None or not any(isinstance(link, PoolTimeout) for link in causes(error)):
             return False
         try:

@@ -10,7 +10,6 @@ import sqlite3
 
 import psycopg
 from eventsourcing.persistence import OperationalError as EventStoreOperationalError
-from psycopg_pool import PoolTimeout
 
 from domain.causes import causes
 
@@ -30,8 +29,6 @@ def outage_message(error: BaseException) -> str | None:
     """
     wrapped_by_event_store = False
     for link in causes(error):
-        if isinstance(link, PoolTimeout):
-            return BUSY  # every connection in use (or the server gone: the breaker says so next)
         if isinstance(link, psycopg.OperationalError):
             return UNAVAILABLE
         if isinstance(link, sqlite3.OperationalError):

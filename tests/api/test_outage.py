@@ -22,7 +22,7 @@ def wrapped(driver_error: Exception) -> Exception:
     ("error", "expected"),
     [
         pytest.param(psycopg.OperationalError("connection refused"), UNAVAILABLE, id="pg down"),
-        pytest.param(PoolTimeout("couldn't get a connection"), BUSY, id="pool timeout"),
+        pytest.param(PoolTimeout("couldn't get a connection"), UNAVAILABLE, id="pool timeout"),
         pytest.param(sqlite3.OperationalError("database is locked"), BUSY, id="sqlite locked"),
         pytest.param(
             sqlite3.OperationalError("unable to open database file"), UNAVAILABLE, id="no file"

@@ -11,7 +11,7 @@ from api.bootstrap import Parcours
 from domain.store_breaker import StoreBreaker
 from projections import positions
 from projections.cases import CasesProjection
-from projections.outage import BUSY, outage_message
+from projections.outage import UNAVAILABLE, outage_message
 from projections.queries.cases import access_facts
 from projections.session import session
 from projections.store import PostgresReadStore
@@ -98,7 +98,8 @@ def test_a_pooled_connection_whose_server_side_ended_is_replaced() -> None:
 
 
 def test_a_pool_whose_connections_are_all_busy_answers_busy_and_keeps_serving() -> None:
-    """Not an outage: the breaker stays closed, so the next request is served, not refused."""
+    """Not an outage: the breaker stays closed, so the next request is served, not refused
+    for the breaker's cooldown (the request that waited too long gets its 503)."""
     require_postgres()
     breaker = StoreBreaker(probe=lambda: psycopg.connect(database_url(), connect_timeout=1).close())
     store = PostgresReadStore(
@@ -110,7 +111,7 @@ def test_a_pool_whose_connections_are_all_busy_answers_busy_and_keeps_serving() 
             with pytest.raises(PoolTimeout) as waited, store.transaction():
                 pass
             assert not breaker.is_open  # checked before the holder's success closes it anyway
-        assert outage_message(waited.value) == BUSY
+        assert outage_message(waited.value) == UNAVAILABLE  # a 503 all the same
 
         with store.transaction() as tx:
             assert tx.fetchone("SELECT 1") == (1,)
