@@ -174,13 +174,16 @@ _PLAIN_INSERT = re.compile(
     r"\s*INSERT INTO \{\w+\}\s*\(([^)]*)\)\s*VALUES\s*\(([^)]*)\)\s*", re.IGNORECASE
 )
 _LITERALS: dict[str, object] = {"NULL": None}
+_TEXT = re.compile(r"'(?:[^']|'')*'")
+"""A text constant (a status such as 'OPEN'), doubled quotes included."""
 Values = Callable[[Params], tuple[object, ...]]
 
 
 @cache
 def _plain_insert(statement: str) -> tuple[tuple[str, ...], Values] | None:
     """Columns and a row builder when `statement` is a plain INSERT of one row of `?` and
-    constants (what COPY can do); None for anything else (ON CONFLICT, expressions…)."""
+    constants — NULL, integers, text without a comma — (what COPY can do); None for anything
+    else (ON CONFLICT, expressions…)."""
     match = _PLAIN_INSERT.fullmatch(statement)
     if match is None:
         return None
@@ -200,6 +203,8 @@ def _plain_insert(statement: str) -> tuple[tuple[str, ...], Values] | None:
             constants.append(_LITERALS[item.upper()])
         elif item.lstrip("-").isdigit():
             constants.append(int(item))
+        elif _TEXT.fullmatch(item):
+            constants.append(item[1:-1].replace("''", "'"))
         else:
             return None
         picks.append(given + len(constants) - 1)

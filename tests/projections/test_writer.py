@@ -113,6 +113,19 @@ def test_plain_inserts_are_copied_with_their_constants_in_place() -> None:
     assert tx.sent == []
 
 
+def test_text_constants_are_copied_as_the_text_they_spell() -> None:
+    """A status written as a constant ('OPEN') no longer sends its inserts one by one."""
+    tx = CopyingTx()
+    w = Writer(tx, {"a": "a_1"})
+    for name in ("one", "two"):
+        w.execute("INSERT INTO {a} (x, status, note) VALUES (?, 'OPEN', 'it''s')", (name,))
+    w.flush()
+
+    assert tx.copied == [
+        ("a_1", ("x", "status", "note"), [("one", "OPEN", "it's"), ("two", "OPEN", "it's")])
+    ]
+
+
 def test_inserts_copy_cannot_express_go_as_statements() -> None:
     tx = CopyingTx()
     w = Writer(tx, {"a": "a_1"})
