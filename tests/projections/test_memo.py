@@ -11,9 +11,10 @@ from domain.vocabulary import Domain
 from projections.memo import Memo
 from projections.projection import Handler, Recorded, Writer, handles
 from projections.queries.timeline import timeline_page
-from projections.timeline import TimelineProjection, remember
+from projections.timeline import TimelineProjection, recall, remember
 from tests.conftest import Instances
 from tests.projections.conftest import World
+from tests.projections.test_writer import RecordingTx
 from tests.support import build_network
 
 
@@ -32,6 +33,20 @@ def test_a_memo_lets_its_oldest_facts_go_first_past_its_capacity() -> None:
 def test_a_memo_keeps_at_least_one_fact() -> None:
     with pytest.raises(ValueError, match="capacity"):
         Memo(capacity=0)
+
+
+def test_a_subject_remembered_is_recalled_without_reading_its_table() -> None:
+    """The point of the memo: no read, so the batch's pipeline is not ended by an answer."""
+    tx = RecordingTx()
+    w = Writer(tx, TimelineProjection.physical(1))
+    referral = UUID(int=7)
+    remember(w, referral, "HOUSING", "asso-b")
+
+    assert recall(w, referral) == ("HOUSING", "asso-b")
+    assert recall(w, UUID(int=8)) == (None, None)  # not remembered: read, and not found
+    reads = [statement for kind, statement, _ in tx.sent if kind == "fetch"]
+    assert len(reads) == 1
+    assert "timeline_subjects_g1" in reads[0]
 
 
 def domains_of_referral_entries(world: World, young_person: UUID) -> list[tuple[str, str | None]]:
