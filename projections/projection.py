@@ -83,6 +83,12 @@ class Recorded:
         return f"Recorded({self.position}, {self.name!r}, {self.stream_id}, {self.version})"
 
 
+def occurred(r: Recorded) -> str:
+    """When the event says it happened (`occurred_at`), or else when it was recorded."""
+    occurred_at = getattr(r.event, "occurred_at", None)
+    return r.recorded_moment if occurred_at is None else moment(occurred_at)
+
+
 @dataclass(frozen=True)
 class Table:
     columns: str

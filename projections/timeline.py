@@ -10,7 +10,15 @@ needs no rewrite.
 
 from typing import Any, cast
 
-from projections.projection import Handler, Projection, Recorded, Table, Writer, handles
+from projections.projection import (
+    Handler,
+    Projection,
+    Recorded,
+    Table,
+    Writer,
+    handles,
+    occurred,
+)
 from projections.store import ident, moment
 
 HANDLERS: dict[str, list[Handler]] = {}
@@ -71,7 +79,6 @@ def add_entry(
     summary: str | None = None,
 ) -> None:
     e = r.event
-    occurred_at = getattr(e, "occurred_at", None)
     actor_association = ident(e.actor.association_id)
     w.execute(
         f"INSERT INTO {{entries}} ({ENTRY_COLUMNS}) VALUES"
@@ -82,7 +89,7 @@ def add_entry(
             kind,
             r.name.rsplit(".", 1)[-1],
             label,
-            r.recorded_moment if occurred_at is None else moment(occurred_at),
+            occurred(r),
             r.recorded_moment,
             association_id or actor_association,
             e.actor.user_id,

@@ -1,7 +1,7 @@
 """Referrals and handovers, one row each, with the time of every state they went through."""
 
-from projections.cases.overview import occurred, token
-from projections.projection import Handler, Recorded, Table, Writer, handles
+from projections.cases.overview import token
+from projections.projection import Handler, Recorded, Table, Writer, handles, occurred
 from projections.store import ident, moment
 
 HANDLERS: dict[str, list[Handler]] = {}

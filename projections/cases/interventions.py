@@ -6,8 +6,7 @@ as corrected so far (amendments applied, retraction flagged) and no text at all,
 and evaluation exports can sum durations per domain and programme without replaying the log.
 """
 
-from projections.cases.overview import occurred
-from projections.projection import Handler, Recorded, Table, Writer, handles
+from projections.projection import Handler, Recorded, Table, Writer, handles, occurred
 from projections.store import ident, moment
 
 HANDLERS: dict[str, list[Handler]] = {}

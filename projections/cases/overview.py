@@ -3,7 +3,7 @@ programme enrolments. Personal values stay sealed (opened at read time, so erasu
 
 from typing import Any
 
-from projections.projection import Handler, Recorded, Table, Writer, handles
+from projections.projection import Handler, Recorded, Table, Writer, handles, occurred
 from projections.store import day, ident, moment
 
 HANDLERS: dict[str, list[Handler]] = {}
@@ -48,11 +48,6 @@ TABLES = {
 
 def token(sealed: Any) -> str | None:
     return None if sealed is None else str(sealed.token)
-
-
-def occurred(r: Recorded) -> str:
-    occurred_at = getattr(r.event, "occurred_at", None)
-    return r.recorded_moment if occurred_at is None else moment(occurred_at)
 
 
 def set_case(w: Writer, r: Recorded, **columns: object) -> None:
