@@ -9,12 +9,17 @@ Python).
 
 from dataclasses import dataclass
 
-from psycopg.sql import SQL, Composed, Identifier, Literal, Placeholder
+from psycopg.sql import SQL, Composed, Identifier, Literal
 
 from domain.ledger.chain.links import GENESIS, TAG
+from domain.ledger.chain.pair_call import BYTEA_OID, INT8_OID, TEXT_OID, UUID_OID
 
 APPEND_FUNCTION = "parcours_append"
 APPEND_PAIR_FUNCTION = "parcours_append_pair"
+_EVENT_TYPES = (UUID_OID, INT8_OID, TEXT_OID, BYTEA_OID)
+PAIR_TYPES = (*_EVENT_TYPES, *_EVENT_TYPES, UUID_OID, TEXT_OID, UUID_OID, UUID_OID)
+"""The pair function's parameters: two events (id, version, topic, state), then a receipt
+(id, command, target, outcome)."""
 
 _LOCK_AND_READ_HEAD = """
     PERFORM set_config('lock_timeout', {lock_timeout}, true);
@@ -169,14 +174,16 @@ class AppendFunctions:
         ]
 
     def calls(self) -> tuple[bytes, bytes]:
-        """The calls of the array function (`%b` arrays) and of the pair function (twelve plain
-        parameters), rendered once: psycopg renders a composed statement again on every
-        execution."""
+        """The calls of the array function (`%b` arrays, through psycopg) and of the pair
+        function (twelve `$n` parameters of `PAIR_TYPES`, through libpq: `pair_call.py`),
+        rendered once: psycopg renders a composed statement again on every execution."""
         schema = Identifier(self.schema)
         arrays = SQL("SELECT * FROM {}.{}(%b, %b, %b, %b, %b, %b, %b, %b)").format(
             schema, Identifier(APPEND_FUNCTION)
         )
         pair = SQL("SELECT * FROM {}.{}({})").format(
-            schema, Identifier(APPEND_PAIR_FUNCTION), SQL(", ").join([Placeholder()] * 12)
+            schema,
+            Identifier(APPEND_PAIR_FUNCTION),
+            SQL(", ").join(SQL(f"${n}") for n in range(1, len(PAIR_TYPES) + 1)),
         )
         return arrays.as_bytes(), pair.as_bytes()

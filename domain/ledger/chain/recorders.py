@@ -22,8 +22,9 @@ from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
 from psycopg.sql import SQL, Identifier
 
 from domain.ledger import receipt_rows
-from domain.ledger.chain.append_sql import AppendFunctions
+from domain.ledger.chain.append_sql import APPEND_PAIR_FUNCTION, PAIR_TYPES, AppendFunctions
 from domain.ledger.chain.links import GENESIS, link_hash
+from domain.ledger.chain.pair_call import PairCall, PairParam
 from domain.ledger.receipt import Receipt
 from domain.ledger.receipt_rows import RECEIPTS_TABLE, receipt_from_hex, receipts_of
 from domain.store_breaker import StoreBreaker
@@ -159,7 +160,8 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
             channel=self.appended_channel,
         )
         self.sql_create_statements.extend(functions.declarations())
-        self._append, self._append_pair = functions.calls()
+        self._append, pair = functions.calls()
+        self._append_pair = PairCall(APPEND_PAIR_FUNCTION.encode(), pair, PAIR_TYPES)
 
     breaker = StoreBreaker()
     """Shared with the instance's other stores by the factory (`api/bootstrap.py`)."""
@@ -198,29 +200,32 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
         receipts = receipts_of(kwargs)
         if not stored_events and not receipts:
             return []
-        statement, params = self._append_call(stored_events, receipts)
+        rows = [_row(event) for event in stored_events]
         with self._appending, self.breaker.guarded():
             try:
-                connection = self._append_connection()
-                rows = connection.execute(statement, params, prepare=True).fetchall()
+                return self._call_append(self._append_connection(), rows, receipts)
             except psycopg.IntegrityError as error:
                 raise IntegrityError(str(error)) from error
             except psycopg.OperationalError as error:
                 self._drop_append_connection()
                 raise OperationalError(str(error)) from error
-        return [int(str(row[0])) for row in rows]
 
-    def _append_call(
-        self, stored: Sequence[StoredEvent], receipts: Sequence[Receipt]
-    ) -> tuple[bytes, list[Any]]:
-        """The pair function's twelve parameters (`None` for a missing event or receipt), or
-        the array function's eight columns."""
-        rows = [_row(event) for event in stored]
+    def _call_append(
+        self,
+        connection: "psycopg.Connection[tuple[object, ...]]",
+        rows: list[tuple[UUID, int, str, bytes]],
+        receipts: Sequence[Receipt],
+    ) -> list[int]:
+        """The pair function with its twelve parameters (`None` for a missing event or
+        receipt), or the array function with eight columns."""
         if len(rows) <= 2 and len(receipts) <= 1:
-            events = [v for row in rows for v in row] + [None] * (8 - 4 * len(rows))
-            receipt = list(_receipt_row(receipts[0])) if receipts else [None] * 4
-            return self._append_pair, events + receipt
-        return self._append, [*_columns(rows, 4), *_columns(map(_receipt_row, receipts), 4)]
+            params: list[PairParam] = [v for row in rows for v in row]
+            params += [None] * (8 - 4 * len(rows))
+            params += _receipt_row(receipts[0]) if receipts else [None] * 4
+            return self._append_pair.positions(connection, params)
+        columns = [*_columns(rows, 4), *_columns(map(_receipt_row, receipts), 4)]
+        found = connection.execute(self._append, columns, prepare=True).fetchall()
+        return [int(str(row[0])) for row in found]
 
     def _append_connection(self) -> "psycopg.Connection[tuple[object, ...]]":
         if self._appender is None or self._appender.closed or self._appender.broken:
