@@ -4,17 +4,16 @@ Handlers write SQL with `{table}` placeholders; the runner binds them to the phy
 the generation being written, which is how a rebuild writes new tables while the old ones serve.
 """
 
-import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
-from operator import itemgetter
 from typing import Any, ClassVar
 from uuid import UUID
 
-from projections.memo import Memo
-from projections.store import Params, Row, Tx, moment
+from projections.keyed_updates import column_types
+from projections.store import Tx, moment
+from projections.writer import Writer
 
 
 class Recorded:
@@ -96,139 +95,9 @@ class Table:
     """Index definitions: `(cols)` or `(cols) WHERE …`; named after the table and their rank."""
 
 
-class Writer:
-    """A transaction bound to one generation's physical table names, batching inserts.
-
-    Most events only add rows, and one statement per row made a rebuild pay a round trip per
-    row. So an INSERT into a single table is held back and sent later with the inserts of the
-    same statement, in one `executemany`. Held rows are sent, in order, before any other
-    statement or read touches their table, and by `flush` at the end of the batch: what every
-    statement sees is exactly what it would have seen, one statement at a time.
-
-    Held runs of a plain INSERT go by COPY where the transaction can (PostgreSQL, not
-    pipelined: COPY cannot run in pipeline mode); in a pipelined transaction by multi-row
-    INSERTs (`insert_rows`), which ride the pipeline without a round trip; on SQLite by
-    `executemany`.
-
-    `memo` keeps facts the handlers wrote and look up again (see `projections.memo`); the
-    runner gives one per generation, a writer made without one has its own.
-    """
-
-    def __init__(
-        self,
-        tx: Tx,
-        tables: dict[str, str],
-        *,
-        pipelined: bool = False,
-        memo: Memo | None = None,
-    ) -> None:
-        self.tx = tx
-        self.memo = Memo() if memo is None else memo
-        self._copy = None if pipelined else getattr(tx, "copy", None)
-        self._insert_rows = getattr(tx, "insert_rows", None)
-        self.tables = tables
-        self._held: dict[str, list[tuple[str, list[Params]]]] = {}
-
-    def execute(self, statement: str, params: Params = ()) -> None:
-        touched = _tables_of(statement)
-        if len(touched) == 1 and statement.lstrip()[:6].upper() == "INSERT":
-            self._hold(touched[0], statement, params)
-            return
-        self._flush(touched)
-        self.tx.execute(statement.format_map(self.tables), params)
-
-    def executemany(self, statement: str, rows: Sequence[Params]) -> None:
-        self._flush(_tables_of(statement))
-        self.tx.executemany(statement.format_map(self.tables), rows)
-
-    def fetchone(self, statement: str, params: Params = ()) -> Row | None:
-        self._flush(_tables_of(statement))
-        return self.tx.fetchone(statement.format_map(self.tables), params)
-
-    def fetchall(self, statement: str, params: Params = ()) -> list[Row]:
-        self._flush(_tables_of(statement))
-        return self.tx.fetchall(statement.format_map(self.tables), params)
-
-    def flush(self) -> None:
-        """Sends every held insert; the batch's transaction must not end before this."""
-        self._flush(list(self._held))
-
-    def _hold(self, table: str, statement: str, params: Params) -> None:
-        runs = self._held.setdefault(table, [])
-        if runs and runs[-1][0] == statement:
-            runs[-1][1].append(params)
-        else:
-            runs.append((statement, [params]))
-
-    def _flush(self, tables: Sequence[str]) -> None:
-        copy = self._copy
-        insert_rows = self._insert_rows
-        for table in tables:
-            for statement, rows in self._held.pop(table, ()):
-                plain = _plain_insert(statement)
-                if plain is None or len(rows) < 2 or (copy is None and insert_rows is None):
-                    self.tx.executemany(statement.format_map(self.tables), rows)
-                    continue
-                columns, values = plain
-                write = copy if copy is not None else insert_rows
-                assert write is not None
-                write(self.tables[table], columns, [values(row) for row in rows])
-
-
-_TABLE = re.compile(r"\{(\w+)\}")
-_PLAIN_INSERT = re.compile(
-    r"\s*INSERT INTO \{\w+\}\s*\(([^)]*)\)\s*VALUES\s*\(([^)]*)\)\s*", re.IGNORECASE
-)
-_LITERALS: dict[str, object] = {"NULL": None}
-_TEXT = re.compile(r"'(?:[^']|'')*'")
-"""A text constant (a status such as 'OPEN'), doubled quotes included."""
-Values = Callable[[Params], tuple[object, ...]]
-
-
 @cache
-def _plain_insert(statement: str) -> tuple[tuple[str, ...], Values] | None:
-    """Columns and a row builder when `statement` is a plain INSERT of one row of `?` and
-    constants — NULL, integers, text without a comma — (what COPY can do); None for anything
-    else (ON CONFLICT, expressions…)."""
-    match = _PLAIN_INSERT.fullmatch(statement)
-    if match is None:
-        return None
-    columns = tuple(c.strip() for c in match.group(1).split(","))
-    items = [v.strip() for v in match.group(2).split(",")]
-    if len(columns) != len(items):
-        return None
-    constants: list[object] = []
-    picks: list[int] = []
-    """Where each column's value is in the row's parameters followed by the constants."""
-    given = items.count("?")
-    for item in items:
-        if item == "?":
-            picks.append(len(picks) - len(constants))
-            continue
-        if item.upper() in _LITERALS:
-            constants.append(_LITERALS[item.upper()])
-        elif item.lstrip("-").isdigit():
-            constants.append(int(item))
-        elif _TEXT.fullmatch(item):
-            constants.append(item[1:-1].replace("''", "'"))
-        else:
-            return None
-        picks.append(given + len(constants) - 1)
-    extra = tuple(constants)
-    pick = itemgetter(*picks)
-
-    def values(params: Params) -> tuple[object, ...]:
-        """The row's values in column order (two C calls: a rebuild builds a row per event)."""
-        row = pick((*params, *extra))
-        return row if len(picks) > 1 else (row,)
-
-    return columns, values
-
-
-@cache
-def _tables_of(statement: str) -> tuple[str, ...]:
-    """The tables a statement names (handlers' statements are constants: parsed once each)."""
-    return tuple(dict.fromkeys(_TABLE.findall(statement)))
+def _column_types(table: Table) -> Mapping[str, str]:
+    return column_types(table.columns)
 
 
 Handler = Callable[[Writer, Recorded], None]
@@ -243,6 +112,11 @@ class Projection:
     @classmethod
     def physical(cls, generation: int) -> dict[str, str]:
         return {logical: f"{cls.name}_{logical}_g{generation}" for logical in cls.tables}
+
+    @classmethod
+    def column_types(cls) -> dict[str, Mapping[str, str]]:
+        """Each table's declared column types (the writer casts batched updates to them)."""
+        return {logical: _column_types(table) for logical, table in cls.tables.items()}
 
     @classmethod
     def create(cls, tx: Tx, generation: int) -> None:
@@ -267,3 +141,14 @@ def handles(registry: dict[str, list[Handler]], *names: str) -> Callable[[Handle
         return handler
 
     return register
+
+
+__all__ = [
+    "Handler",
+    "Projection",
+    "Recorded",
+    "Table",
+    "Writer",
+    "handles",
+    "occurred",
+]

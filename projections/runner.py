@@ -279,7 +279,9 @@ class ProjectionRunner:
                 reached = positions.locked_position(tx, generation.name, generation.generation)
                 unseen = [r for r in batch if r.position > reached]
                 tables = projection.physical(generation.generation)
-                writer = Writer(tx, tables, pipelined=pipelined, memo=memo)
+                writer = Writer(
+                    tx, tables, pipelined=pipelined, memo=memo, types=projection.column_types()
+                )
                 for current in unseen:
                     for handler in projection.handlers.get(current.name, ()):
                         handler(writer, current)

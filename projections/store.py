@@ -8,10 +8,10 @@ own (`read.sqlite`), so projection writes never take the event store's write loc
 
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import UTC, date, datetime
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any, Protocol
 from uuid import UUID
@@ -174,10 +174,15 @@ class _PostgresTx:
         are prepared, and they carry server-side placeholders through a raw cursor: psycopg
         parses a `%s` statement this long anew each time (it caches short ones only), which
         cost more than the queries it saved."""
+        self.execute_rows(partial(_multi_row_insert, table, tuple(columns)), rows)
+
+    def execute_rows(self, statement_for: Callable[[int], str], rows: Sequence[Params]) -> None:
+        """Rows of parameters sent by the statements `statement_for` makes for a number of
+        rows (`$n` placeholders, row after row), cut into the sizes of `ROWS_PER_INSERT`."""
         raw = RawCursor(self._cursor.connection)
         start = 0
         for size in ROWS_PER_INSERT:
-            statement = _multi_row_insert(table, tuple(columns), size)
+            statement = statement_for(size)
             while len(rows) - start >= size:
                 params = [value for row in rows[start : start + size] for value in row]
                 raw.execute(statement, params)
