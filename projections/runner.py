@@ -229,10 +229,12 @@ class ProjectionRunner:
         try:
             try:
                 self._write(generation, projection, batch, pipelined=True)
-            except _HandlerFailed:
+            except _HandlerFailed as pipelined:
                 # Pipelined, an error may surface after the statement that caused it: the batch
                 # is written again statement by statement, to stop at the very event.
                 self._write(generation, projection, batch, pipelined=False)
+                if not is_outage(pipelined.error):
+                    _warn_pipelined_only(generation, pipelined.error)
         except _HandlerFailed as failed:
             if is_outage(failed.error):
                 raise failed.error from None  # transient: nothing was written; retried later
@@ -417,6 +419,20 @@ class ProjectionRunner:
                 policy.run_once()
             except Exception:
                 log.exception("policy %s failed; it will be retried", type(policy).__name__)
+
+
+def _warn_pipelined_only(generation: Generation, error: Exception) -> None:
+    """A batch that failed pipelined but was written statement by statement: what only the
+    pipelined path does (multi-row inserts, batched updates) refused something the plain path
+    took — a defect worth seeing, though the batch is written."""
+    log.warning(
+        "projection %s (generation %s): a batch failed pipelined and was written statement by"
+        " statement: %s: %s",
+        generation.name,
+        generation.generation,
+        type(error).__name__,
+        error,
+    )
 
 
 def _without_waiting_for_disk(tx: Tx) -> None:

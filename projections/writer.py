@@ -122,6 +122,7 @@ class Writer:
         types: Mapping[str, Mapping[str, str]] | None = None,
     ) -> None:
         self.tx = tx
+        self.pipelined = pipelined
         self.memo = Memo() if memo is None else memo
         self._copy = None if pipelined else getattr(tx, "copy", None)
         self._insert_rows = getattr(tx, "insert_rows", None)
@@ -179,11 +180,9 @@ class Writer:
             return False
         keyed = keyed_update(statement)
         types = self._types.get(table)
-        if keyed is None or types is None or not keyed.fits(types):
+        if keyed is None or types is None or not keyed.carries(types, params):
             return False
         value = params[keyed.key_at]
-        if type(value) not in KEY_TYPES:
-            return False
         if not self._held_of(table).admits_update(keyed.key, value):
             self._flush([table])
         self._held_of(table).add_update(statement, keyed.key, value, params)
@@ -222,12 +221,15 @@ class Writer:
 
 
 _BATCHED: dict[tuple[KeyedUpdate, str, int], str] = {}
+BATCHED_KEPT = 512
 
 
 def _batched(keyed: KeyedUpdate, physical: str, types: Mapping[str, str], rows: int) -> str:
     """`keyed.statement_for`, made once per table and size (a table's types never change)."""
     made = _BATCHED.get((keyed, physical, rows))
     if made is None:
+        if len(_BATCHED) >= BATCHED_KEPT:  # generations come and go: start over
+            _BATCHED.clear()
         made = _BATCHED[keyed, physical, rows] = keyed.statement_for(physical, types, rows)
     return made
 

@@ -22,6 +22,43 @@ class BrokenTimeline(TimelineProjection):
     handlers = {**TimelineProjection.handlers, "YoungPerson.Enrolled": [_explode]}
 
 
+def _refused_pipelined(w: Writer, r: Recorded) -> None:
+    if w.pipelined:
+        msg = "refused by the pipelined path only"
+        raise ValueError(msg)
+
+
+class PipelineShyTimeline(TimelineProjection):
+    handlers = {
+        **TimelineProjection.handlers,
+        "YoungPerson.Enrolled": [
+            _refused_pipelined,
+            *TimelineProjection.handlers["YoungPerson.Enrolled"],
+        ],
+    }
+
+
+def test_a_batch_refused_only_pipelined_is_written_and_the_difference_reported(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    """What only the pipelined path does (multi-row inserts, batched updates) must never refuse
+    what statement-by-statement sending takes; if it does, the batch is still written, and a
+    warning says so instead of the retry hiding it."""
+    world.caught_up()
+    runner = world.parcours.projections
+    runner.projections["timeline"] = PipelineShyTimeline
+    world.network.enrol()
+
+    with caplog.at_level(logging.WARNING, logger="parcours.projections"):
+        runner.catch_up()
+
+    state = {g.name: g for g in runner.generations() if g.served}
+    assert state["timeline"].status == LIVE
+    assert state["timeline"].position == runner.source.head()
+    assert "failed pipelined and was written statement by statement" in caplog.text
+    assert "refused by the pipelined path only" in caplog.text
+
+
 @pytest.mark.parametrize("at_once", [False, True], ids=["one-after-the-other", "at-once"])
 def test_a_failing_projection_stops_at_the_event_and_reports_it(
     world: World, caplog: pytest.LogCaptureFixture, at_once: bool

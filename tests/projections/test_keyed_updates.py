@@ -10,14 +10,35 @@ TYPES = {"referral_id": "TEXT", "status": "TEXT", "position": "BIGINT", "respond
 def test_an_update_by_key_is_read_with_the_column_of_every_parameter() -> None:
     keyed = keyed_update(
         "UPDATE {referrals} SET status = ?, position = ?,"
-        " responded_at = COALESCE(responded_at, ?) WHERE referral_id = ? AND status = 'MADE'"
+        " responded_at = COALESCE(responded_at, ?) WHERE referral_id = ? AND outcome IS NULL"
     )
 
     assert keyed is not None
     assert (keyed.table, keyed.key, keyed.key_at) == ("referrals", "referral_id", 3)
     assert keyed.columns == ("status", "position", "responded_at", "referral_id")
-    assert keyed.fits(TYPES)
-    assert not keyed.fits({"status": "TEXT"})
+    assert keyed.carries(TYPES, ("ACCEPTED", 7, None, "r1"))
+    assert not keyed.carries({"status": "TEXT"}, ("ACCEPTED", 7, None, "r1"))
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        ("ACCEPTED", "7", None, "r1"),  # text for a BIGINT: refused alone, cast in a batch
+        ("ACCEPTED", True, None, "r1"),  # a bool is not an integer to SQL
+        ("ACCEPTED", 7, None, 1),  # an integer key for a TEXT key
+        ("ACCEPTED", 7, None, None),  # no key: NULL names no row
+        ("ACCEPTED", 7.5, None, "r1"),
+    ],
+)
+def test_parameters_of_another_type_than_their_column_are_not_batched(
+    params: tuple[object, ...],
+) -> None:
+    keyed = keyed_update(
+        "UPDATE {referrals} SET status = ?, position = ?,"
+        " responded_at = COALESCE(responded_at, ?) WHERE referral_id = ?"
+    )
+    assert keyed is not None
+    assert not keyed.carries(TYPES, params)
 
 
 def test_the_batched_statement_keeps_the_clauses_and_casts_each_parameter() -> None:
@@ -49,6 +70,12 @@ def test_the_batched_statement_keeps_the_clauses_and_casts_each_parameter() -> N
         "UPDATE {t} SET a = (SELECT max(a) FROM {t}) WHERE k = ?",  # reads the table
         "UPDATE {t} SET a = ? FROM {u} WHERE k = ?",
         "DELETE FROM {t} WHERE k = ?",
+        "UPDATE {t} SET a = ? WHERE k = ? AND b = 'x and y'",  # a constant in WHERE
+        "UPDATE {t} SET a = ? * 60 WHERE k = ?",  # the parameter is not the value
+        "UPDATE {t} SET a = CASE WHEN ? IS NULL THEN 0 ELSE 1 END WHERE k = ?",
+        "UPDATE {t} SET a = COALESCE(b, ?) WHERE k = ?",  # another column's type
+        "UPDATE {t} SET a = 1 -- reset\n WHERE k = ?",  # a comment
+        "UPDATE {t} SET b = 'why?', a = ? WHERE k = ?",  # a ? that is no parameter
     ],
 )
 def test_anything_but_a_plain_update_by_key_is_sent_as_it_is(statement: str) -> None:
@@ -56,7 +83,9 @@ def test_anything_but_a_plain_update_by_key_is_sent_as_it_is(statement: str) -> 
 
 
 def test_column_types_are_read_from_a_table_definition() -> None:
+    """Only the types a batch casts to (a cast to `CHARACTER` would cut text to one letter)."""
     assert column_types(
-        "programme_id TEXT NOT NULL, seats BIGINT, note TEXT DEFAULT 'a, b',"
-        " PRIMARY KEY (programme_id, seats), UNIQUE (note)"
-    ) == {"programme_id": "TEXT", "seats": "BIGINT", "note": "TEXT"}
+        "programme_id TEXT NOT NULL, seats BIGINT, note text DEFAULT 'a, b', rank INTEGER,"
+        " name CHARACTER VARYING, score DOUBLE PRECISION, fee NUMERIC(10, 2),"
+        " at TIMESTAMP WITH TIME ZONE, PRIMARY KEY (programme_id, seats), UNIQUE (note)"
+    ) == {"programme_id": "TEXT", "seats": "BIGINT", "note": "TEXT", "rank": "INTEGER"}
