@@ -23,7 +23,9 @@ from domain.store_breaker import StoreBreaker
 
 
 class KeyStore(Protocol):
-    def put(self, subject: UUID, kek_id: str, wrapped: bytes) -> None: ...
+    def put(self, subject: UUID, kek_id: str, wrapped: bytes) -> bool:
+        """Stores the subject's first key; False (and nothing changed) when it has one."""
+        ...
 
     def get(self, subject: UUID) -> tuple[str, bytes] | None: ...
 
@@ -51,9 +53,9 @@ class InMemoryKeyStore:
         self._keys: dict[UUID, tuple[str, bytes]] = {}
         self._lock = threading.Lock()
 
-    def put(self, subject: UUID, kek_id: str, wrapped: bytes) -> None:
+    def put(self, subject: UUID, kek_id: str, wrapped: bytes) -> bool:
         with self._lock:
-            self._keys.setdefault(subject, (kek_id, wrapped))
+            return self._keys.setdefault(subject, (kek_id, wrapped)) == (kek_id, wrapped)
 
     def get(self, subject: UUID) -> tuple[str, bytes] | None:
         return self._keys.get(subject)
@@ -115,12 +117,13 @@ class SQLiteKeyStore:
             finally:
                 db.close()
 
-    def put(self, subject: UUID, kek_id: str, wrapped: bytes) -> None:
+    def put(self, subject: UUID, kek_id: str, wrapped: bytes) -> bool:
         with self._connect() as db:
-            db.execute(
+            inserted = db.execute(
                 "INSERT OR IGNORE INTO subject_keys VALUES (?, ?, ?)",
                 (subject.bytes, kek_id, wrapped),
             )
+            return inserted.rowcount == 1
 
     def get(self, subject: UUID) -> tuple[str, bytes] | None:
         with self._connect() as db:
@@ -195,14 +198,15 @@ class PostgresKeyStore:
     def close(self) -> None:
         self._pool.close()
 
-    def put(self, subject: UUID, kek_id: str, wrapped: bytes) -> None:
+    def put(self, subject: UUID, kek_id: str, wrapped: bytes) -> bool:
         with self._connect() as db:
-            db.execute(
+            inserted = db.execute(
                 sql.SQL("INSERT INTO {} VALUES (%s, %s, %s) ON CONFLICT DO NOTHING").format(
                     self._table
                 ),
                 (subject, kek_id, wrapped),
             )
+            return inserted.rowcount == 1
 
     def get(self, subject: UUID) -> tuple[str, bytes] | None:
         with self._connect() as db:

@@ -33,9 +33,13 @@ class Vault:
         self._lock = threading.Lock()
 
     def create_key(self, subject: UUID) -> None:
+        """A new key for the subject, kept in the cache as well: the command that creates a
+        key seals with it at once, and reading it back cost an enrolment a second round trip.
+        A subject that already has a key keeps it (the store's first key wins), uncached."""
         key = cipher.new_key()
         current = self._keyring.current
-        self._store.put(subject, current.kek_id, cipher.wrap(current.key, subject, key))
+        if self._store.put(subject, current.kek_id, cipher.wrap(current.key, subject, key)):
+            self._remember(subject, key)
 
     def sealer(self, subject: UUID) -> Seal:
         key = self._key(subject)
@@ -113,11 +117,14 @@ class Vault:
 
     def _unwrapped(self, subject: UUID, kek_id: str, wrapped: bytes) -> bytes:
         key = cipher.unwrap(self._keyring.named(kek_id).key, subject, wrapped)
+        self._remember(subject, key)
+        return key
+
+    def _remember(self, subject: UUID, key: bytes) -> None:
         with self._lock:
             if len(self._cache) >= _CACHE_ENTRIES:
                 self._cache.clear()
             self._cache[subject] = (time.monotonic(), key)
-        return key
 
 
 def _opener(key: bytes, subject: UUID) -> Opener:

@@ -1,9 +1,11 @@
 """Subject keys: wrapped at rest, gone for good when destroyed."""
 
 from pathlib import Path
-from uuid import uuid4
+from uuid import UUID, uuid4
 
-from api.bootstrap import KEYS_FILE
+from api.bootstrap import KEYS_FILE, keyring
+from domain.privacy.keystore import KeyStore
+from domain.privacy.vault import Vault
 from tests.conftest import Instances
 
 
@@ -61,3 +63,51 @@ def test_many_keys_are_fetched_at_once_and_an_erased_one_is_absent(instances: In
         s: f"born {n}" for n, s in enumerate(subjects[:10]) if s != erased
     }
     assert openers[subjects[0]](None) is None
+
+
+class CountingReads:
+    """The instance's key store, with its single-key reads counted."""
+
+    def __init__(self, store: KeyStore) -> None:
+        self.store = store
+        self.gets = 0
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.store, name)
+
+    def get(self, subject: UUID) -> tuple[str, bytes] | None:
+        self.gets += 1
+        return self.store.get(subject)
+
+
+def test_a_created_key_seals_at_once_without_being_read_back(instances: Instances) -> None:
+    """An enrolment creates the key and seals with it in the same command: one round trip to
+    the key store, not two."""
+    parcours = instances.start()
+    counting = CountingReads(parcours.key_store)
+    vault = Vault(counting, keyring(instances.settings))  # type: ignore[arg-type]
+    subject = uuid4()
+
+    vault.create_key(subject)
+    sealed = vault.sealer(subject)("Camille")
+
+    assert counting.gets == 0
+    assert instances.start().vault.open(sealed) == "Camille"
+
+
+def test_a_subject_keeps_its_first_key_and_seals_with_it(instances: Instances) -> None:
+    """The store keeps a subject's first key (`put` says whether it stored one): a second key
+    created for the same subject is neither stored nor used, so what is sealed stays readable
+    by every process."""
+    parcours = instances.start()
+    subject = uuid4()
+    parcours.vault.create_key(subject)
+    first = parcours.key_store.get(subject)
+    later = Vault(parcours.key_store, keyring(instances.settings))
+
+    later.create_key(subject)
+    sealed = later.sealer(subject)("Camille")
+
+    assert parcours.key_store.get(subject) == first
+    assert not parcours.key_store.put(subject, "another", b"wrapped")
+    assert instances.start().vault.open(sealed) == "Camille"
