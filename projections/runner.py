@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import suppress
 
+from domain.collector import collector_paused
 from projections import positions
 from projections.leadership import Leadership
 from projections.memo import Memo
@@ -144,13 +145,15 @@ class ProjectionRunner:
                 break
             self._keep_memos_of(written)
             start = min(g.position for g in written)
-            batch = self.source.read(start, self.batch_size)
-            if until is not None:
-                batch = [r for r in batch if r.position <= until]
+            with collector_paused():
+                batch = self.source.read(start, self.batch_size)
+                if until is not None:
+                    batch = [r for r in batch if r.position <= until]
+                if batch:
+                    self._apply_all(written, batch)
             if not batch:
                 self._swap_caught_up()
                 break
-            self._apply_all(written, batch)
             read += len(batch)
             batches += 1
             self._swap_caught_up()

@@ -23,6 +23,7 @@ from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError
 
+from domain.collector import collector_paused
 from domain.ledger.appending import Appender, Encoded
 from domain.ledger.batches import Chunk, Refused, Staged, StagedFlight, receipts_for
 from domain.ledger.encoding import Encoder
@@ -84,7 +85,8 @@ class Stager:
             if refused is None:
                 return
             alone, again = refused
-            alone.run_alone()
+            with collector_paused():
+                alone.run_alone()
             pending.put_back(again)
 
     def _until_refused(self, chunks: Iterator[Chunk]) -> Refused | None:
@@ -93,9 +95,13 @@ class Stager:
         flight: StagedFlight | None = None
         batch: Staged | None = None
         try:
-            for chunk in chunks:
-                batch = Staged()
-                encoded = self._decided(chunk, batch)
+            while True:
+                with collector_paused():  # reading and deciding a chunk (domain/collector.py)
+                    chunk = next(chunks, None)
+                    if chunk is None:
+                        break
+                    batch = Staged()
+                    encoded = self._decided(chunk, batch)
                 if encoded is None:
                     batch = None
                     return self._settled(flight, chunk) or (chunk, ())

@@ -1,5 +1,6 @@
 """`parcours import`: legacy history, validated like any command, on both backends."""
 
+import gc
 from pathlib import Path
 from uuid import UUID
 
@@ -275,3 +276,32 @@ def _young_people(parcours: Parcours) -> list[UUID]:
     notifications = parcours.ledger.recorder.select_notifications(start=1, limit=100_000)
     enrolled = {n.originator_id for n in notifications if n.topic.endswith("YoungPerson.Enrolled")}
     return sorted((UUID(str(i)) for i in enrolled), key=str)
+
+
+def test_chunks_are_decided_with_the_collector_paused_and_it_comes_back_on(
+    parcours: Parcours, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pause (`domain/collector.py`) covers reading and deciding each chunk, and ends with
+    it: also when a line stops the import."""
+    gc.enable()
+    seen: list[bool] = []
+    record = parcours.ledger.record_intervention
+
+    def watched(*args: object, **kwargs: object) -> UUID:
+        seen.append(gc.isenabled())
+        return record(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(parcours.ledger, "record_intervention", watched)
+    given = lines(
+        association("a"),
+        enrolment("p", "a"),
+        intervention("p", "a", 1),
+        intervention("p", "a", 2, domain="ASTROLOGY"),
+    )
+
+    with pytest.raises(ImportFailed):
+        import_history(parcours.ledger, given, chunk_size=10)
+
+    assert seen
+    assert not any(seen)
+    assert gc.isenabled()
