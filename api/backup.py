@@ -19,6 +19,7 @@ from typing import Any
 from uuid import UUID
 
 from api.bootstrap import Parcours
+from domain.collector import each_paused
 from domain.ledger.chain.tables import Reader, StoredTables
 
 SCHEMA = (
@@ -66,23 +67,31 @@ def backup(parcours: Parcours, out: Path) -> BackupReport:
 def _copy_out(store: "_Store", read: Reader, target: sqlite3.Connection) -> tuple[int, int, int]:
     """Events, links and receipts, all read from one snapshot of the store: a command recorded
     meanwhile is in the backup whole (events, links and receipt) or not at all."""
-    events = links = receipts = 0
-    for rows in store.batches(read, store.events_statement):
+    counts = [0, 0, 0]
+
+    def events(rows: list[tuple[Any, ...]]) -> None:
         target.executemany(
             "INSERT INTO events VALUES (?, ?, ?, ?, ?)",
             [(p, _uuid_text(o), v, t, bytes(s)) for p, o, v, t, s in rows],
         )
-        events += len(rows)
-    for rows in store.batches(read, store.chain_statement):
+        counts[0] += len(rows)
+
+    def links(rows: list[tuple[Any, ...]]) -> None:
         target.executemany(
             "INSERT INTO chain VALUES (?, ?, ?, ?, ?)",
             [(q, p, _uuid_text(o), v, bytes(h)) for q, p, o, v, h in rows],
         )
-        links += len(rows)
-    for rows in store.receipt_batches(read):
+        counts[1] += len(rows)
+
+    def receipts(rows: list[tuple[str, str, str | None, str, str]]) -> None:
         target.executemany("INSERT INTO receipts VALUES (?, ?, ?, ?, ?)", rows)
-        receipts += len(rows)
-    return events, links, receipts
+        counts[2] += len(rows)
+
+    # Each batch read and written with the cyclic collector paused (domain/collector.py).
+    each_paused(store.batches(read, store.events_statement), events)
+    each_paused(store.batches(read, store.chain_statement), links)
+    each_paused(store.receipt_batches(read), receipts)
+    return counts[0], counts[1], counts[2]
 
 
 def restore(parcours: Parcours, source: Path) -> BackupReport:

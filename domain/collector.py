@@ -17,8 +17,11 @@ closes — unless it was disabled before the first opened.
 
 import gc
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 class _Sections:
@@ -52,3 +55,16 @@ def collector_paused() -> Iterator[None]:
         yield
     finally:
         _SECTIONS.close()
+
+
+def each_paused(batches: Iterable[T], work: Callable[[T], None]) -> None:
+    """Reads each batch and works on it with the collector paused, one batch at a time (the
+    pause never outlives a batch, even if the work stops early)."""
+    iterator = iter(batches)
+    while True:
+        with collector_paused():
+            try:
+                batch = next(iterator)
+            except StopIteration:
+                return
+            work(batch)

@@ -1,20 +1,22 @@
 """Backup and restore round-trip the history, from either backend into a new SQLite instance:
 the restored copy verifies, replays to the same read models, and keeps erased people erased."""
 
+import gc
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from uuid import UUID, uuid4
 
 import pytest
 
-from api.backup import BackupError, backup, restore
+from api.backup import BackupError, _Store, backup, restore
 from api.bootstrap import Parcours, build
 from api.settings import Environment, Settings
 from api.simulation import simulate
 from api.simulation.clock import SimulatedClock
-from domain.ledger.chain.store import ChainStore
-from domain.ledger.chain.tables import StoredTables
+from domain.ledger.chain.store import ChainedEvent, ChainStore
+from domain.ledger.chain.tables import Reader, StoredTables
 from domain.ledger.chain.verify import verify
 from domain.ledger.receipt import Receipt
 from projections.catalogue import PROJECTIONS
@@ -143,3 +145,39 @@ def test_a_store_holding_only_command_receipts_is_not_restored_into(
         assert target.ledger.recorder.max_notification_id() is None
     finally:
         target.close()
+
+
+def test_a_backup_and_a_verification_read_page_by_page_with_the_collector_paused(
+    instances: Instances, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Bulk reads of the whole log run with the cyclic collector paused, one page at a time
+    (`domain/collector.py`), and leave it on."""
+    gc.enable()
+    parcours = instances.start()
+    network = build_network(parcours.ledger, instances.clock)
+    network.enrol()
+    seen: list[bool] = []
+    batches = _Store.batches
+
+    def watched(store: _Store, read: Reader, statement: str) -> Iterator[list[tuple[Any, ...]]]:
+        for rows in batches(store, read, statement):
+            seen.append(gc.isenabled())
+            yield rows
+
+    monkeypatch.setattr(_Store, "batches", watched)
+    chain = ChainStore(parcours.ledger.recorder)
+    links = chain.links
+
+    def watched_links(after_seq: int, limit: int) -> list[ChainedEvent]:
+        seen.append(gc.isenabled())
+        return links(after_seq, limit)
+
+    monkeypatch.setattr(chain, "links", watched_links)
+
+    backup(parcours, tmp_path / "ledger.backup")
+    verdict = verify(chain)
+
+    assert verdict.intact
+    assert len(seen) >= 3  # events, links, and the verification's first page
+    assert not any(seen)
+    assert gc.isenabled()

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from domain.collector import collector_paused
+from domain.collector import collector_paused, each_paused
 
 
 @pytest.fixture(autouse=True)
@@ -62,3 +62,24 @@ def test_a_collector_turned_off_before_stays_off() -> None:
         pass
 
     assert not gc.isenabled()
+
+
+def test_each_batch_is_read_and_worked_on_paused_and_the_pause_ends_with_the_work() -> None:
+    seen: list[tuple[str, bool]] = []
+
+    def batches() -> Iterator[int]:
+        for n in range(3):
+            seen.append(("read", gc.isenabled()))
+            yield n
+
+    def work(batch: int) -> None:
+        seen.append(("work", gc.isenabled()))
+        if batch == 1:
+            msg = "this batch cannot be written"
+            raise RuntimeError(msg)
+
+    with pytest.raises(RuntimeError):
+        each_paused(batches(), work)
+
+    assert seen == [("read", False), ("work", False), ("read", False), ("work", False)]
+    assert gc.isenabled()

@@ -9,6 +9,7 @@ checkpoint — a truncated tail or a chain recomputed from a tampered event onwa
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from domain.collector import collector_paused
 from domain.ledger.chain.checkpoints import Checkpoint
 from domain.ledger.chain.links import GENESIS, link_hash
 from domain.ledger.chain.store import ChainedEvent, ChainStore
@@ -58,14 +59,18 @@ def verify(
     last_position = 0
     seen: dict[int, bytes] = {}
     wanted = {c.seq for c in checkpoints}
-    while batch := store.links(seq, BATCH):
-        for link in batch:
-            findings += _check(link, seq + 1, previous, last_position)
-            previous, seq = link.hash, link.seq
-            last_position = max(last_position, link.position)
-            if link.seq in wanted:
-                seen[link.seq] = link.hash
-            checked += 1
+    while True:
+        with collector_paused():  # each page read and checked (domain/collector.py)
+            batch = store.links(seq, BATCH)
+            if not batch:
+                break
+            for link in batch:
+                findings += _check(link, seq + 1, previous, last_position)
+                previous, seq = link.hash, link.seq
+                last_position = max(last_position, link.position)
+                if link.seq in wanted:
+                    seen[link.seq] = link.hash
+                checked += 1
         if progress is not None:
             progress(len(batch))
     unchained = store.unchained()
