@@ -79,7 +79,9 @@ class LedgerCore(Application[UUID]):
             type(self).snapshot_class,
         )
         self._in_flight: InFlight | None = None
-        self.stager = Stager(self.working_set, self.encoder, self.appender, self.committer)
+        self.stager = Stager(
+            self.working_set, self.encoder, self.appender, self.committer, self.vault
+        )
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

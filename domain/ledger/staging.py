@@ -29,6 +29,7 @@ from domain.ledger.batches import Chunk, Refused, Staged, StagedFlight, receipts
 from domain.ledger.encoding import Encoder
 from domain.ledger.group_commit import GroupCommitter, Job
 from domain.ledger.working_set import WorkingSet
+from domain.privacy.vault import Vault
 
 
 class _Resumable(Iterator[Chunk]):
@@ -52,11 +53,13 @@ class Stager:
         encoder: Encoder,
         appender: Appender,
         committer: GroupCommitter,
+        vault: Vault,
     ) -> None:
         self._working_set = working_set
         self._encoder = encoder
         self._appender = appender
         self._committer = committer
+        self._vault = vault
         self._local = threading.local()
 
     @property
@@ -119,8 +122,13 @@ class Stager:
         of its commands was refused or failed while being decided."""
         self._local.batch = batch
         try:
-            chunk.stage()
-            encoded = self._encoder.encode(batch.saved, receipts_for(batch.jobs, batch.outcomes))
+            with self._vault.keys_deferred():
+                chunk.stage()
+                encoded = self._encoder.encode(
+                    batch.saved, receipts_for(batch.jobs, batch.outcomes)
+                )
+                # The chunk's new subject keys, in one transaction, before its events are sent.
+                self._vault.store_deferred()
         except Exception:
             self._working_set.forget(batch.forgotten())
             chunk.take_back()

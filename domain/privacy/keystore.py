@@ -27,6 +27,11 @@ class KeyStore(Protocol):
         """Stores the subject's first key; False (and nothing changed) when it has one."""
         ...
 
+    def put_many(self, keys: Sequence[tuple[UUID, str, bytes]]) -> set[UUID]:
+        """Stores each subject's first key, all in one transaction; the subjects that already
+        had one (whose given key was not stored)."""
+        ...
+
     def get(self, subject: UUID) -> tuple[str, bytes] | None: ...
 
     def get_many(self, subjects: Sequence[UUID]) -> dict[UUID, tuple[str, bytes]]:
@@ -56,6 +61,11 @@ class InMemoryKeyStore:
     def put(self, subject: UUID, kek_id: str, wrapped: bytes) -> bool:
         with self._lock:
             return self._keys.setdefault(subject, (kek_id, wrapped)) == (kek_id, wrapped)
+
+    def put_many(self, keys: Sequence[tuple[UUID, str, bytes]]) -> set[UUID]:
+        return {
+            subject for subject, kek_id, wrapped in keys if not self.put(subject, kek_id, wrapped)
+        }
 
     def get(self, subject: UUID) -> tuple[str, bytes] | None:
         return self._keys.get(subject)
@@ -124,6 +134,18 @@ class SQLiteKeyStore:
                 (subject.bytes, kek_id, wrapped),
             )
             return inserted.rowcount == 1
+
+    def put_many(self, keys: Sequence[tuple[UUID, str, bytes]]) -> set[UUID]:
+        kept: set[UUID] = set()
+        with self._connect() as db:
+            for subject, kek_id, wrapped in keys:
+                inserted = db.execute(
+                    "INSERT OR IGNORE INTO subject_keys VALUES (?, ?, ?)",
+                    (subject.bytes, kek_id, wrapped),
+                )
+                if inserted.rowcount != 1:
+                    kept.add(subject)
+        return kept
 
     def get(self, subject: UUID) -> tuple[str, bytes] | None:
         with self._connect() as db:
@@ -207,6 +229,20 @@ class PostgresKeyStore:
                 (subject, kek_id, wrapped),
             )
             return inserted.rowcount == 1
+
+    def put_many(self, keys: Sequence[tuple[UUID, str, bytes]]) -> set[UUID]:
+        if not keys:
+            return set()
+        subjects, kek_ids, wrapped = (list(column) for column in zip(*keys, strict=True))
+        with self._connect() as db:
+            stored = db.execute(
+                sql.SQL(
+                    "INSERT INTO {} SELECT * FROM unnest(%s::uuid[], %s::text[], %s::bytea[])"
+                    " ON CONFLICT DO NOTHING RETURNING subject_id"
+                ).format(self._table),
+                (subjects, kek_ids, wrapped),
+            ).fetchall()
+        return set(subjects) - {UUID(str(row[0])) for row in stored}
 
     def get(self, subject: UUID) -> tuple[str, bytes] | None:
         with self._connect() as db:

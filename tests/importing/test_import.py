@@ -305,3 +305,41 @@ def test_chunks_are_decided_with_the_collector_paused_and_it_comes_back_on(
     assert seen
     assert not any(seen)
     assert gc.isenabled()
+
+
+def test_a_chunk_stores_its_new_keys_in_one_transaction_before_its_events(
+    parcours: Parcours, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Keys before the events sealed with them (an event must never outlive its key's
+    absence), and one commit for a chunk's keys instead of one per enrolment."""
+    log: list[str] = []
+    store = parcours.key_store
+    put, put_many = store.put, store.put_many
+    recorder = parcours.ledger.recorder
+    insert_events = recorder.insert_events
+
+    def logged_put(subject: UUID, kek_id: str, wrapped: bytes) -> bool:
+        log.append("key")
+        return put(subject, kek_id, wrapped)
+
+    def logged_put_many(keys: list[tuple[UUID, str, bytes]]) -> set[UUID]:
+        log.append(f"{len(keys)} keys")
+        return put_many(keys)
+
+    def logged_insert(events: list[object], **kwargs: object) -> object:
+        log.append("events")
+        return insert_events(events, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(store, "put", logged_put)
+    monkeypatch.setattr(store, "put_many", logged_put_many)
+    monkeypatch.setattr(recorder, "insert_events", logged_insert)
+    given = lines(
+        association("a"), enrolment("p", "a"), enrolment("q", "a"), intervention("p", "a", 1)
+    )
+
+    import_history(parcours.ledger, given, chunk_size=10)
+
+    assert log == ["2 keys", "events"]
+    people = _young_people(parcours)
+    assert len(people) == 2
+    assert all(store.get(person) is not None for person in people)

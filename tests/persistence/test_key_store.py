@@ -1,11 +1,14 @@
 """Subject keys: wrapped at rest, gone for good when destroyed."""
 
+import threading
 from pathlib import Path
 from uuid import UUID, uuid4
 
+import pytest
+
 from api.bootstrap import KEYS_FILE, keyring
 from domain.privacy.keystore import KeyStore
-from domain.privacy.vault import Vault
+from domain.privacy.vault import KeyConflict, Vault
 from tests.conftest import Instances
 
 
@@ -111,3 +114,89 @@ def test_a_subject_keeps_its_first_key_and_seals_with_it(instances: Instances) -
     assert parcours.key_store.get(subject) == first
     assert not parcours.key_store.put(subject, "another", b"wrapped")
     assert instances.start().vault.open(sealed) == "Camille"
+
+
+def test_many_keys_are_stored_at_once_and_a_subject_keeps_its_first(
+    instances: Instances,
+) -> None:
+    store = instances.start().key_store
+    had, fresh = uuid4(), [uuid4(), uuid4()]
+    assert store.put(had, "kek-a", b"first")
+
+    kept = store.put_many([(had, "kek-b", b"second"), *((s, "kek-b", b"new") for s in fresh)])
+
+    assert kept == {had}
+    assert store.get(had) == ("kek-a", b"first")
+    assert all(store.get(s) == ("kek-b", b"new") for s in fresh)
+    assert store.put_many([]) == set()
+
+
+class CountingWrites(CountingReads):
+    """The key store, with its writes counted and the calls' order noted in `log`."""
+
+    def __init__(self, store: KeyStore, log: list[str]) -> None:
+        super().__init__(store)
+        self.log = log
+
+    def put(self, subject: UUID, kek_id: str, wrapped: bytes) -> bool:
+        self.log.append("put")
+        return self.store.put(subject, kek_id, wrapped)
+
+    def put_many(self, keys: list[tuple[UUID, str, bytes]]) -> set[UUID]:
+        self.log.append(f"put_many {len(keys)}")
+        return self.store.put_many(keys)
+
+
+def test_deferred_keys_seal_at_once_and_are_stored_together_or_forgotten(
+    instances: Instances,
+) -> None:
+    parcours = instances.start()
+    log: list[str] = []
+    vault = Vault(CountingWrites(parcours.key_store, log), keyring(instances.settings))  # type: ignore[arg-type]
+    stored, refused, unstored = uuid4(), uuid4(), uuid4()
+
+    with vault.keys_deferred():
+        vault.create_key(stored)
+        vault.create_key(refused)
+        sealed = vault.sealer(stored)("Camille")
+        assert vault.destroy_key(refused)  # a refused enrolment leaves no key behind
+        assert log == []
+        vault.store_deferred()
+        vault.create_key(unstored)  # its command was not saved: never stored
+
+    assert log == ["put_many 1"]
+    assert instances.start().vault.open(sealed) == "Camille"
+    assert parcours.key_store.get(refused) is None
+    assert not vault.has_key(unstored)
+    assert parcours.key_store.get(unstored) is None
+
+
+def test_deferred_keys_of_subjects_that_had_one_refuse_what_they_sealed(
+    instances: Instances,
+) -> None:
+    parcours = instances.start()
+    subject = uuid4()
+    parcours.vault.create_key(subject)
+    first = parcours.vault.sealer(subject)("Camille")
+    vault = Vault(parcours.key_store, keyring(instances.settings))
+
+    with vault.keys_deferred():
+        vault.create_key(subject)
+        with pytest.raises(KeyConflict):
+            vault.store_deferred()
+
+    assert vault.open(first) == "Camille"  # the stored key, not the refused one
+
+
+def test_keys_created_by_another_thread_meanwhile_are_stored_at_once(
+    instances: Instances,
+) -> None:
+    """Deferral is the staging thread's alone: a command of another thread stores its key."""
+    parcours = instances.start()
+    other = uuid4()
+
+    with parcours.vault.keys_deferred():
+        thread = threading.Thread(target=parcours.vault.create_key, args=(other,))
+        thread.start()
+        thread.join()
+        assert parcours.key_store.get(other) is not None
