@@ -48,8 +48,7 @@ class Vault:
         wrapped = cipher.wrap(current.key, subject, key)
         pending = self._pending()
         if pending is not None:
-            pending[subject] = (current.kek_id, wrapped, key)
-            self._remember(subject, key)
+            pending[subject] = (current.kek_id, wrapped, key)  # cached once stored
         elif self._store.put(subject, current.kek_id, wrapped):
             self._remember(subject, key)
 
@@ -58,17 +57,17 @@ class Vault:
         """Keys this thread creates in the block are stored together by `store_deferred`, in
         one transaction: a bulk import's chunk stored each enrolment's key in a transaction of
         its own (a commit each, a tenth of an import's time). The caller stores them before
-        appending the events sealed with them. Keys not stored by the end of the block are
-        forgotten: what they sealed was not saved."""
+        appending the events sealed with them. Until then a key is this thread's alone (other
+        threads never see a key that may not be stored); keys not stored by the end of the
+        block are forgotten: what they sealed was not saved."""
+        if self._pending() is not None:
+            msg = "keys are already deferred on this thread"
+            raise RuntimeError(msg)
         self._deferred.keys = {}
         try:
             yield
         finally:
-            unstored = self._deferred.keys
             self._deferred.keys = None
-            with self._lock:
-                for subject in unstored:
-                    self._cache.pop(subject, None)
 
     def store_deferred(self) -> None:
         """Stores the keys created so far in `keys_deferred`, in one transaction; raises
@@ -78,11 +77,11 @@ class Vault:
             return
         given = [(subject, kek_id, wrapped) for subject, (kek_id, wrapped, _) in pending.items()]
         kept = self._store.put_many(given)
+        stored = {subject: key for subject, (_, _, key) in pending.items() if subject not in kept}
         pending.clear()
+        for subject, key in stored.items():
+            self._remember(subject, key)
         if kept:
-            with self._lock:
-                for subject in kept:
-                    self._cache.pop(subject, None)
             msg = f"{len(kept)} subjects already had a key: what was sealed for them is refused"
             raise KeyConflict(msg)
 
@@ -149,9 +148,8 @@ class Vault:
         with self._lock:
             self._cache.pop(subject, None)
         pending = self._pending()
-        if pending is not None and pending.pop(subject, None) is not None:
-            return True
-        return self._store.delete(subject)
+        unstored = pending is not None and pending.pop(subject, None) is not None
+        return self._store.delete(subject) or unstored
 
     def _key(self, subject: UUID) -> bytes | None:
         pending = self._pending()

@@ -200,3 +200,46 @@ def test_keys_created_by_another_thread_meanwhile_are_stored_at_once(
         thread.start()
         thread.join()
         assert parcours.key_store.get(other) is not None
+
+
+def test_a_deferred_key_is_nobody_elses_until_stored(instances: Instances) -> None:
+    """A key deferred for a subject that already has one is never what other threads open
+    with: their reads keep working, and the deferral is refused at the store."""
+    parcours = instances.start()
+    subject = uuid4()
+    parcours.vault.create_key(subject)
+    first = parcours.vault.sealer(subject)("Camille")
+    opened: list[str | None] = []
+
+    with parcours.vault.keys_deferred():
+        parcours.vault.create_key(subject)
+        reader = threading.Thread(target=lambda: opened.append(parcours.vault.open(first)))
+        reader.start()
+        reader.join()
+        with pytest.raises(KeyConflict):
+            parcours.vault.store_deferred()
+
+    assert opened == ["Camille"]
+    assert parcours.vault.open(first) == "Camille"
+
+
+def test_destroying_a_deferred_key_destroys_a_stored_one_too(instances: Instances) -> None:
+    """Erasure inside a deferral must not stop at the pending key."""
+    parcours = instances.start()
+    subject = uuid4()
+    parcours.vault.create_key(subject)
+    sealed = parcours.vault.sealer(subject)("Camille")
+
+    with parcours.vault.keys_deferred():
+        parcours.vault.create_key(subject)
+        assert parcours.vault.destroy_key(subject)
+        parcours.vault.store_deferred()
+
+    assert parcours.key_store.get(subject) is None
+    assert instances.start().vault.open(sealed) is None
+
+
+def test_deferrals_do_not_nest(instances: Instances) -> None:
+    vault = instances.start().vault
+    with vault.keys_deferred(), pytest.raises(RuntimeError), vault.keys_deferred():
+        pass
