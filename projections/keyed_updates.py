@@ -22,6 +22,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 
+from projections.store import numbered_rows
+
 _UPDATE = re.compile(r"\s*UPDATE \{(\w+)\} SET (.+?) WHERE (.+?)\s*", re.IGNORECASE | re.DOTALL)
 _ASSIGNMENT = re.compile(r"\s*(\w+)\s*=\s*(.+?)\s*", re.DOTALL)
 _KEYED_CONDITION = re.compile(r"\s*(\w+)\s*=\s*\?\s*")
@@ -72,12 +74,8 @@ class KeyedUpdate:
         )
         where = " AND ".join(_fill(condition, casts) for condition in self.conditions)
         width = len(self.columns)
-        values = ", ".join(
-            "(" + ", ".join(f"${row * width + n}" for n in range(1, width + 1)) + ")"
-            for row in range(rows)
-        )
         names = ", ".join(f"p{n}" for n in range(1, width + 1))
-        source = f"(VALUES {values}) AS v({names})"
+        source = f"(VALUES {numbered_rows(rows, width)}) AS v({names})"
         return f"UPDATE {physical} SET {assigned} FROM {source} WHERE {where}"
 
 
@@ -160,6 +158,6 @@ def column_types(columns: str) -> dict[str, str]:
         if len(words) < 2 or words[0].upper() in _CONSTRAINT_WORDS:
             continue
         declared = words[1].upper()
-        if declared in CARRIED and (len(words) == 2 or words[2].upper() != "PRECISION"):
+        if declared in CARRIED:
             types[words[0]] = declared
     return types

@@ -182,6 +182,8 @@ class _PostgresTx:
         raw = RawCursor(self._cursor.connection)
         start = 0
         for size in ROWS_PER_INSERT:
+            if len(rows) - start < size:
+                continue
             statement = statement_for(size)
             while len(rows) - start >= size:
                 params = [value for row in rows[start : start + size] for value in row]
@@ -205,12 +207,15 @@ table's columns stay far below PostgreSQL's 65,535 parameters)."""
 
 @cache
 def _multi_row_insert(table: str, columns: tuple[str, ...], rows: int) -> str:
-    width = len(columns)
-    values = ", ".join(
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES {numbered_rows(rows, len(columns))}"
+
+
+def numbered_rows(rows: int, width: int) -> str:
+    """`($1, $2), ($3, $4)…`: the VALUES of `rows` rows of `width` parameters, row after row."""
+    return ", ".join(
         "(" + ", ".join(f"${row * width + n}" for n in range(1, width + 1)) + ")"
         for row in range(rows)
     )
-    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES {values}"
 
 
 CONNECT_TIMEOUT = 3

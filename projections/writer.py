@@ -63,9 +63,8 @@ class Held:
 
     def add_insert(self, statement: str, params: Params, value: object) -> None:
         wave = 0
-        if self.key is not None and value in self.last:
-            at, updated = self.last[value]
-            wave = at + 1 if updated else at
+        if self.key is not None:
+            wave = self._after(value)
             self.last[value] = (wave, False)
         inserts = self._wave(wave).inserts
         if inserts and inserts[-1][0] == statement:
@@ -75,12 +74,17 @@ class Held:
 
     def add_update(self, statement: str, key: str, value: object, params: Params) -> None:
         self.key = key
-        wave = 0
-        if value in self.last:
-            at, updated = self.last[value]
-            wave = at + 1 if updated else at
+        wave = self._after(value)
         self.last[value] = (wave, True)
         self._wave(wave).updates.setdefault(statement, []).append(params)
+
+    def _after(self, value: object) -> int:
+        """The earliest wave a statement naming this key may go to: that of its last insert
+        (inserts go first in a wave), the next one after its last update, else the first."""
+        if value not in self.last:
+            return 0
+        at, updated = self.last[value]
+        return at + 1 if updated else at
 
     def _wave(self, at: int) -> Wave:
         while len(self.waves) <= at:
@@ -210,11 +214,13 @@ class Writer:
             write(self.tables[table], columns, [values(row) for row in rows])
 
     def _send_updates(self, table: str, statement: str, rows: list[Params]) -> None:
-        keyed = keyed_update(statement)
-        if len(rows) < 2 or keyed is None or self._execute_rows is None:
-            for params in rows:
-                self.tx.execute(statement.format_map(self.tables), params)
+        """Updates held by `_hold_update`: keyed, in a transaction that sends rows."""
+        if len(rows) < 2:
+            self.tx.execute(statement.format_map(self.tables), rows[0])
             return
+        keyed = keyed_update(statement)
+        assert keyed is not None
+        assert self._execute_rows is not None
         physical = self.tables[table]
         types = self._types[table]
         self._execute_rows(partial(_batched, keyed, physical, types), rows)
