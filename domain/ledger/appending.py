@@ -59,7 +59,9 @@ class Appender:
             self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="parcours-append")
         return self._thread.submit(self.write, encoded)
 
-    def close(self) -> None:
+    def close(self, *, wait: bool = True) -> None:
+        """Stops the appender's thread, after the write in flight if `wait` (without waiting,
+        that write still completes and the thread then ends)."""
         if self._thread is not None:
-            self._thread.shutdown(wait=True)
+            self._thread.shutdown(wait=wait)
             self._thread = None

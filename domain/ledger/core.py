@@ -257,6 +257,17 @@ class LedgerCore(Application[UUID]):
             close_appender()
         super().close()
 
+    def __del__(self) -> None:
+        """A ledger dropped without `close` is finalised by the collector, which runs on
+        whichever thread allocates when it is due — possibly one holding `threading`'s own
+        locks while starting a thread. Joining the appender's thread there waits for one of
+        those locks for ever (the suite once hung so), so the finalizer only tells that thread
+        to end; the library's `__del__` then closes the rest, its own thread now gone."""
+        appender: Appender | None = getattr(self, "appender", None)
+        if appender is not None:
+            appender.close(wait=False)
+        super().__del__()
+
     def _first_outcome(self, job: Job) -> UUID | None:
         if job.receipt is None:
             return None
