@@ -2,7 +2,8 @@
 
 It is the only object that sees subject keys in clear. Keys are unwrapped on demand and kept in a
 small in-process cache for a bounded time (`cache_seconds`), which is the erasure latency of
-another process: the README states it.
+another process: the README states it. In this process an erased key is gone from the cache
+at once, and a key read from the store while it was being destroyed is not cached after.
 """
 
 import threading
@@ -36,6 +37,7 @@ class Vault:
         self._cache_seconds = cache_seconds
         self._cache: dict[UUID, tuple[float, bytes]] = {}
         self._lock = threading.Lock()
+        self._erasures = 0  # destroy_key calls so far: a read that overlapped one caches nothing
         self._deferred = threading.local()
 
     def create_key(self, subject: UUID) -> None:
@@ -49,8 +51,10 @@ class Vault:
         pending = self._pending()
         if pending is not None:
             pending[subject] = (current.kek_id, wrapped, key)  # cached once stored
-        elif self._store.put(subject, current.kek_id, wrapped):
-            self._remember(subject, key)
+            return
+        erasures = self._erasures
+        if self._store.put(subject, current.kek_id, wrapped):
+            self._remember(subject, key, erasures)
 
     @contextmanager
     def keys_deferred(self) -> Iterator[None]:
@@ -76,11 +80,12 @@ class Vault:
         if not pending:
             return
         given = [(subject, kek_id, wrapped) for subject, (kek_id, wrapped, _) in pending.items()]
+        erasures = self._erasures
         kept = self._store.put_many(given)
         stored = {subject: key for subject, (_, _, key) in pending.items() if subject not in kept}
         pending.clear()
         for subject, key in stored.items():
-            self._remember(subject, key)
+            self._remember(subject, key, erasures)
         if kept:
             msg = f"{len(kept)} subjects already had a key: what was sealed for them is refused"
             raise KeyConflict(msg)
@@ -127,8 +132,9 @@ class Vault:
                 missing.append(subject)
             else:
                 keys[subject] = cached
+        erasures = self._erasures
         for subject, (kek_id, wrapped) in self._store.get_many(missing).items():
-            keys[subject] = self._unwrapped(subject, kek_id, wrapped)
+            keys[subject] = self._unwrapped(subject, kek_id, wrapped, erasures)
         return {subject: _opener(key, subject) for subject, key in keys.items()}
 
     def rotate(self) -> int:
@@ -145,11 +151,16 @@ class Vault:
         return self._key(subject) is not None
 
     def destroy_key(self, subject: UUID) -> bool:
-        with self._lock:
-            self._cache.pop(subject, None)
+        """Destroys the subject's key, stored or pending. The store first, the cache after:
+        dropped first, the key could be read back from the store and cached again by another
+        thread before the delete, and opened for `cache_seconds` after its erasure."""
         pending = self._pending()
         unstored = pending is not None and pending.pop(subject, None) is not None
-        return self._store.delete(subject) or unstored
+        deleted = self._store.delete(subject)
+        with self._lock:
+            self._erasures += 1
+            self._cache.pop(subject, None)
+        return deleted or unstored
 
     def _key(self, subject: UUID) -> bytes | None:
         pending = self._pending()
@@ -158,8 +169,9 @@ class Vault:
         cached = self._cached(subject)
         if cached is not None:
             return cached
+        erasures = self._erasures
         stored = self._store.get(subject)
-        return None if stored is None else self._unwrapped(subject, *stored)
+        return None if stored is None else self._unwrapped(subject, *stored, erasures)
 
     def _cached(self, subject: UUID) -> bytes | None:
         with self._lock:
@@ -168,13 +180,18 @@ class Vault:
             return cached[1]
         return None
 
-    def _unwrapped(self, subject: UUID, kek_id: str, wrapped: bytes) -> bytes:
+    def _unwrapped(self, subject: UUID, kek_id: str, wrapped: bytes, erasures: int) -> bytes:
         key = cipher.unwrap(self._keyring.named(kek_id).key, subject, wrapped)
-        self._remember(subject, key)
+        self._remember(subject, key, erasures)
         return key
 
-    def _remember(self, subject: UUID, key: bytes) -> None:
+    def _remember(self, subject: UUID, key: bytes, erasures: int) -> None:
+        """Caches a key read or stored when `_erasures` was `erasures` — unless a key was
+        destroyed since: that one may be this one, read before its delete (any erasure will
+        do, as they are rare; the next read fetches the key again)."""
         with self._lock:
+            if self._erasures != erasures:
+                return
             if len(self._cache) >= _CACHE_ENTRIES:
                 self._cache.clear()
             self._cache[subject] = (time.monotonic(), key)

@@ -8,6 +8,7 @@ import pytest
 
 from api.bootstrap import KEYS_FILE, keyring
 from domain.privacy.keystore import KeyStore
+from domain.privacy.sealed import Sealed
 from domain.privacy.vault import KeyConflict, Vault
 from tests.conftest import Instances
 
@@ -243,3 +244,98 @@ def test_deferrals_do_not_nest(instances: Instances) -> None:
     vault = instances.start().vault
     with vault.keys_deferred(), pytest.raises(RuntimeError), vault.keys_deferred():
         pass
+
+
+class ErasedMidway:
+    """The instance's key store, where the subject's key is destroyed through `vault` at the
+    worst moment of the next read: after the store answered it, before the key is cached."""
+
+    def __init__(self, store: KeyStore, subject: UUID) -> None:
+        self.store = store
+        self.subject = subject
+        self.vault: Vault | None = None
+        self.erase_on_next_read = False
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.store, name)
+
+    def get(self, subject: UUID) -> tuple[str, bytes] | None:
+        found = self.store.get(subject)
+        self._erase_once()
+        return found
+
+    def get_many(self, subjects: list[UUID]) -> dict[UUID, tuple[str, bytes]]:
+        found = self.store.get_many(subjects)
+        self._erase_once()
+        return found
+
+    def _erase_once(self) -> None:
+        if self.vault is not None and self.erase_on_next_read:
+            self.erase_on_next_read = False
+            self.vault.destroy_key(self.subject)
+
+
+def _sealed_for(instances: Instances) -> tuple[Vault, ErasedMidway, Sealed]:
+    """A fresh vault (nothing cached) over a store holding one subject's key."""
+    parcours = instances.start()
+    subject = uuid4()
+    parcours.vault.create_key(subject)
+    sealed = parcours.vault.sealer(subject)("Camille")
+    store = ErasedMidway(parcours.key_store, subject)
+    vault = Vault(store, keyring(instances.settings))  # type: ignore[arg-type]
+    store.vault = vault
+    return vault, store, sealed
+
+
+def test_a_key_read_while_it_is_destroyed_is_not_cached_after(instances: Instances) -> None:
+    vault, store, sealed = _sealed_for(instances)
+    store.erase_on_next_read = True
+
+    assert vault.open(sealed) == "Camille"  # read before the erasure: as if it came first
+
+    assert vault.open(sealed) is None
+    assert store.store.get(sealed.subject) is None
+
+
+def test_keys_read_together_while_one_is_destroyed_do_not_cache_it(instances: Instances) -> None:
+    vault, store, sealed = _sealed_for(instances)
+    store.erase_on_next_read = True
+
+    assert sealed.subject in vault.openers([sealed.subject])
+
+    assert sealed.subject not in vault.openers([sealed.subject])
+    assert vault.open(sealed) is None
+
+
+class ReadJustBeforeDelete:
+    """The instance's key store, where another reader opens the subject's value through
+    `vault` just before the store deletes the subject's key."""
+
+    def __init__(self, store: KeyStore, sealed: Sealed) -> None:
+        self.store = store
+        self.sealed = sealed
+        self.vault: Vault | None = None
+        self.read: list[str | None] = []
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.store, name)
+
+    def delete(self, subject: UUID) -> bool:
+        assert self.vault is not None
+        self.read.append(self.vault.open(self.sealed))
+        return self.store.delete(subject)
+
+
+def test_a_key_cached_just_before_its_delete_is_dropped_after_it(instances: Instances) -> None:
+    parcours = instances.start()
+    subject = uuid4()
+    parcours.vault.create_key(subject)
+    sealed = parcours.vault.sealer(subject)("Camille")
+    store = ReadJustBeforeDelete(parcours.key_store, sealed)
+    vault = Vault(store, keyring(instances.settings))  # type: ignore[arg-type]
+    store.vault = vault
+
+    assert vault.destroy_key(subject)
+
+    assert store.read == ["Camille"]
+    assert vault.open(sealed) is None
