@@ -22,6 +22,7 @@ from domain.ledger.chain.recorders import (
     guard_snapshot_reads,
 )
 from domain.ledger.core import WORKING_SET_ENV
+from domain.ledger.snapshot_writes import lean_snapshot_writes
 from domain.privacy.keyring import KeyEncryptionKey, Keyring
 from domain.privacy.keystore import KeyStore, PostgresKeyStore, SQLiteKeyStore
 from domain.privacy.vault import Vault
@@ -80,6 +81,7 @@ def build(settings: Settings, *, vault: Vault | None = None, clock: Clock = utc_
             ledger.recorder.breaker = breaker
         if ledger.snapshots is not None:
             guard_snapshot_reads(ledger.snapshots.recorder, breaker)
+            lean_snapshot_writes(ledger.snapshots.recorder)
         read_store = _read_store(settings, breaker)
         expiry = ReferralExpiry(
             read_store,

@@ -1,6 +1,10 @@
 """What is written comes back exactly as it was: replay equals live, across restarts."""
 
 from datetime import timedelta
+from uuid import uuid4
+
+import pytest
+from eventsourcing.persistence import IntegrityError, StoredEvent
 
 from domain.case_file.young_person import YoungPerson
 from domain.vocabulary import ConsentGiver, DeclineReason, Domain, Sensitivity
@@ -101,3 +105,23 @@ def test_a_case_file_as_the_ledger_knew_it_at_a_recorded_time(instances: Instanc
     assert then.handovers == {}
     assert now is not None
     assert now.lead_association_id == network.b
+
+
+def test_a_snapshot_row_is_stored_byte_for_byte_and_never_overwritten(
+    instances: Instances,
+) -> None:
+    """The snapshot store's own write path (on PostgreSQL `snapshot_writes.py`): every byte
+    value and non-ASCII topic kept, and a second snapshot at the same version refused as the
+    library refuses it (the appender then only logs it)."""
+    parcours = instances.start()
+    assert parcours.ledger.snapshots is not None
+    recorder = parcours.ledger.snapshots.recorder
+    subject = uuid4()
+    state = bytes(range(256)) * 300
+    written = StoredEvent(subject, 7, "parcours:Snapshot·é", state)
+
+    recorder.insert_events([written])
+    with pytest.raises(IntegrityError):
+        recorder.insert_events([StoredEvent(subject, 7, "other", b"x")])
+
+    assert recorder.select_events(subject) == [written]
