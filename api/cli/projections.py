@@ -1,7 +1,6 @@
 """`parcours projections …`: run the worker, see where each projection stands, rebuild one."""
 
 import json
-import signal
 import threading
 import time
 from typing import Annotated
@@ -10,6 +9,7 @@ import typer
 from rich.table import Table
 
 from api.cli.app import app, err, opened, out
+from api.cli.until_signalled import run_until_signalled
 from projections.positions import FAILED, Generation
 from projections.runner import ProjectionRunner
 
@@ -22,16 +22,13 @@ def run(
     once: Annotated[bool, typer.Option(help="Catch up once, run the policies, and exit.")] = False,
 ) -> None:
     """Run the projection worker (one leader at a time; others wait their turn)."""
-    stop = threading.Event()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: stop.set())
     with opened() as parcours:
         runner = parcours.projections
         if once:
-            _run_once(runner, stop)
+            run_until_signalled(lambda stop: _run_once(runner, stop))
         else:
             err.print("projection worker started; waiting for leadership")
-            runner.run(stop)
+            run_until_signalled(runner.run)
         _fail_if_failed(runner.generations())
 
 
