@@ -4,10 +4,13 @@ Plots are drawn from the aggregate tables after suppression, never from the data
 plot cannot show what a table hides: a suppressed cell is drawn as a hatched "<k" box or an
 annotated gap. matplotlib's object API is used without pyplot (no global figure state, safe in
 a server thread), with text kept as text and a fixed per-plot id salt, so the SVG is small and
-the same data always gives the same bytes.
+the same data always gives the same bytes. The SVG settings are matplotlib's global rcParams,
+though: two exports drawing at once (two downloads) took each other's salt, so one plot is
+written at a time.
 """
 
 import io
+import threading
 from collections import defaultdict
 from collections.abc import Sequence
 
@@ -21,13 +24,17 @@ from projections.exports.values import DOMAINS
 
 HATCH = "////"
 GREY = "#d9d9d9"
+_SAVING = threading.Lock()
 
 
 def svg(figure: Figure, name: str) -> str:
     """The figure as an `<svg>` element (no XML prolog), deterministic for the same data."""
     buffer = io.StringIO()
-    with mpl.rc_context(
-        {"svg.hashsalt": f"parcours-{name}", "svg.fonttype": "none", "svg.id": name}
+    with (
+        _SAVING,
+        mpl.rc_context(
+            {"svg.hashsalt": f"parcours-{name}", "svg.fonttype": "none", "svg.id": name}
+        ),
     ):
         figure.savefig(buffer, format="svg", metadata={"Date": None}, bbox_inches="tight")
     text = buffer.getvalue()
