@@ -100,11 +100,25 @@ class GroupCommitter:
             self._pending.append(job)
             self._busy = True
         if job.turn is not None:
-            job.turn.wait()
+            try:
+                job.turn.wait()
+            except BaseException:
+                self._leave_line(job)
+                raise
             if job.done:
                 return job.result()
         self._drain(job)
         return job.result()
+
+    def _leave_line(self, job: Job) -> None:
+        """A waiting submitter was interrupted (Ctrl-C lands on the main thread): its job
+        leaves the line if no leader took it yet, and if the committer had just been handed
+        to it, it hands the committer on — or every later submitter would wait for ever."""
+        with self._mutex:
+            handed = job.turn is not None and job.turn.is_set() and not job.done
+            self._pending = [waiting for waiting in self._pending if waiting is not job]
+            if handed:
+                self._step_down()
 
     @contextmanager
     def exclusive(self) -> Iterator[None]:
@@ -128,17 +142,20 @@ class GroupCommitter:
         return bool(self._pending)
 
     def _drain(self, own: Job) -> None:
+        """Serves, settles, and steps down — even when settling raises (an interrupt while
+        waiting for the write in flight): a leader that never stepped down left every later
+        submitter waiting for ever."""
         led: list[Job] = []
         try:
-            self._serve(own, led)
-        except BaseException as error:
-            self._finish(led, error)
+            try:
+                self._serve(own, led)
+            except BaseException as error:
+                self._finish(led, error)
+                raise
+            self._finish(led, RuntimeError("the command was left without an outcome"))
+        finally:
             with self._mutex:
                 self._step_down()
-            raise
-        self._finish(led, RuntimeError("the command was left without an outcome"))
-        with self._mutex:
-            self._step_down()
 
     def _serve(self, own: Job, led: list[Job]) -> None:
         served_since = 0
