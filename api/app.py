@@ -7,6 +7,7 @@ single `parcours serve` is a complete instance; with `embedded_projections=False
 """
 
 import asyncio
+import logging
 import threading
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
@@ -39,6 +40,11 @@ from api.graphql.schema import build_schema
 from api.http_limits import BodySizeLimit
 from api.settings import Environment, Settings
 from projections.positions import FAILED
+
+log = logging.getLogger(__name__)
+
+WORKER_GRACE_SECONDS = 30
+"""How long shutdown waits for the embedded projection worker, which stops between batches."""
 
 STORE_THREADS = 8
 """Worker threads for store work (resolvers, mutations, probes): as many as the read store's
@@ -166,7 +172,13 @@ def create_app(
         finally:
             stop.set()
             if worker is not None:
-                worker.join(timeout=10)
+                worker.join(timeout=WORKER_GRACE_SECONDS)  # it stops between two batches
+                if worker.is_alive():
+                    log.warning(
+                        "the projection worker is still applying a batch after %d s;"
+                        " closing the stores under it",
+                        WORKER_GRACE_SECONDS,
+                    )
             if parcours is None:
                 instance.close()
 

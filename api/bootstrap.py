@@ -6,7 +6,7 @@ returned `Parcours` container.
 
 import base64
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,13 +61,16 @@ class Parcours:
         return self.projections.wait_for(head, self.settings.read_your_writes_timeout)
 
     def close(self) -> None:
-        self.projections.close()  # before leadership: no batch is being applied any more
-        self.projections.leadership.release()
-        self.read_store.close()
-        self.ledger.close()
-        close = getattr(self.key_store, "close", None)
-        if close is not None:
-            close()
+        """Closes every part, each even if one before it failed (the first error is raised
+        once all were tried): a failed release left the stores' pools to the collector."""
+        with ExitStack() as parts:  # closed in reverse order of registration
+            close_key_store = getattr(self.key_store, "close", None)
+            if close_key_store is not None:
+                parts.callback(close_key_store)
+            parts.callback(self.ledger.close)
+            parts.callback(self.read_store.close)
+            parts.callback(self.projections.leadership.release)
+            parts.callback(self.projections.close)  # first: no batch is being applied any more
 
 
 def build(settings: Settings, *, vault: Vault | None = None, clock: Clock = utc_now) -> Parcours:

@@ -7,6 +7,7 @@ dies, even by SIGKILL, so a crashed worker never blocks its successor.
 
 import fcntl
 import os
+import threading
 from contextlib import suppress
 from pathlib import Path
 from typing import Protocol
@@ -71,6 +72,7 @@ class AdvisoryLeadership:
         self._conninfo = conninfo
         self._key = key
         self._db: psycopg.Connection[tuple[object, ...]] | None = None
+        self._releasing = threading.Lock()  # the worker's thread and the closing one may race
 
     def try_acquire(self) -> bool:
         if self.holds():
@@ -99,8 +101,9 @@ class AdvisoryLeadership:
         """Unlocks, then closes. Closing alone ends the session, but the server drops its locks
         only as its backend exits, after the client has moved on: the next worker's attempt
         could still find the lock held (seen once in 300 hand-overs on a loaded machine)."""
-        if self._db is not None:
+        with self._releasing:
+            db, self._db = self._db, None
+        if db is not None:
             with suppress(psycopg.Error):  # a dead session holds nothing any more
-                self._db.execute("SELECT pg_advisory_unlock(hashtext(%s))", (self._key,))
-            self._db.close()
-            self._db = None
+                db.execute("SELECT pg_advisory_unlock(hashtext(%s))", (self._key,))
+            db.close()

@@ -132,12 +132,19 @@ class ProjectionRunner:
         with self.store.transaction() as tx:
             return positions.all_generations(tx)
 
-    def catch_up(self, max_batches: int | None = None, until: int | None = None) -> int:
+    def catch_up(
+        self,
+        max_batches: int | None = None,
+        until: int | None = None,
+        stop: threading.Event | None = None,
+    ) -> int:
         """Applies every available event (up to position `until`, if given) to every written
-        generation; returns how many were read."""
+        generation; returns how many were read. A set `stop` ends it between two batches: a
+        worker asked to stop in a long catch-up (a rebuild) was still writing when the process
+        closed the stores under it."""
         read = 0
         batches = 0
-        while max_batches is None or batches < max_batches:
+        while (max_batches is None or batches < max_batches) and not (stop and stop.is_set()):
             written = [g for g in self.generations() if g.status in WRITTEN]
             if until is not None:
                 written = [g for g in written if g.position < until]
@@ -381,7 +388,7 @@ class ProjectionRunner:
                     return
                 next_check = time.monotonic() + LEADERSHIP_CHECK_SECONDS
             try:
-                idle = self.catch_up() == 0
+                idle = self.catch_up(stop=stop) == 0
                 if time.monotonic() >= next_policies:
                     self.run_policies()
                     next_policies = time.monotonic() + self.policy_interval
