@@ -160,7 +160,7 @@ def _backend_env(settings: Settings) -> dict[str, str]:
         return {
             "PERSISTENCE_MODULE": "eventsourcing.sqlite",
             "SQLITE_DBNAME": str(settings.data_dir / EVENTS_FILE),
-            "SQLITE_LOCK_TIMEOUT": "10",
+            "SQLITE_LOCK_TIMEOUT": str(settings.store_lock_timeout_seconds),
             "APPLICATION_RECORDER_TOPIC": f"{CHAINED}:ChainedSQLiteApplicationRecorder",
         }
     params = conninfo.conninfo_to_dict(settings.database_url)
@@ -177,6 +177,7 @@ def _backend_env(settings: Settings) -> dict[str, str]:
         # Short, so that requests during an outage get their 503 in seconds, not minutes; stale
         # pooled connections (after a server restart) are replaced before use.
         "POSTGRES_CONNECT_TIMEOUT": "2",
+        "POSTGRES_LOCK_TIMEOUT": str(settings.store_lock_timeout_seconds),
         "POSTGRES_PRE_PING": "y",
         "POSTGRES_POOL_SIZE": "2",
         "POSTGRES_MAX_OVERFLOW": "14",

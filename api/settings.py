@@ -46,6 +46,10 @@ class Settings(BaseSettings):
     referral_expiry_days: int = Field(default=30, ge=1, le=365)
     projection_batch_size: int = Field(default=1000, ge=1, le=100_000)
     policy_interval_seconds: float = Field(default=60.0, gt=0, le=86_400)
+    store_lock_timeout_seconds: int = Field(default=10, ge=1, le=600)
+    """Seconds an append waits for the ledger's write lock (another process's append, or a
+    lock taken by hand) before it gives up with "busy, retry": unbounded, one stuck holder left
+    every writer, then every request thread, waiting for ever."""
     read_your_writes_timeout: float = Field(default=5.0, ge=0, le=60)
     """Seconds a mutation waits for the read models to reach its events before answering."""
     max_body_bytes: int = Field(default=1_000_000, ge=1_000, le=100_000_000)

@@ -35,13 +35,18 @@ class StoreUnreachable(psycopg.OperationalError):
 
 def _unreachable(error: BaseException) -> bool:
     """A driver's OperationalError anywhere in the cause chain (libraries wrap it), other than
-    the breaker's own refusal."""
+    the breaker's own refusal and a server's answer that it is busy (`busy`)."""
     for link in causes(error):
-        if isinstance(link, StoreUnreachable):
+        if isinstance(link, StoreUnreachable) or busy(link):
             return False
         if isinstance(link, psycopg.OperationalError):
             return True
     return False
+
+
+def busy(error: BaseException) -> bool:
+    """The server answered that a lock or statement timed out: it is up, and busy."""
+    return isinstance(error, psycopg.errors.LockNotAvailable | psycopg.errors.QueryCanceled)
 
 
 class StoreBreaker:

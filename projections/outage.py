@@ -12,6 +12,7 @@ import psycopg
 from eventsourcing.persistence import OperationalError as EventStoreOperationalError
 
 from domain.causes import causes
+from domain.store_breaker import busy
 
 UNAVAILABLE = "The ledger's database is unavailable; retry shortly."
 BUSY = "The ledger's database is busy; retry shortly."
@@ -29,6 +30,8 @@ def outage_message(error: BaseException) -> str | None:
     """
     wrapped_by_event_store = False
     for link in causes(error):
+        if busy(link):
+            return BUSY
         if isinstance(link, psycopg.OperationalError):
             return UNAVAILABLE
         if isinstance(link, sqlite3.OperationalError):

@@ -30,6 +30,10 @@ def wrapped(driver_error: Exception) -> Exception:
         pytest.param(wrapped(sqlite3.OperationalError("database is locked")), BUSY, id="es busy"),
         pytest.param(wrapped(psycopg.OperationalError("gone")), UNAVAILABLE, id="es pg down"),
         pytest.param(EventStoreOperationalError("lost"), UNAVAILABLE, id="es alone"),
+        pytest.param(
+            wrapped(psycopg.errors.LockNotAvailable("lock timeout")), BUSY, id="pg lock timeout"
+        ),
+        pytest.param(psycopg.errors.QueryCanceled("statement timeout"), BUSY, id="pg cancelled"),
     ],
 )
 def test_driver_errors_of_an_unreachable_or_busy_store_are_outages(
