@@ -19,7 +19,6 @@ from psycopg import sql
 
 from api.bootstrap import Parcours, ensure_schema, keyring
 from api.settings import Settings
-from domain.collector import collector_paused
 from domain.ledger.chain.store import ChainStore
 from projections.exports.export import ExportSources, Progress, export_evaluation
 from projections.exports.manifest import Manifest
@@ -41,7 +40,7 @@ def run_export(
     k: int = DEFAULT_K,
     progress: Progress | None = None,
 ) -> Manifest:
-    with scratch_stores(parcours.settings) as scratch, collector_paused():
+    with scratch_stores(parcours.settings) as scratch:
         sources = ExportSources(
             read_store=parcours.read_store,
             source=parcours.projections.source,

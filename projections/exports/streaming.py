@@ -10,10 +10,13 @@ never staged.
 """
 
 from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import partial
 from uuid import UUID
 
 import pyarrow as pa
 
+from domain.collector import each_paused
 from domain.privacy.vault import Vault
 from projections.exports.snapshot import SOURCES
 from projections.exports.staging import Staging
@@ -40,12 +43,27 @@ def stage_sources(reader: Reader, staging: Staging, vault: Vault) -> None:
         staging.create(
             f"src_{name}", [(c, "BIGINT" if c in INTEGERS else "VARCHAR") for c in staged]
         )
-        for rows in _batches(reader, table, columns):
-            by_column = dict(zip(columns, zip(*rows, strict=True), strict=True))
-            if name == "cases":
-                staging.append(KEPT, [_kept(by_column, vault)])
-            arrays = [pa.array(by_column[c], type=schema.field(c).type) for c in staged]
-            staging.append(f"src_{name}", [pa.Table.from_arrays(arrays, schema=schema)])
+        source = _Source(name, columns, staged, schema)
+        # Each batch's rows are Python objects by the thousand: the collector is paused over
+        # each one (domain/collector.py), not over the whole export, which in the API
+        # process would keep it off for every request thread for as long as the export runs.
+        each_paused(_batches(reader, table, columns), partial(_stage, source, staging, vault))
+
+
+@dataclass(frozen=True)
+class _Source:
+    name: str
+    columns: list[str]
+    staged: list[str]
+    schema: pa.Schema
+
+
+def _stage(source: _Source, staging: Staging, vault: Vault, rows: list[Row]) -> None:
+    by_column = dict(zip(source.columns, zip(*rows, strict=True), strict=True))
+    if source.name == "cases":
+        staging.append(KEPT, [_kept(by_column, vault)])
+    arrays = [pa.array(by_column[c], type=source.schema.field(c).type) for c in source.staged]
+    staging.append(f"src_{source.name}", [pa.Table.from_arrays(arrays, schema=source.schema)])
 
 
 def _kept(cases: dict[str, tuple[object, ...]], vault: Vault) -> pa.Table:
