@@ -4,9 +4,8 @@ A rebuild batch, an import chunk or an export's batch of staged rows allocates h
 thousands of objects — rows, decoded events, aggregates' events, Arrow values — that live until
 the batch is done. CPython's collector scans the youngest objects every 700 allocations and
 scans the survivors again as they age, beside every long-lived object (the working set, the
-caches):
-work that finds nothing here, since that data holds no reference cycles, and that cost a
-rebuild 15 % of its time, an import a fifth of its CPU and an export 12 % (README,
+caches): work that finds nothing here, since that data holds no reference cycles, and that
+cost a rebuild 15 % of its time, an import a fifth of its CPU and an export 12 % (README,
 "Performance"). Reference counting still frees every object the moment it is dropped; only
 objects in cycles wait, until the section ends, so memory stays bounded by what one section
 holds.
