@@ -163,11 +163,12 @@ def create_app(
             ThreadPoolExecutor(max_workers=STORE_THREADS, thread_name_prefix="parcours-store")
         )
         instance = parcours or build(chosen)
-        app.state.parcours = instance
-        app.state.access_log = AccessLog(instance.read_store)
-        app.state.token_verifier = verifier_from_settings(chosen)
-        worker = _start_worker(instance, stop) if embedded_projections else None
-        try:
+        worker = None
+        try:  # a failure from here on still closes what was built
+            app.state.parcours = instance
+            app.state.access_log = AccessLog(instance.read_store)
+            app.state.token_verifier = verifier_from_settings(chosen)
+            worker = _start_worker(instance, stop) if embedded_projections else None
             yield
         finally:
             stop.set()

@@ -76,16 +76,23 @@ class Parcours:
 def build(settings: Settings, *, vault: Vault | None = None, clock: Clock = utc_now) -> Parcours:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     breaker = _breaker(settings)
-    with _schema_lock(settings):
+    # What is opened is closed again if a later step fails (an outage during the runner's
+    # DDL, say): left to the collector, the pools' threads were joined by finalizers.
+    with _schema_lock(settings), ExitStack() as opened:
         key_store = _key_store(settings, breaker)
+        close_key_store = getattr(key_store, "close", None)
+        if close_key_store is not None:
+            opened.callback(close_key_store)
         chosen_vault = vault or Vault(key_store, keyring(settings), settings.key_cache_seconds)
         ledger = Ledger(event_store_env(settings), chosen_vault, clock)
+        opened.callback(ledger.close)
         if isinstance(ledger.recorder, ChainedPostgresApplicationRecorder):
             ledger.recorder.breaker = breaker
         if ledger.snapshots is not None:
             guard_snapshot_reads(ledger.snapshots.recorder, breaker)
             lean_snapshot_writes(ledger.snapshots.recorder)
         read_store = _read_store(settings, breaker)
+        opened.callback(read_store.close)
         expiry = ReferralExpiry(
             read_store,
             lambda young_person, referral, days: ledger.expire_referral(
@@ -105,6 +112,7 @@ def build(settings: Settings, *, vault: Vault | None = None, clock: Clock = utc_
             policy_interval=settings.policy_interval_seconds,
             wakeup=_wakeup(settings, ledger),
         )
+        opened.pop_all()  # built: the instance closes them from now on (`Parcours.close`)
     return Parcours(
         settings=settings,
         ledger=ledger,
