@@ -260,13 +260,18 @@ class LedgerCore(Application[UUID]):
     def __del__(self) -> None:
         """A ledger dropped without `close` is finalised by the collector, which runs on
         whichever thread allocates when it is due — possibly one holding `threading`'s own
-        locks while starting a thread. Joining the appender's thread there waits for one of
-        those locks for ever (the suite once hung so), so the finalizer only tells that thread
-        to end; the library's `__del__` then closes the rest, its own thread now gone."""
+        locks while starting a thread (joining the appender's thread there waited for one of
+        them for ever: the suite once hung so), or the appender's thread in the middle of an
+        append, holding the recorder's lock. So the finalizer waits for nothing: it tells the
+        appender's thread to end and closes the append connection only if no append is using
+        it. The library's `__del__` (a full `close`) is not called; the connection pools close
+        themselves when collected."""
         appender: Appender | None = getattr(self, "appender", None)
         if appender is not None:
             appender.close(wait=False)
-        super().__del__()
+        close_if_idle = getattr(getattr(self, "recorder", None), "close_if_idle", None)
+        if close_if_idle is not None:
+            close_if_idle()
 
     def _first_outcome(self, job: Job) -> UUID | None:
         if job.receipt is None:

@@ -241,6 +241,15 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
         with self._appending:
             self._drop_append_connection()
 
+    def close_if_idle(self) -> None:
+        """Closes the append connection unless an append is using it: for a finalizer, which
+        may run on the very thread that holds the lock (`LedgerCore.__del__`)."""
+        if self._appending.acquire(blocking=False):
+            try:
+                self._drop_append_connection()
+            finally:
+                self._appending.release()
+
     def _drop_append_connection(self) -> None:
         if self._appender is not None:
             self._appender.close()
