@@ -61,8 +61,9 @@ class Parcours:
         return self.projections.wait_for(head, self.settings.read_your_writes_timeout)
 
     def close(self) -> None:
-        """Closes every part, each even if one before it failed (the first error is raised
-        once all were tried): a failed release left the stores' pools to the collector."""
+        """Closes every part, each even if one before it failed (an error is raised once all
+        were tried, earlier ones chained to it): a failed release left the stores' pools to
+        the collector."""
         with ExitStack() as parts:  # closed in reverse order of registration
             close_key_store = getattr(self.key_store, "close", None)
             if close_key_store is not None:

@@ -44,6 +44,7 @@ class FileLeadership:
     def __init__(self, path: Path) -> None:
         self._path = path
         self._fd: int | None = None
+        self._releasing = threading.Lock()  # the worker's thread and the closing one may race
 
     def try_acquire(self) -> bool:
         if self._fd is not None:
@@ -61,10 +62,13 @@ class FileLeadership:
         return self._fd is not None
 
     def release(self) -> None:
-        if self._fd is not None:
-            fcntl.flock(self._fd, fcntl.LOCK_UN)
-            os.close(self._fd)
-            self._fd = None
+        """Once, whichever thread gets there first: a descriptor closed twice may by then be
+        another file's."""
+        with self._releasing:
+            fd, self._fd = self._fd, None
+        if fd is not None:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
 
 
 class AdvisoryLeadership:
@@ -88,10 +92,11 @@ class AdvisoryLeadership:
     def holds(self) -> bool:
         """The session lock lives as long as its connection: when the server restarted, the
         connection is dead and the lock is gone (another worker may hold it now)."""
-        if self._db is None:
+        db = self._db  # once: another thread may release it meanwhile
+        if db is None:
             return False
         try:
-            self._db.execute("SELECT 1")
+            db.execute("SELECT 1")
         except psycopg.Error:
             self.release()
             return False

@@ -2,13 +2,15 @@
 is released once whichever thread gets there first, and every store is closed even if one
 part fails to."""
 
+import fcntl
 import threading
 from contextlib import suppress
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from projections.leadership import AdvisoryLeadership
+from projections.leadership import AdvisoryLeadership, FileLeadership
 from projections.projection import Recorded
 from tests.projections.conftest import World
 
@@ -105,3 +107,35 @@ def test_every_part_is_closed_even_when_one_fails(
     assert closed == [name for name in expected if hasattr(getattr(parcours, name), "close")]
     assert "read_store" in closed
     assert "ledger" in closed
+
+
+def test_the_file_lock_released_by_two_threads_at_once_is_released_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    leadership = FileLeadership(tmp_path / "projections.lock")
+    assert leadership.try_acquire()
+    both_inside = threading.Barrier(2, timeout=INTERLEAVE_SECONDS)
+    unlock = fcntl.flock
+
+    def slow_unlock(fd: int, operation: int) -> None:
+        with suppress(threading.BrokenBarrierError):  # the other found nothing to release
+            both_inside.wait()
+        unlock(fd, operation)
+
+    monkeypatch.setattr(fcntl, "flock", slow_unlock)
+    failures: list[BaseException] = []
+
+    def release() -> None:
+        try:
+            leadership.release()
+        except BaseException as error:
+            failures.append(error)
+
+    both = [threading.Thread(target=release) for _ in range(2)]
+    for thread in both:
+        thread.start()
+    for thread in both:
+        thread.join()
+
+    assert failures == []
+    assert not leadership.holds()
