@@ -3,7 +3,9 @@
 It is the only object that sees subject keys in clear. Keys are unwrapped on demand and kept in a
 small in-process cache for a bounded time (`cache_seconds`), which is the erasure latency of
 another process: the README states it. In this process an erased key is gone from the cache
-at once, and a key read from the store while it was being destroyed is not cached after.
+at once, and a key read from the store while it was being destroyed is not cached after;
+expired keys leave memory at the next key lookup (checked at most every `cache_seconds`),
+whether their subject is asked for again or not.
 """
 
 import threading
@@ -30,12 +32,19 @@ class KeyConflict(Exception):
 
 class Vault:
     def __init__(
-        self, store: KeyStore, keyring: Keyring | KeyEncryptionKey, cache_seconds: float = 30.0
+        self,
+        store: KeyStore,
+        keyring: Keyring | KeyEncryptionKey,
+        cache_seconds: float = 30.0,
+        *,
+        monotonic: Callable[[], float] = time.monotonic,
     ):
         self._store = store
+        self._monotonic = monotonic
         self._keyring = keyring if isinstance(keyring, Keyring) else Keyring(keyring)
         self._cache_seconds = cache_seconds
         self._cache: dict[UUID, tuple[float, bytes]] = {}
+        self._swept = monotonic()
         self._lock = threading.Lock()
         self._erasures = 0  # destroy_key calls so far: a read that overlapped one caches nothing
         self._deferred = threading.local()
@@ -174,11 +183,23 @@ class Vault:
         return None if stored is None else self._unwrapped(subject, *stored, erasures)
 
     def _cached(self, subject: UUID) -> bytes | None:
+        now = self._monotonic()
         with self._lock:
+            self._sweep_if_due(now)
             cached = self._cache.get(subject)
-        if cached is not None and time.monotonic() - cached[0] < self._cache_seconds:
+        if cached is not None and now - cached[0] < self._cache_seconds:
             return cached[1]
         return None
+
+    def _sweep_if_due(self, now: float) -> None:
+        """Drops the expired keys, once per `cache_seconds` (under the lock): a key is not kept
+        in memory much past its time because nobody asked for its subject again."""
+        if now - self._swept < self._cache_seconds:
+            return
+        self._swept = now
+        expired = [s for s, (at, _) in self._cache.items() if now - at >= self._cache_seconds]
+        for subject in expired:
+            del self._cache[subject]
 
     def _unwrapped(self, subject: UUID, kek_id: str, wrapped: bytes, erasures: int) -> bytes:
         key = cipher.unwrap(self._keyring.named(kek_id).key, subject, wrapped)
@@ -189,12 +210,14 @@ class Vault:
         """Caches a key read or stored when `_erasures` was `erasures` — unless a key was
         destroyed since: that one may be this one, read before its delete (any erasure will
         do, as they are rare; the next read fetches the key again)."""
+        now = self._monotonic()
         with self._lock:
             if self._erasures != erasures:
                 return
+            self._sweep_if_due(now)
             if len(self._cache) >= _CACHE_ENTRIES:
                 self._cache.clear()
-            self._cache[subject] = (time.monotonic(), key)
+            self._cache[subject] = (now, key)
 
 
 def _opener(key: bytes, subject: UUID) -> Opener:
