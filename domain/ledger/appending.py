@@ -24,6 +24,14 @@ from domain.ledger.receipt import Receipt
 logger = logging.getLogger(__name__)
 
 
+class LedgerClosed(RuntimeError):
+    """A write reached a ledger after its `close`: refused rather than quietly opening a thread
+    or a connection that nothing would close again."""
+
+    def __init__(self) -> None:
+        super().__init__("the ledger is closed")
+
+
 @dataclass(frozen=True)
 class Encoded:
     """A batch's events, due snapshots and receipts, ready to write."""
@@ -40,6 +48,7 @@ class Appender:
         self._recorder = recorder
         self._snapshots = snapshots
         self._thread: ThreadPoolExecutor | None = None
+        self._closed = False
 
     def write(self, encoded: Encoded) -> None:
         """Appends the events and receipts in one transaction (raising what the store raised),
@@ -55,6 +64,8 @@ class Appender:
 
     def send(self, encoded: Encoded) -> "Future[None]":
         """Writes on the appender's thread; the future tells how it went."""
+        if self._closed:
+            raise LedgerClosed
         if self._thread is None:
             self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="parcours-append")
         return self._thread.submit(self.write, encoded)
@@ -62,6 +73,7 @@ class Appender:
     def close(self, *, wait: bool = True) -> None:
         """Stops the appender's thread, after the write in flight if `wait` (without waiting,
         that write still completes and the thread then ends)."""
+        self._closed = True
         if self._thread is not None:
             self._thread.shutdown(wait=wait)
             self._thread = None

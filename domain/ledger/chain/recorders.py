@@ -22,6 +22,7 @@ from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
 from psycopg.sql import SQL, Identifier
 
 from domain.ledger import receipt_rows
+from domain.ledger.appending import LedgerClosed
 from domain.ledger.chain.append_sql import APPEND_PAIR_FUNCTION, PAIR_TYPES, AppendFunctions
 from domain.ledger.chain.links import GENESIS, link_hash
 from domain.ledger.chain.pair_call import PairCall, PairParam
@@ -144,6 +145,7 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
         self._declare_append_function()
         self._appending = threading.Lock()
         self._appender: psycopg.Connection[tuple[object, ...]] | None = None
+        self._closed = False
 
     @property
     def appended_channel(self) -> str:
@@ -228,6 +230,8 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
         return [int(str(row[0])) for row in found]
 
     def _append_connection(self) -> "psycopg.Connection[tuple[object, ...]]":
+        if self._closed:
+            raise LedgerClosed
         if self._appender is None or self._appender.closed or self._appender.broken:
             pool = self.datastore.pool
             given = pool.kwargs if isinstance(pool.kwargs, dict) else {}
@@ -239,6 +243,7 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
 
     def close(self) -> None:
         with self._appending:
+            self._closed = True
             self._drop_append_connection()
 
     def close_if_idle(self) -> None:
