@@ -11,13 +11,35 @@ SHORT_TEXT = 200
 LONG_TEXT = 10_000
 
 
-def require_text(value: str, field: str, max_length: int = SHORT_TEXT) -> str:
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROL_IN_PROSE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+"""Control characters but tabs and line breaks, which a narrative may hold."""
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def require_text(
+    value: str, field: str, max_length: int = SHORT_TEXT, *, prose: bool = False
+) -> str:
+    """Trimmed, not empty, not too long, and plain text: no lone surrogate (it cannot be
+    stored as UTF-8, and failed deep in the store as an unexpected error) and no control
+    character (a NUL or an escape sequence in a name broke the read models and terminals);
+    `prose` (a narrative) may hold tabs and line breaks."""
     stripped = value.strip()
     if not stripped:
         raise InvalidInput(f"{field} must not be empty", field=field)
     if len(stripped) > max_length:
         raise InvalidInput(f"{field} must be at most {max_length} characters", field=field)
+    require_plain(stripped, field, prose=prose)
     return stripped
+
+
+def require_plain(value: str, field: str, *, prose: bool = False) -> str:
+    if _SURROGATE.search(value):
+        raise InvalidInput(f"{field} must be valid Unicode (no lone surrogate)", field=field)
+    if (_CONTROL_IN_PROSE if prose else _CONTROL).search(value):
+        allowed = " other than tabs and line breaks" if prose else ""
+        raise InvalidInput(f"{field} must not contain control characters{allowed}", field=field)
+    return value
 
 
 _LABEL = re.compile(r"[\w][\w '\u2019()/.-]{0,59}")
@@ -35,7 +57,7 @@ def require_label(value: str, field: str) -> str:
 
 
 def seal_text(seal: Seal, value: str, field: str, max_length: int = LONG_TEXT) -> Sealed:
-    return seal(require_text(value, field, max_length))
+    return seal(require_text(value, field, max_length, prose=True))
 
 
 def seal_optional(

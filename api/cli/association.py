@@ -1,6 +1,7 @@
 """`parcours association …`: register the network's associations from the terminal."""
 
 import json
+import re
 from typing import Annotated
 
 import typer
@@ -22,7 +23,7 @@ def parse_competence(text: str) -> Competence:
     except KeyError:
         known = ", ".join(d.value for d in Domain)
         raise InvalidInput(f"unknown domain {name!r}; one of {known}", field="competence") from None
-    if capacity and not capacity.strip().isdigit():
+    if capacity and not re.fullmatch(r"[0-9]+", capacity.strip()):  # "²".isdigit() holds
         raise InvalidInput("capacity must be a whole number, as in HOUSING:12", field="competence")
     return competence(domain, int(capacity) if capacity else None, None)
 

@@ -12,12 +12,12 @@ from domain.actor import Actor
 from domain.case_file.case_time import CaseTime
 from domain.case_file.personal_data import seal_personal_data
 from domain.case_file.young_person import YoungPerson
-from domain.errors import DomainError, RuleViolation
+from domain.errors import RuleViolation
 from domain.ledger.case_context import CaseContext
 from domain.ledger.core import LedgerCore
 from domain.ledger.group_commit import Decision
 from domain.network.association import Association
-from domain.rules import SHORT_TEXT, seal_text
+from domain.rules import SHORT_TEXT, require_text, seal_text
 
 CaseAction = Callable[[YoungPerson, CaseContext], UUID]
 
@@ -76,7 +76,7 @@ class CaseFileCommands(LedgerCore):
                     occurred_at=occurred_at or now,
                     time=CaseTime(now, date_of_birth),
                 )
-            except DomainError:
+            except BaseException:
                 self.vault.destroy_key(young_person_id)  # refused: leave no key behind
                 raise
             return young_person_id, [young_person]
@@ -222,16 +222,34 @@ class CaseFileCommands(LedgerCore):
 
         def decide() -> Decision:
             young_person = self.young_person(young_person_id)
+            young_person.require_eraser(actor)  # refusals first: they leave no record key
             if young_person.erased_at is not None:
                 raise RuleViolation("the young person's data was erased", code="ERASED")
+            require_text(reason, "reason", SHORT_TEXT, prose=True)
             record = uuid4()
             self.vault.create_key(record)
-            reason_sealed = seal_text(self.vault.sealer(record), reason, "reason", SHORT_TEXT)
-            young_person.erase(actor=actor, reason=reason_sealed, now=self.clock())
+            try:
+                reason_sealed = seal_text(self.vault.sealer(record), reason, "reason", SHORT_TEXT)
+                young_person.erase(actor=actor, reason=reason_sealed, now=self.clock())
+            except BaseException:
+                self.vault.destroy_key(record)
+                raise
             return young_person_id, [young_person]
 
+        if self._finish_erasure(actor, young_person_id):
+            return young_person_id
         outcome = self.execute(
             "erase_young_person", actor, idempotency_key, decide, target=young_person_id
         )
         self.vault.destroy_key(young_person_id)
         return outcome
+
+    def _finish_erasure(self, actor: Actor, young_person_id: UUID) -> bool:
+        """Whether this was an erasure left unfinished — its event saved, its key not destroyed
+        (the key store failed right after) — now finished. Asked again, an erasure completes
+        instead of being refused as already done while the data can still be read."""
+        young_person = self.young_person(young_person_id)
+        if young_person.erased_at is None:
+            return False
+        young_person.require_eraser(actor)
+        return self.vault.destroy_key(young_person_id)

@@ -251,16 +251,20 @@ class NetworkCommands(LedgerCore):
                 self.load(Programme, programme_id, "programme_id")
             note_id = uuid4()
             self.vault.create_key(note_id)
-            note = PracticeNote.publish(
-                id=note_id,
-                actor=actor,
-                title=title,
-                body=body,
-                domains=domains,
-                programme_id=programme_id,
-                seal=self.vault.sealer(note_id),
-                at=self.clock(),
-            )
+            try:
+                note = PracticeNote.publish(
+                    id=note_id,
+                    actor=actor,
+                    title=title,
+                    body=body,
+                    domains=domains,
+                    programme_id=programme_id,
+                    seal=self.vault.sealer(note_id),
+                    at=self.clock(),
+                )
+            except BaseException:
+                self.vault.destroy_key(note_id)  # refused: leave no key behind
+                raise
             return note_id, [note]
 
         return self.execute("publish_practice_note", actor, idempotency_key, decide)

@@ -20,6 +20,7 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.actor import Actor
 from domain.errors import IdempotencyConflict, InvalidInput
+from domain.rules import require_plain
 
 _NAMESPACE = uuid5(NAMESPACE_URL, "urn:parcours:command-receipt")
 MAX_KEY_LENGTH = 200
@@ -29,6 +30,7 @@ def receipt_id(actor: Actor, key: str) -> UUID:
     if not key.strip() or len(key) > MAX_KEY_LENGTH:
         msg = f"idempotency_key must be 1 to {MAX_KEY_LENGTH} characters"
         raise InvalidInput(msg, field="idempotency_key")
+    require_plain(key, "idempotency_key")
     return uuid5(_NAMESPACE, f"{actor.user_id}\x00{key}")
 
 

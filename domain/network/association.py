@@ -29,6 +29,12 @@ def competence(domain: Domain, monthly_capacity: int | None, description: str | 
     return Competence(domain=domain, monthly_capacity=monthly_capacity, description=text)
 
 
+def _checked(given: Competence) -> Competence:
+    """A competence as `competence` would have made it: every path in (an import line builds
+    the dataclass itself) meets the same rules."""
+    return competence(given.domain, given.monthly_capacity, given.description)
+
+
 class Association(Aggregate):
     @classmethod
     def register(
@@ -43,7 +49,7 @@ class Association(Aggregate):
             actor=actor,
             name=require_text(name, "name"),
             territory=require_text(territory, "territory"),
-            competences=competences,
+            competences=tuple(_checked(c) for c in competences),
         )
 
     @event("Registered")
@@ -57,6 +63,7 @@ class Association(Aggregate):
 
     def declare_competence(self, *, actor: Actor, competence: Competence) -> None:
         self._require_coordinator(actor)
+        competence = _checked(competence)
         if self.competences.get(competence.domain.value) == competence:
             raise RuleViolation("this competence is already declared as is", field="domain")
         self._competence_declared(actor=actor, competence=competence)

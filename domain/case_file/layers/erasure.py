@@ -18,9 +18,13 @@ from domain.vocabulary import Role
 
 
 class CaseErasure(CaseProgrammes):
-    def erase(self, *, actor: Actor, reason: Sealed, now: datetime) -> None:
+    @staticmethod
+    def require_eraser(actor: Actor) -> None:
         if actor.role is not Role.NETWORK_ADMIN:
             raise NotPermitted("only a network admin carries out erasure requests")
+
+    def erase(self, *, actor: Actor, reason: Sealed, now: datetime) -> None:
+        self.require_eraser(actor)
         self._require_not_erased()
         self._erased(actor=actor, reason=reason, erased_at=now)
 
