@@ -36,7 +36,9 @@ class ImportLine(BaseModel):
     command: str
     actor: dict[str, Any]
     args: dict[str, Any] = Field(default_factory=dict)
-    key: str | None = None
+    key: str = Field(min_length=1)
+    """Required: it is what makes importing a corrected file again record only what was
+    missing (a line without one was recorded a second time)."""
     name: str | None = Field(default=None, alias="as")
 
     def actor_with(self, names: Names) -> Actor:

@@ -127,30 +127,37 @@ def test_an_invalid_line_stops_the_import_and_names_line_and_field(parcours: Par
     [
         (b"not json", "line"),
         (
-            b'{"command": "erase_young_person", "actor": {"user_id": "x", "role": "WORKER"}}',
+            b'{"command": "erase_young_person", "actor": {"user_id": "x", "role": "WORKER"},'
+            b' "key": "k"}',
             "command",
         ),
         (
             b'{"command": "register_association", "actor": {"user_id": "x", "role": "KING"},'
-            b' "args": {"name": "n", "territory": "93"}}',
+            b' "args": {"name": "n", "territory": "93"}, "key": "k"}',
             "actor.role",
         ),
         (
             b'{"command": "record_intervention", "actor": {"user_id": "x", "role": "WORKER"},'
-            b' "args": {"young_person_id": {"$ref": "nobody"}}}',
+            b' "args": {"young_person_id": {"$ref": "nobody"}}, "key": "k"}',
             "$ref",
         ),
         (
             b'{"command": "register_association",'
             b' "actor": {"user_id": "x", "role": "NETWORK_ADMIN"},'
-            b' "args": {"name": "n", "territory": "93", "colour": "red"}}',
+            b' "args": {"name": "n", "territory": "93", "colour": "red"}, "key": "k"}',
             "args.colour",
         ),
         (
             b'{"command": "register_association",'
             b' "actor": {"user_id": "x", "role": "NETWORK_ADMIN"},'
-            b' "args": {"name": "", "territory": "93"}}',
+            b' "args": {"name": "", "territory": "93"}, "key": "k"}',
             "name",
+        ),
+        (
+            b'{"command": "register_association",'
+            b' "actor": {"user_id": "x", "role": "NETWORK_ADMIN"},'
+            b' "args": {"name": "n", "territory": "93"}}',
+            "key",
         ),
     ],
 )
