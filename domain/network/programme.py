@@ -78,7 +78,8 @@ class Programme(Aggregate):
         self._require_open()
         if association_id in self.partners:
             raise RuleViolation("already a partner", field="association_id")
-        self._partner_joined(actor=actor, association_id=association_id, domains=components)
+        unique = tuple(dict.fromkeys(components))  # as everywhere else: duplicates dropped
+        self._partner_joined(actor=actor, association_id=association_id, domains=unique)
 
     @event("PartnerJoined")
     def _partner_joined(

@@ -176,6 +176,26 @@ def test_the_recording_association_amends_its_intervention(network: Network) -> 
     assert (amended.duration_minutes, amended.amendments) == (90, 1)
 
 
+def test_an_amendment_with_only_a_blank_summary_changes_nothing_and_is_refused(
+    network: Network,
+) -> None:
+    young_person = network.enrol()
+    recorded = intervention(network, network.worker_a, young_person)
+    before = network.position()
+
+    with pytest.raises(InvalidInput) as refused:
+        network.ledger.amend_intervention(
+            network.worker_a,
+            young_person,
+            intervention_id=recorded,
+            summary="   ",
+            reason="Nothing to say.",
+        )
+
+    assert refused.value.field == "summary"
+    assert network.position() == before
+
+
 def test_the_recording_association_retracts_its_intervention(network: Network) -> None:
     young_person = network.enrol()
     recorded = intervention(network, network.worker_a, young_person)

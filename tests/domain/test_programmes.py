@@ -155,6 +155,22 @@ def test_a_coordinator_joins_a_programme_for_their_own_association(network: Netw
     assert network.b in programme_of(network, passerelle).partners
 
 
+def test_a_partner_joining_with_a_domain_twice_delivers_it_once(network: Network) -> None:
+    passerelle = programme(network, (network.a,))
+
+    network.ledger.join_programme(
+        network.coordinator_b,
+        passerelle,
+        association_id=network.b,
+        domains=(Domain.HOUSING, Domain.HOUSING),
+    )
+
+    joined = [
+        c for c in programme_of(network, passerelle).components if c.association_id == network.b
+    ]
+    assert [c.domain for c in joined] == [Domain.HOUSING]
+
+
 def test_a_coordinator_joins_no_programme_for_another_association(network: Network) -> None:
     passerelle = programme(network, (network.a,))
 

@@ -116,6 +116,8 @@ class CaseInterventions(CasePlan):
         seal: Seal,
     ) -> None:
         self._find(self.interventions, intervention_id, "intervention_id").check_correction(actor)
+        if summary is not None and not summary.strip():
+            summary = None  # a blank summary changes nothing (it is not how one clears it)
         if summary is None and occurred_at is None and duration_minutes is None:
             raise InvalidInput(
                 "an amendment changes the summary, the time or the duration", field="summary"
