@@ -4,6 +4,7 @@ control character (a NUL or an escape sequence in a name reached read models and
 Narratives may hold tabs and line breaks; names and codes may not. Nothing is written."""
 
 from datetime import timedelta
+from uuid import UUID
 
 import pytest
 
@@ -15,6 +16,17 @@ from tests.support import Network
 
 REFUSED_IN_NAMES = ["Cam\ud800", "A\x00B", "\x1b[2JA", "two\nlines", "tab\there", "x\x9bz"]
 REFUSED_IN_PROSE = ["Cam\ud800", "A\x00B", "\x1b[2JA", "bell\x07"]
+
+
+def record_with_summary(network: Network, person: UUID, summary: str) -> None:
+    network.ledger.record_intervention(
+        network.worker_a,
+        person,
+        domain=Domain.EDUCATION,
+        kind="tutoring",
+        occurred_at=network.clock.now - timedelta(hours=1),
+        summary=summary,
+    )
 
 
 @pytest.mark.parametrize("text", REFUSED_IN_NAMES)
@@ -37,14 +49,7 @@ def test_a_summary_that_is_not_plain_text_is_refused(network: Network, text: str
     before = network.position()
 
     with pytest.raises(InvalidInput) as refused:
-        network.ledger.record_intervention(
-            network.worker_a,
-            person,
-            domain=Domain.EDUCATION,
-            kind="tutoring",
-            occurred_at=network.clock.now - timedelta(hours=1),
-            summary=text,
-        )
+        record_with_summary(network, person, text)
 
     assert refused.value.field == "summary"
     assert network.position() == before
@@ -54,14 +59,7 @@ def test_a_summary_keeps_its_tabs_and_line_breaks(network: Network) -> None:
     person = network.enrol()
     text = "first point\n\tsecond point\r\nthird"
 
-    network.ledger.record_intervention(
-        network.worker_a,
-        person,
-        domain=Domain.EDUCATION,
-        kind="tutoring",
-        occurred_at=network.clock.now - timedelta(hours=1),
-        summary=text,
-    )
+    record_with_summary(network, person, text)
 
     (recorded,) = network.ledger.young_person(person).interventions.values()
     assert network.ledger.vault.open(recorded.summary) == text

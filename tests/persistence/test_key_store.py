@@ -6,7 +6,7 @@ from uuid import UUID, uuid4
 
 import pytest
 
-from api.bootstrap import KEYS_FILE, keyring
+from api.bootstrap import KEYS_FILE, Parcours, keyring
 from domain.privacy.keystore import KeyStore
 from domain.privacy.sealed import Sealed
 from domain.privacy.vault import KeyConflict, Vault
@@ -275,13 +275,18 @@ class ErasedMidway:
             self.vault.destroy_key(self.subject)
 
 
-def _sealed_for(instances: Instances) -> tuple[Vault, ErasedMidway, Sealed]:
-    """A fresh vault (nothing cached) over a store holding one subject's key."""
+def _sealed(instances: Instances) -> tuple[Parcours, Sealed]:
+    """An instance and a value sealed for a subject of its own."""
     parcours = instances.start()
     subject = uuid4()
     parcours.vault.create_key(subject)
-    sealed = parcours.vault.sealer(subject)("Camille")
-    store = ErasedMidway(parcours.key_store, subject)
+    return parcours, parcours.vault.sealer(subject)("Camille")
+
+
+def _sealed_for(instances: Instances) -> tuple[Vault, ErasedMidway, Sealed]:
+    """A fresh vault (nothing cached) over a store holding one subject's key."""
+    parcours, sealed = _sealed(instances)
+    store = ErasedMidway(parcours.key_store, sealed.subject)
     vault = Vault(store, keyring(instances.settings))  # type: ignore[arg-type]
     store.vault = vault
     return vault, store, sealed
@@ -327,10 +332,8 @@ class ReadJustBeforeDelete:
 
 
 def test_a_key_cached_just_before_its_delete_is_dropped_after_it(instances: Instances) -> None:
-    parcours = instances.start()
-    subject = uuid4()
-    parcours.vault.create_key(subject)
-    sealed = parcours.vault.sealer(subject)("Camille")
+    parcours, sealed = _sealed(instances)
+    subject = sealed.subject
     store = ReadJustBeforeDelete(parcours.key_store, sealed)
     vault = Vault(store, keyring(instances.settings))  # type: ignore[arg-type]
     store.vault = vault

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from projections.leadership import AdvisoryLeadership, FileLeadership
+from projections.leadership import AdvisoryLeadership, FileLeadership, Leadership
 from projections.projection import Recorded
 from tests.projections.conftest import World
 
@@ -52,10 +52,8 @@ class SlowSession:
         self.closed += 1
 
 
-def test_the_lock_released_by_two_threads_at_once_is_released_once() -> None:
-    leadership = AdvisoryLeadership("postgresql://unused", "key")
-    session = SlowSession()
-    leadership._db = session  # type: ignore[assignment]
+def released_by_two_threads(leadership: Leadership) -> list[BaseException]:
+    """Releases from two threads at once; what either raised."""
     failures: list[BaseException] = []
 
     def release() -> None:
@@ -69,8 +67,15 @@ def test_the_lock_released_by_two_threads_at_once_is_released_once() -> None:
         thread.start()
     for thread in both:
         thread.join()
+    return failures
 
-    assert failures == []
+
+def test_the_lock_released_by_two_threads_at_once_is_released_once() -> None:
+    leadership = AdvisoryLeadership("postgresql://unused", "key")
+    session = SlowSession()
+    leadership._db = session  # type: ignore[assignment]
+
+    assert released_by_two_threads(leadership) == []
     assert session.closed == 1
     assert not leadership.holds()
 
@@ -123,19 +128,6 @@ def test_the_file_lock_released_by_two_threads_at_once_is_released_once(
         unlock(fd, operation)
 
     monkeypatch.setattr(fcntl, "flock", slow_unlock)
-    failures: list[BaseException] = []
 
-    def release() -> None:
-        try:
-            leadership.release()
-        except BaseException as error:
-            failures.append(error)
-
-    both = [threading.Thread(target=release) for _ in range(2)]
-    for thread in both:
-        thread.start()
-    for thread in both:
-        thread.join()
-
-    assert failures == []
+    assert released_by_two_threads(leadership) == []
     assert not leadership.holds()
