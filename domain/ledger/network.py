@@ -174,9 +174,15 @@ class NetworkCommands(LedgerCore):
         """Partners default to the associations delivering the components."""
 
         def decide() -> Decision:
-            chosen = partners or tuple(dict.fromkeys(c.association_id for c in components))
+            if partners is None:  # an empty list is refused, not taken as "the default"
+                chosen, field = (
+                    tuple(dict.fromkeys(c.association_id for c in components)),
+                    "components",
+                )
+            else:
+                chosen, field = partners, "partner_ids"
             for association_id in chosen:
-                self.load(Association, association_id, "partners")
+                self.load(Association, association_id, field)
             programme = Programme.launch(
                 actor=actor,
                 name=name,

@@ -34,7 +34,7 @@ class Programme(Aggregate):
         if actor.role not in (Role.NETWORK_ADMIN, Role.SYSTEM):
             raise NotPermitted("only a network admin launches programmes")
         if not partners:
-            raise InvalidInput("a programme needs at least one partner", field="partners")
+            raise InvalidInput("a programme needs at least one partner", field="partner_ids")
         if not components:
             raise InvalidInput("a programme needs at least one component", field="components")
         if any(c.association_id not in partners for c in components):

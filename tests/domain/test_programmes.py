@@ -1,11 +1,11 @@
 """Integrated programmes: enrolment takes a place while open and not full, or nothing at all."""
 
 from datetime import date
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import pytest
 
-from domain.errors import InvalidInput, NotPermitted, RuleViolation
+from domain.errors import DomainError, InvalidInput, NotFound, NotPermitted, RuleViolation
 from domain.network.programme import Component
 from domain.vocabulary import Domain
 from tests.domain.givens import case_of, programme, programme_of, refused
@@ -53,6 +53,39 @@ def test_every_component_is_delivered_by_a_partner(network: Network) -> None:
     )
 
     assert error.field == "components"
+
+
+@pytest.mark.parametrize(
+    ("partners", "component_by", "error", "field"),
+    [
+        ((), "a", InvalidInput, "partner_ids"),  # named, but none: not "the default"
+        ("unknown", "a", NotFound, "partner_ids"),
+        (None, "unknown", NotFound, "components"),  # the default: the components' associations
+    ],
+)
+def test_a_programme_s_partners_are_refused_naming_the_input_that_gave_them(
+    network: Network,
+    partners: tuple[UUID, ...] | str | None,
+    component_by: str,
+    error: type[DomainError],
+    field: str,
+) -> None:
+    unknown = uuid4()
+    given = (unknown,) if partners == "unknown" else partners
+    by = unknown if component_by == "unknown" else network.a
+
+    refusal = refused(
+        network,
+        error,
+        lambda: network.ledger.launch_programme(
+            network.admin,
+            name="Passerelle",
+            components=(Component(by, Domain.HOUSING),),
+            partners=given,  # type: ignore[arg-type]
+        ),
+    )
+
+    assert refusal.field == field
 
 
 def test_enrolment_takes_a_place_in_the_same_save(network: Network) -> None:
