@@ -17,7 +17,7 @@ from domain.ledger.case_context import CaseContext
 from domain.ledger.core import LedgerCore
 from domain.ledger.group_commit import Decision
 from domain.network.association import Association
-from domain.rules import SHORT_TEXT, require_text, seal_text
+from domain.rules import SHORT_TEXT, seal_text
 
 CaseAction = Callable[[YoungPerson, CaseContext], UUID]
 
@@ -56,16 +56,10 @@ class CaseFileCommands(LedgerCore):
             if actor.association_id is not None:
                 self.load(Association, actor.association_id, "association_id")
             young_person_id = uuid4()
-            self.vault.create_key(young_person_id)
             now = self.clock()
-            try:
+            with self.vault.new_key(young_person_id) as seal:
                 personal = seal_personal_data(
-                    self.vault.sealer(young_person_id),
-                    first_name,
-                    last_name,
-                    date_of_birth,
-                    contact,
-                    today=now.date(),
+                    seal, first_name, last_name, date_of_birth, contact, today=now.date()
                 )
                 young_person = YoungPerson.enrol(
                     id=young_person_id,
@@ -76,9 +70,6 @@ class CaseFileCommands(LedgerCore):
                     occurred_at=occurred_at or now,
                     time=CaseTime(now, date_of_birth),
                 )
-            except BaseException:
-                self.vault.destroy_key(young_person_id)  # refused: leave no key behind
-                raise
             return young_person_id, [young_person]
 
         return self.execute("enrol_young_person", actor, idempotency_key, decide)
@@ -222,18 +213,12 @@ class CaseFileCommands(LedgerCore):
 
         def decide() -> Decision:
             young_person = self.young_person(young_person_id)
-            young_person.require_eraser(actor)  # refusals first: they leave no record key
+            young_person.require_eraser(actor)  # before ERASED: a worker is told they may not
             if young_person.erased_at is not None:
                 raise RuleViolation("the young person's data was erased", code="ERASED")
-            require_text(reason, "reason", SHORT_TEXT, prose=True)
-            record = uuid4()
-            self.vault.create_key(record)
-            try:
-                reason_sealed = seal_text(self.vault.sealer(record), reason, "reason", SHORT_TEXT)
+            with self.vault.new_key(uuid4()) as seal:
+                reason_sealed = seal_text(seal, reason, "reason", SHORT_TEXT)
                 young_person.erase(actor=actor, reason=reason_sealed, now=self.clock())
-            except BaseException:
-                self.vault.destroy_key(record)
-                raise
             return young_person_id, [young_person]
 
         if self._finish_erasure(actor, young_person_id):

@@ -256,8 +256,7 @@ class NetworkCommands(LedgerCore):
             if programme_id is not None:
                 self.load(Programme, programme_id, "programme_id")
             note_id = uuid4()
-            self.vault.create_key(note_id)
-            try:
+            with self.vault.new_key(note_id) as seal:
                 note = PracticeNote.publish(
                     id=note_id,
                     actor=actor,
@@ -265,12 +264,9 @@ class NetworkCommands(LedgerCore):
                     body=body,
                     domains=domains,
                     programme_id=programme_id,
-                    seal=self.vault.sealer(note_id),
+                    seal=seal,
                     at=self.clock(),
                 )
-            except BaseException:
-                self.vault.destroy_key(note_id)  # refused: leave no key behind
-                raise
             return note_id, [note]
 
         return self.execute("publish_practice_note", actor, idempotency_key, decide)

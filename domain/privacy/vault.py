@@ -66,6 +66,17 @@ class Vault:
             self._remember(subject, key, erasures)
 
     @contextmanager
+    def new_key(self, subject: UUID) -> Iterator[Seal]:
+        """A new key for the subject and its sealer, for a command that seals with it at once;
+        the key is destroyed again if the block raises: a refused command leaves no key."""
+        self.create_key(subject)
+        try:
+            yield self.sealer(subject)
+        except BaseException:
+            self.destroy_key(subject)
+            raise
+
+    @contextmanager
     def keys_deferred(self) -> Iterator[None]:
         """Keys this thread creates in the block are stored together by `store_deferred`, in
         one transaction: a bulk import's chunk stored each enrolment's key in a transaction of

@@ -17,6 +17,11 @@ class Clock:
         return self.now
 
 
+def vault_on(clock: Clock) -> Vault:
+    """A vault keeping keys 30 seconds by `clock`."""
+    return Vault(InMemoryKeyStore(), KeyEncryptionKey("kek", cipher.new_key()), 30, monotonic=clock)
+
+
 def cached(vault: Vault) -> set[object]:
     """The subjects whose key this process holds (white-box: memory residency is the point)."""
     return set(vault._cache)
@@ -24,9 +29,7 @@ def cached(vault: Vault) -> set[object]:
 
 def test_a_key_never_asked_for_again_leaves_memory_once_expired() -> None:
     clock = Clock()
-    vault = Vault(
-        InMemoryKeyStore(), KeyEncryptionKey("kek", cipher.new_key()), 30, monotonic=clock
-    )
+    vault = vault_on(clock)
     forgotten, asked = uuid4(), uuid4()
     vault.create_key(forgotten)
     vault.create_key(asked)
@@ -39,9 +42,7 @@ def test_a_key_never_asked_for_again_leaves_memory_once_expired() -> None:
 
 def test_keys_are_kept_until_their_time() -> None:
     clock = Clock()
-    vault = Vault(
-        InMemoryKeyStore(), KeyEncryptionKey("kek", cipher.new_key()), 30, monotonic=clock
-    )
+    vault = vault_on(clock)
     subject, other = uuid4(), uuid4()
     vault.create_key(subject)
     clock.now = 29
