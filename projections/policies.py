@@ -44,11 +44,16 @@ class ReferralExpiry:
         self._refused = refused
 
     def due(self) -> list[tuple[UUID, UUID]]:
+        """Unanswered referrals past their delay. Not those of an erased case: the ledger
+        refuses any new fact on it, so one erased before erasures ended open referrals would
+        be offered again at every run."""
         cutoff = moment(self._clock() - timedelta(days=self._days))
         with self._store.transaction() as tx:
             rows = Reader(tx, CasesProjection).all(
-                "SELECT young_person_id, referral_id FROM {cases_referrals}"
-                " WHERE status = 'MADE' AND awaiting_since <= ? ORDER BY awaiting_since",
+                "SELECT r.young_person_id, r.referral_id FROM {cases_referrals} r"
+                " JOIN {cases_cases} c ON c.young_person_id = r.young_person_id"
+                " WHERE r.status = 'MADE' AND r.awaiting_since <= ? AND c.erased_at IS NULL"
+                " ORDER BY r.awaiting_since",
                 (cutoff,),
             )
         return [(UUID(str(r[0])), UUID(str(r[1]))) for r in rows]

@@ -17,6 +17,7 @@ from domain.ledger.case_context import CaseContext
 from domain.ledger.core import LedgerCore
 from domain.ledger.group_commit import Decision
 from domain.network.association import Association
+from domain.network.programme import Programme
 from domain.rules import SHORT_TEXT, seal_text
 
 CaseAction = Callable[[YoungPerson, CaseContext], UUID]
@@ -205,7 +206,8 @@ class CaseFileCommands(LedgerCore):
         reason: str,
         idempotency_key: str | None = None,
     ) -> UUID:
-        """Records the erasure, then destroys the young person's key (see `CaseErasure`).
+        """Records the erasure, then destroys the young person's key (see `CaseErasure`). The
+        places the young person held in programmes are released in the same commit.
 
         The reason is sealed with a key of the erasure's own, which survives: it documents the
         request without being personal data of the erased person.
@@ -216,10 +218,15 @@ class CaseFileCommands(LedgerCore):
             young_person.require_eraser(actor)  # before ERASED: a worker is told they may not
             if young_person.erased_at is not None:
                 raise RuleViolation("the young person's data was erased", code="ERASED")
+            programmes = [
+                self.load(Programme, p, "programme_id") for p in young_person.programme_ids
+            ]
             with self.vault.new_key(uuid4()) as seal:
                 reason_sealed = seal_text(seal, reason, "reason", SHORT_TEXT)
                 young_person.erase(actor=actor, reason=reason_sealed, now=self.clock())
-            return young_person_id, [young_person]
+            for programme in programmes:
+                programme.release(actor=actor, young_person_id=young_person_id)
+            return young_person_id, [young_person, *programmes]
 
         if self._finish_erasure(actor, young_person_id):
             return young_person_id

@@ -5,7 +5,15 @@ from uuid import UUID
 import pytest
 
 from domain.errors import InvalidInput, NotPermitted, RuleViolation
-from domain.vocabulary import Domain
+from domain.vocabulary import Domain, HandoverStatus, ReferralStatus
+from tests.domain.givens import (
+    EXPIRY_DAYS,
+    case_of,
+    programme,
+    programme_of,
+    referral_in,
+    refused,
+)
 from tests.support import Network
 
 
@@ -115,3 +123,79 @@ def test_a_refused_practice_note_leaves_no_key_behind(network: Network) -> None:
 
     assert refused.value.field == "title"
     assert stored_keys(network) == before
+
+
+def test_an_erasure_ends_the_open_referrals_and_the_pending_handover(network: Network) -> None:
+    """An erased case takes no new fact, so nothing may stay waiting on it: left open, a
+    referral could no longer be answered and would keep its addressee involved for ever."""
+    young_person = network.enrol()
+    made = referral_in(network, young_person, ReferralStatus.MADE)
+    accepted = referral_in(network, young_person, ReferralStatus.ACCEPTED)
+    declined = referral_in(network, young_person, ReferralStatus.DECLINED)
+    handover = network.ledger.propose_handover(
+        network.worker_a, young_person, to_association_id=network.c
+    )
+
+    events = network.then(
+        lambda: network.ledger.erase_young_person(network.admin, young_person, reason="art. 17")
+    )
+
+    assert events == ["ReferralWithdrawn", "ReferralWithdrawn", "HandoverCancelled", "Erased"]
+    case = case_of(network, young_person)
+    statuses = {r: case.referral(r).status for r in (made, accepted, declined)}
+    assert statuses == {
+        made: ReferralStatus.WITHDRAWN,
+        accepted: ReferralStatus.WITHDRAWN,
+        declined: ReferralStatus.DECLINED,
+    }
+    assert case.handover(handover).status is HandoverStatus.CANCELLED
+    assert case.involved_associations() == {network.a}
+
+
+def test_after_an_erasure_no_referral_or_handover_can_be_answered(network: Network) -> None:
+    young_person = network.enrol()
+    referral = referral_in(network, young_person, ReferralStatus.MADE)
+    handover = network.ledger.propose_handover(
+        network.worker_a, young_person, to_association_id=network.c
+    )
+    network.ledger.erase_young_person(network.admin, young_person, reason="art. 17")
+
+    refused(
+        network,
+        RuleViolation,
+        lambda: network.ledger.accept_handover(
+            network.worker_c, young_person, handover_id=handover
+        ),
+    )
+    refused(
+        network,
+        RuleViolation,
+        lambda: network.ledger.withdraw_referral(
+            network.worker_a, young_person, referral_id=referral
+        ),
+    )
+    network.clock.advance(days=EXPIRY_DAYS)
+    refused(
+        network,
+        RuleViolation,
+        lambda: network.ledger.expire_referral(
+            young_person, referral_id=referral, expiry_days=EXPIRY_DAYS
+        ),
+    )
+    assert case_of(network, young_person).lead_association_id == network.a
+
+
+def test_an_erasure_leaves_the_programmes_and_frees_their_places(network: Network) -> None:
+    young_person = network.enrol()
+    full = programme(network, (network.a, network.b), capacity=1)
+    network.ledger.enrol_in_programme(network.worker_a, young_person, programme_id=full)
+
+    events = network.then(
+        lambda: network.ledger.erase_young_person(network.admin, young_person, reason="art. 17")
+    )
+
+    assert events == ["LeftProgramme", "Erased", "PlaceReleased"]
+    assert programme_of(network, full).enrolled == 0
+    assert case_of(network, young_person).programme_ids == ()
+    another = network.enrol()
+    network.ledger.enrol_in_programme(network.worker_a, another, programme_id=full)

@@ -102,7 +102,10 @@ def test_a_network_admin_reads_no_case_content(api: Api) -> None:
     assert api.gql(api.network.admin, node, id=person_id(case)) == {"node": None}
 
 
-def test_after_erasure_involved_workers_read_erased_and_no_summary(api: Api) -> None:
+def test_after_erasure_the_lead_reads_erased_and_the_ended_referral_ends_access(
+    api: Api,
+) -> None:
+    """The erasure withdrew B's accepted referral, which was all that involved B."""
     n = api.network
     case = case_led_by_a(api)
     record(api, n.worker_a, case, Domain.EDUCATION, "back at school")
@@ -115,12 +118,12 @@ def test_after_erasure_involved_workers_read_erased_and_no_summary(api: Api) -> 
     )["eraseYoungPerson"]
 
     assert erased == {"__typename": "YoungPersonErased", "youngPersonId": person_id(case)}
-    for worker in (n.worker_a, n.worker_b):
-        person = api.gql(worker, PERSON, id=person_id(case))["youngPerson"]
-        assert (person["displayName"], person["birthYear"]) == ("[erased]", None)
-        entries = [e["node"] for e in person["timeline"]["edges"]]
-        assert [e["summary"] for e in entries if e["kind"] == "INTERVENTION"] == [None]
-        assert [e["kind"] for e in entries][-1] == "ERASURE"
+    person = api.gql(n.worker_a, PERSON, id=person_id(case))["youngPerson"]
+    assert (person["displayName"], person["birthYear"]) == ("[erased]", None)
+    entries = [e["node"] for e in person["timeline"]["edges"]]
+    assert [e["summary"] for e in entries if e["kind"] == "INTERVENTION"] == [None]
+    assert [e["kind"] for e in entries][-1] == "ERASURE"
+    assert api.gql(n.worker_b, PERSON, id=person_id(case)) == {"youngPerson": None}
 
 
 def test_reads_of_case_content_are_logged_with_who_which_association_and_which_case(

@@ -4,6 +4,13 @@ The event itself carries no personal data. Everything sealed with the young pers
 in this stream, its snapshots and every read model — becomes unreadable the moment the ledger
 service destroys the key, right after saving this event. The stream's structure stays, so the
 history remains verifiable and the network's indicators keep counting what happened.
+
+An erased case takes no new fact, so nothing may be left waiting on it: its open referrals are
+withdrawn, its pending handover cancelled and its programmes left, by the erasing admin, in the
+same commit and just before `Erased`. Left open, a referral would sit in its addressee's inbox
+for ever (it could no longer be answered), keep that association involved, and be offered to the
+expiry policy again and again; an enrolment would hold a programme's place for ever (the ledger
+releases the places, `CaseFiles.erase_young_person`).
 """
 
 from datetime import datetime
@@ -26,6 +33,12 @@ class CaseErasure(CaseProgrammes):
     def erase(self, *, actor: Actor, reason: Sealed, now: datetime) -> None:
         self.require_eraser(actor)
         self._require_not_erased()
+        for referral in [r for r in self.referrals.values() if r.is_open]:
+            self._referral_withdrawn(actor=actor, referral_id=referral.id, occurred_at=now)
+        for handover in [h for h in self.handovers.values() if h.is_pending]:
+            self._handover_cancelled(actor=actor, handover_id=handover.id, occurred_at=now)
+        for programme_id in self.programme_ids:
+            self._left_programme(actor=actor, programme_id=programme_id, occurred_at=now)
         self._erased(actor=actor, reason=reason, erased_at=now)
 
     @event("Erased")
