@@ -298,3 +298,70 @@ def test_a_nul_character_in_a_variable_or_a_literal_is_refused_with_400(api: Api
 
     assert (in_variable.status_code, in_literal.status_code) == (400, 400)
     assert "NUL" in in_variable.text
+
+
+def test_a_refused_field_of_a_nested_input_is_named_by_its_path(api: Api) -> None:
+    """A form marks the box the refusal points at: inside a nested input that is a path
+    (`personalData.firstName`), and inside a list it names the item sent (`competences[1]…`)."""
+    n = api.network
+    case = case_led_by_a(api)
+    person = {"firstName": "Camille", "lastName": "Martin", "dateOfBirth": "2009-04-01"}
+    before = n.position()
+    answers = {
+        "enrolYoungPerson": mutate(
+            api,
+            n.worker_a,
+            "enrolYoungPerson",
+            "EnrolYoungPersonInput",
+            personalData={**person, "firstName": "   "},
+            territory="93",
+        ),
+        "correctPersonalData": mutate(
+            api,
+            n.worker_a,
+            "correctPersonalData",
+            "CorrectPersonalDataInput",
+            youngPersonId=person_id(case),
+            personalData={**person, "contact": "06\x0712"},
+        ),
+        "registerAssociation": mutate(
+            api,
+            n.admin,
+            "registerAssociation",
+            "RegisterAssociationInput",
+            name="Association D",
+            territory="75",
+            competences=[
+                {"domain": "HOUSING", "monthlyCapacity": 3},
+                {"domain": "EDUCATION", "monthlyCapacity": -7},
+            ],
+        ),
+        "declareCompetence": mutate(
+            api,
+            n.coordinator_a,
+            "declareCompetence",
+            "DeclareCompetenceInput",
+            associationId=global_id("Association", n.a),
+            competence={"domain": "EDUCATION", "monthlyCapacity": 20},
+        ),
+        "launchProgramme": mutate(
+            api,
+            n.admin,
+            "launchProgramme",
+            "LaunchProgrammeInput",
+            name="Passerelle",
+            components=[
+                {"associationId": global_id("Association", n.a), "domain": "MENTORING"},
+                {"associationId": "not-an-id", "domain": "HOUSING"},
+            ],
+        ),
+    }
+
+    assert {name: (a["__typename"], a["field"]) for name, a in answers.items()} == {
+        "enrolYoungPerson": ("InvalidInput", "personalData.firstName"),
+        "correctPersonalData": ("InvalidInput", "personalData.contact"),
+        "registerAssociation": ("InvalidInput", "competences[1].monthlyCapacity"),
+        "declareCompetence": ("RuleViolation", "competence.domain"),
+        "launchProgramme": ("InvalidInput", "components[1].associationId"),
+    }
+    assert n.position() == before

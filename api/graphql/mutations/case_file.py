@@ -9,6 +9,7 @@ import strawberry
 from api.graphql.context import Info
 from api.graphql.enums import Sensitivity
 from api.graphql.errors import InvalidInput, NotFound, NotPermitted, RuleViolation
+from api.graphql.input_paths import under
 from api.graphql.mutations.perform import need_id, not_yet_visible, perform
 from api.graphql.types.young_person import (
     Consent,
@@ -27,6 +28,10 @@ class PersonalDataInput:
     last_name: str
     date_of_birth: date
     contact: str | None = None
+
+
+PERSONAL_DATA = under("personal_data", ("first_name", "last_name", "date_of_birth", "contact"))
+"""Where a refusal of one of these fields points: `personalData.firstName`."""
 
 
 @strawberry.input
@@ -162,6 +167,7 @@ class CaseFileMutations:
                 referent_user_id=input.referent_user_id,
                 idempotency_key=input.idempotency_key,
             ),
+            paths=PERSONAL_DATA,
         )
         if isinstance(outcome, NotFound):  # the token's association is not registered
             return NotPermitted(code="NOT_PERMITTED", message=outcome.message, field=outcome.field)

@@ -11,7 +11,8 @@ import strawberry
 
 from api.graphql.context import Info
 from api.graphql.errors import InvalidInput, NotFound, NotPermitted, RuleViolation
-from api.graphql.mutations.case_file import PersonalDataInput
+from api.graphql.input_paths import NO_PATHS, Paths
+from api.graphql.mutations.case_file import PERSONAL_DATA, PersonalDataInput
 from api.graphql.mutations.perform import need_id, not_yet_visible, perform
 from api.graphql.types.young_person import YoungPerson, visible_young_person
 from api.policy import Capability
@@ -113,13 +114,16 @@ class ProgrammeEnrolmentInput:
 Command = Callable[[Ledger, Actor, UUID], UUID]
 
 
-async def _on_case(info: Info, young_person_id: str, command: Command) -> CaseFileResult:
+async def _on_case(
+    info: Info, young_person_id: str, command: Command, paths: Paths = NO_PATHS
+) -> CaseFileResult:
     ledger, actor = info.context.parcours.ledger, info.context.viewer
     outcome = await perform(
         info,
         Capability.WORK_ON_CASES,
         lambda: command(ledger, actor, need_id(young_person_id, "YoungPerson", "young_person_id")),
         case=young_person_id,
+        paths=paths,
     )
     if not isinstance(outcome, UUID):
         return outcome
@@ -308,6 +312,7 @@ class CaseWorkMutations:
                 contact=data.contact,
                 idempotency_key=input.idempotency_key,
             ),
+            PERSONAL_DATA,
         )
 
     @strawberry.mutation

@@ -11,6 +11,7 @@ import strawberry
 from api.graphql.context import Info
 from api.graphql.errors import InvalidInput, NotFound, NotPermitted, RuleViolation
 from api.graphql.ids import uuid_of
+from api.graphql.input_paths import each_at, under
 from api.graphql.mutations.perform import Failure, need_id, not_yet_visible, optional_id, perform
 from api.graphql.types.directory import Association, association
 from api.policy import Capability
@@ -124,9 +125,10 @@ class NetworkMutations:
                 actor,
                 name=input.name,
                 territory=input.territory,
-                competences=tuple(
-                    competence(c.domain, c.monthly_capacity, c.description)
-                    for c in input.competences
+                competences=each_at(
+                    "competences",
+                    input.competences,
+                    lambda c: competence(c.domain, c.monthly_capacity, c.description),
                 ),
                 idempotency_key=input.idempotency_key,
             ),
@@ -151,6 +153,7 @@ class NetworkMutations:
                 competence=competence(given.domain, given.monthly_capacity, given.description),
                 idempotency_key=input.idempotency_key,
             ),
+            paths=under("competence", ("domain", "monthly_capacity", "description")),
         )
         return await _association_payload(info, _raw(input.association_id), outcome)
 

@@ -8,6 +8,7 @@ from api import policy
 from api.graphql.context import Info, off_loop
 from api.graphql.errors import NotFound, NotPermitted, RuleViolation, UserErrorType, user_error
 from api.graphql.ids import uuid_of
+from api.graphql.input_paths import NO_PATHS, Paths
 from api.policy import Capability
 from domain import errors
 
@@ -30,11 +31,17 @@ async def sees_case(info: Info, young_person_id: str) -> bool:
 
 
 async def perform(
-    info: Info, capability: Capability, command: Callable[[], UUID], *, case: str | None = None
+    info: Info,
+    capability: Capability,
+    command: Callable[[], UUID],
+    *,
+    case: str | None = None,
+    paths: Paths = NO_PATHS,
 ) -> UUID | Failure:
     """Runs `command` for the viewer. `case` is the global id of the young person the command
     acts on: a case the viewer may not see is answered exactly as an unknown id, so commands
-    cannot be used to find out whether someone is followed by the network."""
+    cannot be used to find out whether someone is followed by the network. `paths` says where
+    the fields of nested inputs are, for the refusal's `field`."""
     denied = refused(info, capability)
     if denied is not None:
         return denied
@@ -46,7 +53,7 @@ async def perform(
     try:
         outcome = await off_loop(command)
     except errors.DomainError as refusal:
-        return user_error(refusal)
+        return user_error(refusal, paths)
     await off_loop(info.context.parcours.settle)
     info.context.loaders.clear()
     return outcome

@@ -9,6 +9,7 @@ import strawberry
 
 from api.graphql.context import Info
 from api.graphql.errors import InvalidInput, NotFound, NotPermitted, RuleViolation
+from api.graphql.input_paths import each_at
 from api.graphql.mutations.perform import Failure, need_id, not_yet_visible, perform
 from api.graphql.types.directory import Programme
 from api.policy import Capability
@@ -81,9 +82,12 @@ class ProgrammeMutations:
             lambda: ledger.launch_programme(
                 actor,
                 name=input.name,
-                components=tuple(
-                    Component(need_id(c.association_id, "Association", "components"), c.domain)
-                    for c in input.components
+                components=each_at(
+                    "components",
+                    input.components,
+                    lambda c: Component(
+                        need_id(c.association_id, "Association", "association_id"), c.domain
+                    ),
                 ),
                 capacity=input.capacity,
                 starts_on=input.starts_on,
