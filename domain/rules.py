@@ -90,6 +90,24 @@ def require_occurred_at(
     return occurred_at
 
 
+GOAL_HORIZON_YEARS = 10
+
+
+def require_target_date(target: date | None, set_on: date, field: str = "target_date") -> None:
+    """A goal's target lies between the day it was set and a horizon an action plan can mean
+    (plans follow young people for a few years): a typo such as 0226 or 2206 is refused."""
+    if target is None:
+        return
+    if target < set_on:
+        raise InvalidInput(f"{field} must not be before the day the goal is set", field=field)
+    if target.year - set_on.year > GOAL_HORIZON_YEARS or (
+        target.year - set_on.year == GOAL_HORIZON_YEARS
+        and (target.month, target.day) > (set_on.month, set_on.day)
+    ):
+        msg = f"{field} must be within {GOAL_HORIZON_YEARS} years of the day the goal is set"
+        raise InvalidInput(msg, field=field)
+
+
 def require_period(starts_on: date | None, ends_on: date | None, field: str = "ends_on") -> None:
     if starts_on is not None and ends_on is not None and ends_on < starts_on:
         raise InvalidInput(f"{field} must not be before the start", field=field)

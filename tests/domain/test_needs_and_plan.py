@@ -1,5 +1,6 @@
 """Needs and the action plan: severities 1..5, progress 0..100, goals only in an agreed plan."""
 
+from datetime import timedelta
 from uuid import UUID
 
 import pytest
@@ -176,3 +177,33 @@ def test_a_goal_ends_achieved_or_dropped_and_then_stays_ended(network: Network) 
             network.worker_a, young_person, goal_id=added, status=GoalStatus.DROPPED
         ),
     )
+
+
+@pytest.mark.parametrize(
+    ("days_after_set", "years_after_set", "accepted"),
+    [(0, 0, True), (-1, 0, False), (0, 10, True), (1, 10, False), (0, 180, False)],
+)
+def test_a_goal_targets_a_day_between_its_setting_and_ten_years_on(
+    network: Network, days_after_set: int, years_after_set: int, accepted: bool
+) -> None:
+    """A target before the goal was set, or one lifetimes away (0226 for 2026 the other way
+    round), is a typo: refused, naming the field."""
+    young_person = network.enrol()
+    network.ledger.agree_action_plan(network.worker_a, young_person)
+    set_on = (network.clock.now - timedelta(days=30)).date()
+    target = set_on.replace(year=set_on.year + years_after_set) + timedelta(days=days_after_set)
+
+    def add() -> UUID:
+        return network.ledger.add_goal(
+            network.worker_a,
+            young_person,
+            domain=Domain.EDUCATION,
+            description="Back to school.",
+            target_date=target,
+            occurred_at=network.clock.now - timedelta(days=30),
+        )
+
+    if accepted:
+        assert network.then(add) == ["GoalAdded"]
+    else:
+        assert refused(network, InvalidInput, add).field == "target_date"

@@ -12,7 +12,7 @@ from domain.case_file.layers.needs import CaseNeeds
 from domain.case_file.plan import Goal
 from domain.errors import InvalidInput, RuleViolation
 from domain.privacy.sealed import Seal, Sealed
-from domain.rules import require_range, seal_text
+from domain.rules import require_range, require_target_date, seal_text
 from domain.vocabulary import Domain, GoalStatus
 
 
@@ -45,13 +45,15 @@ class CasePlan(CaseNeeds):
         self._require_open()
         if self.plan_agreed_at is None:
             raise RuleViolation("agree an action plan before adding goals", code="NO_PLAN")
+        moment = time.occurred(occurred_at)
+        require_target_date(target_date, moment.date())
         self._goal_added(
             actor=actor,
             goal_id=goal_id,
             domain=domain,
             description=seal_text(seal, description, "description"),
             target_date=target_date,
-            occurred_at=time.occurred(occurred_at),
+            occurred_at=moment,
         )
 
     @event("GoalAdded")
