@@ -164,7 +164,7 @@ class LedgerCore(Application[UUID]):
             for job in jobs:
                 with self.working_set.decision() as seen:
                     try:
-                        outcome, aggregates = job.decide()
+                        outcome, aggregates = self._decide(job)
                     finally:
                         touched |= seen
                 outcomes.append(outcome)
@@ -203,6 +203,23 @@ class LedgerCore(Application[UUID]):
         decided.succeed(self.working_set)
         return True
 
+    def _decide(self, job: Job) -> Decision:
+        """Decides the job, noting the subject keys the decision creates. Those of its previous
+        decision are destroyed first: deciding again means that one was not saved (its batch
+        could not be decided whole, or its append lost a race), and its keys sealed nothing
+        that was — left, they were garbage in the key store for ever."""
+        self._drop_keys(job)
+        with self.vault.noting_new_keys() as created:
+            try:
+                return job.decide()
+            finally:
+                job.keys = list(created)
+
+    def _drop_keys(self, job: Job) -> None:
+        for subject in job.keys:
+            self.vault.destroy_key(subject)
+        job.keys = []
+
     def settle(self) -> None:
         """Called by the committer before a leader steps down: nothing stays in flight."""
         self._settle()
@@ -222,10 +239,11 @@ class LedgerCore(Application[UUID]):
         fresh = False
         for attempt in range(MAX_ATTEMPTS):
             if (fresh or attempt > 0) and (first := self._first_outcome(job)) is not None:
+                self._drop_keys(job)
                 return first
             with self.working_set.decision() as seen:
                 try:
-                    outcome, aggregates = job.decide()
+                    outcome, aggregates = self._decide(job)
                 except DomainError:
                     self.working_set.forget(seen)
                     if fresh or not seen:

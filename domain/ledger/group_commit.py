@@ -13,7 +13,7 @@ module only gathers the jobs and guarantees that each one gets exactly one outco
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
@@ -34,6 +34,8 @@ class Job:
     error: BaseException | None = None
     done: bool = False
     turn: threading.Event | None = None
+    keys: list[UUID] = field(default_factory=list)
+    """The subject keys its latest decision created (`LedgerCore._decide`)."""
     """What a submitter that does not lead waits on: set when its job is done, or when it is
     to lead the committer next. Made only for such submitters (under the committer's mutex,
     before any leader can see the job): a lone writer, or a staged import, makes none."""

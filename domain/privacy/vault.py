@@ -48,6 +48,7 @@ class Vault:
         self._lock = threading.Lock()
         self._erasures = 0  # destroy_key calls so far: a read that overlapped one caches nothing
         self._deferred = threading.local()
+        self._noting = threading.local()
 
     def create_key(self, subject: UUID) -> None:
         """A new key for the subject, kept in the cache as well: the command that creates a
@@ -60,10 +61,30 @@ class Vault:
         pending = self._pending()
         if pending is not None:
             pending[subject] = (current.kek_id, wrapped, key)  # cached once stored
+            self._note(subject)
             return
         erasures = self._erasures
         if self._store.put(subject, current.kek_id, wrapped):
             self._remember(subject, key, erasures)
+            self._note(subject)
+
+    @contextmanager
+    def noting_new_keys(self) -> Iterator[list[UUID]]:
+        """Lists the subjects this thread creates a key for in the block (and does not destroy
+        again): a decision the ledger may replace by another leaves behind keys that only the
+        ledger knows to be garbage (`LedgerCore._decide`)."""
+        noted: list[UUID] = []
+        outer = getattr(self._noting, "keys", None)
+        self._noting.keys = noted
+        try:
+            yield noted
+        finally:
+            self._noting.keys = outer
+
+    def _note(self, subject: UUID) -> None:
+        noted: list[UUID] | None = getattr(self._noting, "keys", None)
+        if noted is not None:
+            noted.append(subject)
 
     @contextmanager
     def new_key(self, subject: UUID) -> Iterator[Seal]:
@@ -176,6 +197,9 @@ class Vault:
         thread before the delete, and opened for `cache_seconds` after its erasure."""
         pending = self._pending()
         unstored = pending is not None and pending.pop(subject, None) is not None
+        noted: list[UUID] | None = getattr(self._noting, "keys", None)
+        if noted is not None and subject in noted:
+            noted.remove(subject)
         deleted = self._store.delete(subject)
         with self._lock:
             self._erasures += 1

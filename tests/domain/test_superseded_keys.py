@@ -1,0 +1,127 @@
+"""A decision that is replaced by another leaves no subject key behind.
+
+The ledger decides a command again when its first decision was not saved: its batch could not
+be decided whole, or its append lost a race. An enrolment decides a new young person (a new id,
+a new key) each time, so the first key sealed nothing that was saved; it used to stay in the key
+store for ever.
+"""
+
+from collections.abc import Sequence
+from datetime import timedelta
+from uuid import UUID, uuid4
+
+import pytest
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError
+
+from domain.ledger.group_commit import Job
+from domain.ledger.receipt import Receipt
+from domain.vocabulary import Domain
+from tests.support import BIRTH, Network
+
+
+def stored_keys(network: Network) -> set[UUID]:
+    """The subjects whose key the key store holds (white-box: orphan keys are the point)."""
+    return set(network.ledger.vault._store._keys)  # type: ignore[attr-defined]
+
+
+def captured(network: Network, submit: "Sequence[object]") -> list[Job]:
+    """The jobs the given commands submit, captured instead of run."""
+    ledger = network.ledger
+    jobs: list[Job] = []
+
+    def capture(job: Job) -> UUID:
+        jobs.append(job)
+        return uuid4()
+
+    real = ledger.committer.submit
+    ledger.committer.submit = capture  # type: ignore[method-assign]
+    try:
+        for command in submit:
+            assert callable(command)
+            command()
+    finally:
+        ledger.committer.submit = real  # type: ignore[method-assign]
+    return jobs
+
+
+def test_an_enrolment_decided_again_alone_keeps_only_the_key_of_the_saved_young_person(
+    network: Network,
+) -> None:
+    """The batch holds a command refused (dated tomorrow): it cannot be decided whole, so each
+    command is decided again alone, and the enrolment creates a second young person."""
+    person = network.enrol()
+    before = stored_keys(network)
+    ledger = network.ledger
+    jobs = captured(
+        network,
+        [
+            lambda: network.enrol(first_name="Inès"),
+            lambda: ledger.record_intervention(
+                network.worker_a,
+                person,
+                domain=Domain.EDUCATION,
+                kind="visit",
+                occurred_at=network.clock.now + timedelta(days=1),
+            ),
+        ],
+    )
+
+    ledger._run_batch(jobs)
+
+    enrolled = jobs[0].result()
+    assert jobs[1].error is not None
+    assert stored_keys(network) - before == {enrolled}
+    assert ledger.young_person(enrolled).personal.first_name is not None
+
+
+def test_an_enrolment_whose_append_lost_a_race_keeps_one_key(
+    network: Network, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ledger = network.ledger
+    append = ledger._append
+    lost = [IntegrityError("duplicate key value violates unique constraint")]
+
+    def losing_once(aggregates: Sequence[Aggregate], receipts: Sequence[Receipt] = ()) -> None:
+        if lost:
+            raise lost.pop()
+        append(aggregates, receipts)
+
+    monkeypatch.setattr(ledger, "_append", losing_once)
+    before = stored_keys(network)
+
+    enrolled = ledger.enrol_young_person(
+        network.worker_a,
+        first_name="Inès",
+        last_name="Bensaïd",
+        date_of_birth=BIRTH,
+        territory="93",
+    )
+
+    assert not lost
+    assert stored_keys(network) - before == {enrolled}
+
+
+def test_an_enrolment_retried_with_its_idempotency_key_leaves_no_second_key(
+    network: Network,
+) -> None:
+    """A retry decides again (a new young person, a new key), collides on the receipt and
+    answers the first outcome: the retry's key sealed nothing that was saved."""
+
+    def enrol() -> UUID:
+        return network.ledger.enrol_young_person(
+            network.worker_a,
+            first_name="Inès",
+            last_name="Bensaïd",
+            date_of_birth=BIRTH,
+            territory="93",
+            idempotency_key="enrol-ines",
+        )
+
+    before = stored_keys(network)
+    first = enrol()
+
+    again = enrol()
+
+    assert again == first
+    assert stored_keys(network) - before == {first}
