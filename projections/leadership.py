@@ -14,6 +14,8 @@ from typing import Protocol
 
 import psycopg
 
+from domain.liveness import live
+
 CONNECT_TIMEOUT = 3
 
 
@@ -81,7 +83,7 @@ class AdvisoryLeadership:
     def try_acquire(self) -> bool:
         if self.holds():
             return True
-        db = psycopg.connect(self._conninfo, autocommit=True, connect_timeout=CONNECT_TIMEOUT)
+        db = psycopg.connect(live(self._conninfo), autocommit=True, connect_timeout=CONNECT_TIMEOUT)
         row = db.execute("SELECT pg_try_advisory_lock(hashtext(%s))", (self._key,)).fetchone()
         if row is None or not row[0]:
             db.close()

@@ -19,6 +19,7 @@ from uuid import UUID
 from psycopg import RawCursor, sql
 from psycopg_pool import ConnectionPool
 
+from domain.liveness import LIVENESS
 from domain.pool_check import check_if_stirred
 from domain.store_breaker import StoreBreaker
 
@@ -244,7 +245,7 @@ class PostgresReadStore:
             conninfo,
             min_size=1,
             max_size=pool_size,
-            kwargs={"options": options, "connect_timeout": CONNECT_TIMEOUT},
+            kwargs={"options": options, "connect_timeout": CONNECT_TIMEOUT, **LIVENESS},
             open=True,
             timeout=pool_timeout,
             check=check_if_stirred,

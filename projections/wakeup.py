@@ -14,6 +14,8 @@ from typing import Protocol
 import psycopg
 from psycopg import sql
 
+from domain.liveness import live
+
 log = logging.getLogger("parcours.projections")
 
 
@@ -54,7 +56,7 @@ class Listener:
 
     def _listening(self) -> "psycopg.Connection[tuple[object, ...]]":
         if self._connection is None or self._connection.closed:
-            connection = psycopg.connect(self._url, autocommit=True, connect_timeout=2)
+            connection = psycopg.connect(live(self._url), autocommit=True, connect_timeout=2)
             connection.execute(sql.SQL("LISTEN {}").format(sql.Identifier(self._channel)))
             self._connection = connection
         return self._connection

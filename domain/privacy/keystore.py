@@ -18,6 +18,7 @@ from psycopg import Connection, sql
 from psycopg.rows import TupleRow
 from psycopg_pool import ConnectionPool
 
+from domain.liveness import LIVENESS
 from domain.pool_check import check_if_stirred
 from domain.store_breaker import StoreBreaker
 
@@ -198,7 +199,7 @@ class PostgresKeyStore:
             conninfo,
             min_size=1,
             max_size=4,
-            kwargs={"autocommit": True, "connect_timeout": CONNECT_TIMEOUT},
+            kwargs={"autocommit": True, "connect_timeout": CONNECT_TIMEOUT, **LIVENESS},
             open=True,
             timeout=CONNECT_TIMEOUT,
             check=check_if_stirred,

@@ -28,6 +28,7 @@ from domain.ledger.chain.links import GENESIS, link_hash
 from domain.ledger.chain.pair_call import PairCall, PairParam
 from domain.ledger.receipt import Receipt
 from domain.ledger.receipt_rows import RECEIPTS_TABLE, receipt_from_hex, receipts_of
+from domain.liveness import LIVENESS
 from domain.store_breaker import StoreBreaker
 
 CHAIN_TABLE = "event_chain"
@@ -142,10 +143,22 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
             .format(Identifier(self.datastore.schema), Identifier(RECEIPTS_TABLE))
             .as_bytes()
         )
+        self._make_connections_live()
         self._declare_append_function()
         self._appending = threading.Lock()
         self._appender: psycopg.Connection[tuple[object, ...]] | None = None
         self._closed = False
+
+    def _make_connections_live(self) -> None:
+        """Gives the library's pool (the snapshot store shares it) and the append connection,
+        which is made from its parameters, the liveness settings (`domain.liveness`). The
+        library opens the pool before this recorder exists, so its first connections are
+        replaced by live ones."""
+        pool = self.datastore.pool
+        if isinstance(pool.kwargs, dict):
+            pool.kwargs.update(LIVENESS)
+        if not pool.closed:
+            pool.drain()
 
     @property
     def appended_channel(self) -> str:
