@@ -1,6 +1,7 @@
 """P5's baseline: a plain FastAPI endpoint serving the same timeline rows, with the same
 authorization (token, case visibility, per-entry view, access log), serialised with orjson,
-and the same store work (one session per request, one key lookup per page).
+and the same store work (one session per request, one key lookup per page, one policy decision
+per author and sensitivity: `EntryViews`, as the GraphQL path does).
 
 What it leaves out is exactly what GraphQL adds: parsing and validating a document, and
 resolving it field by field. Run with `uvicorn bench.plain:create --factory`.
@@ -21,6 +22,7 @@ from api.auth.dependencies import CurrentViewer
 from api.auth.tokens import verifier_from_settings
 from api.auth.viewer import Viewer
 from api.bootstrap import Parcours, build
+from api.graphql.case_view import EntryViews
 from api.settings import Settings
 from projections.queries.cases import access_facts
 from projections.queries.directory import associations_by_id
@@ -71,9 +73,10 @@ def _page(
         store, sorted({e.association_id for _, e in page.items if e.association_id})
     )
     open_token = parcours.vault.opener(young_person_id)
+    views = EntryViews(who, facts, today)
     entries = []
     for cursor, e in page.items:
-        view = policy.entry_view(who, facts, e.association_id, e.sensitivity, today)
+        view = views.of(e)
         author = authors.get(e.association_id) if e.association_id else None
         summary = None
         if view.readable:
