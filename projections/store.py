@@ -19,7 +19,7 @@ from uuid import UUID
 from psycopg import RawCursor, sql
 from psycopg_pool import ConnectionPool
 
-from domain.liveness import LIVENESS
+from domain.liveness import live
 from domain.pool_check import check_if_stirred
 from domain.store_breaker import StoreBreaker
 
@@ -242,10 +242,10 @@ class PostgresReadStore:
         self._breaker = breaker or StoreBreaker()
         options = f"-c search_path={sql.Identifier(schema).as_string()}"
         self._pool: ConnectionPool[Any] = ConnectionPool(
-            conninfo,
+            live(conninfo),
             min_size=1,
             max_size=pool_size,
-            kwargs={"options": options, "connect_timeout": CONNECT_TIMEOUT, **LIVENESS},
+            kwargs={"options": options, "connect_timeout": CONNECT_TIMEOUT},
             open=True,
             timeout=pool_timeout,
             check=check_if_stirred,

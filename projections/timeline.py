@@ -10,6 +10,8 @@ needs no rewrite.
 
 from typing import Any, cast
 
+from domain.actor import Actor
+from domain.vocabulary import Role
 from projections.projection import (
     Handler,
     Projection,
@@ -298,9 +300,20 @@ def _referral_moved(w: Writer, r: Recorded) -> None:
         "REFERRAL",
         REFERRAL_LABELS[r.name.rsplit(".", 1)[-1]],
         domain=domain,
-        association_id=ident(e.actor.association_id) or addressee,
+        association_id=_mover(e.actor, addressee),
         summary=token(sealed),
     )
+
+
+def _mover(actor: Actor, addressee: str | None) -> str | None:
+    """Whose entry a referral's move is: the association that moved it; the addressee's for
+    the ledger's own expiry (the referral lapsed in its inbox); the network's own (no author,
+    readable by all who see the case) for a withdrawal by the admin who carried out an
+    erasure — attributed to the addressee, it read as the addressee's withdrawal, which only
+    the sender may do, and was redacted as its sensitive entry."""
+    if actor.association_id is not None:
+        return ident(actor.association_id)
+    return addressee if actor.role is Role.SYSTEM else None
 
 
 HANDOVER_LABELS = {

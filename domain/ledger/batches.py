@@ -28,6 +28,8 @@ class Staged:
     outcomes: list[UUID] = field(default_factory=list)
     saved: list[Aggregate] = field(default_factory=list)
     touched: set[UUID] = field(default_factory=set)
+    keys: list[UUID] = field(default_factory=list)
+    """The subject keys stored for these commands, before their events are written."""
 
     def forgotten(self) -> set[UUID]:
         """What the working set must forget if these commands are not saved."""

@@ -7,6 +7,7 @@ a command that lost an optimistic concurrency race is decided again on fresh sta
 instead of failing.
 """
 
+import logging
 import random
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -32,6 +33,8 @@ from domain.ledger.transcodings import register_domain_transcodings
 from domain.ledger.working_set import WorkingSet
 from domain.network.programme import Programme
 from domain.privacy.vault import Vault
+
+logger = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 
@@ -216,8 +219,13 @@ class LedgerCore(Application[UUID]):
                 job.keys = list(created)
 
     def _drop_keys(self, job: Job) -> None:
+        """Destroys the keys of a decision that was not saved. A key store failing here leaves
+        garbage behind; it must not fail the command, which may well have been recorded."""
         for subject in job.keys:
-            self.vault.destroy_key(subject)
+            try:
+                self.vault.destroy_key(subject)
+            except Exception:
+                logger.warning("a key of an unsaved decision was not destroyed", exc_info=True)
         job.keys = []
 
     def settle(self) -> None:
@@ -261,6 +269,7 @@ class LedgerCore(Application[UUID]):
                 raise
             self.working_set.keep(aggregates)
             return outcome
+        self._drop_keys(job)
         raise ConcurrencyConflict("the record kept changing under this command: retry it")
 
     def _append(self, aggregates: Sequence[Aggregate], receipts: Sequence[Receipt] = ()) -> None:

@@ -34,11 +34,11 @@ class Job:
     error: BaseException | None = None
     done: bool = False
     turn: threading.Event | None = None
-    keys: list[UUID] = field(default_factory=list)
-    """The subject keys its latest decision created (`LedgerCore._decide`)."""
     """What a submitter that does not lead waits on: set when its job is done, or when it is
     to lead the committer next. Made only for such submitters (under the committer's mutex,
     before any leader can see the job): a lone writer, or a staged import, makes none."""
+    keys: list[UUID] = field(default_factory=list)
+    """The subject keys its latest decision created (`LedgerCore._decide`)."""
 
     def succeed(self, outcome: UUID) -> None:
         self.outcome = outcome

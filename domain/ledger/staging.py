@@ -122,13 +122,14 @@ class Stager:
         of its commands was refused or failed while being decided."""
         self._local.batch = batch
         try:
-            with self._vault.keys_deferred():
+            with self._vault.keys_deferred(), self._vault.noting_new_keys() as created:
                 chunk.stage()
                 encoded = self._encoder.encode(
                     batch.saved, receipts_for(batch.jobs, batch.outcomes)
                 )
                 # The chunk's new subject keys, in one transaction, before its events are sent.
                 self._vault.store_deferred()
+                batch.keys = list(created)
         except Exception:
             self._working_set.forget(batch.forgotten())
             chunk.take_back()
@@ -155,7 +156,9 @@ class Stager:
             flight.settled = True
             above = set() if on_top is None else on_top.forgotten()
             self._working_set.forget(flight.batch.forgotten() | above)
+            self._destroy_keys(flight.batch)
             if on_top is not None and next_chunk is not None:
+                self._destroy_keys(on_top)
                 next_chunk.take_back()
             flight.chunk.take_back()
             return flight.chunk, () if next_chunk is None else (next_chunk,)
@@ -167,9 +170,23 @@ class Stager:
         """Something stopped the import: waits for the chunk in flight (its write cannot be
         called back) and forgets it and the chunk being decided, saved or not."""
         forgotten = set() if batch is None else batch.forgotten()
+        if batch is not None:
+            self._destroy_keys(batch)  # never sent
         if flight is not None:
             if not flight.settled:
-                with suppress(Exception):  # what stopped the import is what is raised
+                try:
                     flight.written.result()
+                except IntegrityError:  # refused: nothing of it was saved
+                    self._destroy_keys(flight.batch)
+                except Exception:  # noqa: S110 - what stopped the import is what is raised
+                    pass  # the write may have committed: its keys stay
             forgotten |= flight.batch.forgotten()
         self._working_set.forget(forgotten)
+
+    def _destroy_keys(self, batch: Staged) -> None:
+        """The keys stored for a chunk that was not saved (refused, or never sent): they sealed
+        nothing that was, and its commands are decided again with keys of their own."""
+        for subject in batch.keys:
+            with suppress(Exception):  # garbage left behind, not a reason to stop
+                self._vault.destroy_key(subject)
+        batch.keys = []

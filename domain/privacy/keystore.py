@@ -18,7 +18,7 @@ from psycopg import Connection, sql
 from psycopg.rows import TupleRow
 from psycopg_pool import ConnectionPool
 
-from domain.liveness import LIVENESS
+from domain.liveness import live
 from domain.pool_check import check_if_stirred
 from domain.store_breaker import StoreBreaker
 
@@ -196,10 +196,10 @@ class PostgresKeyStore:
     def __init__(self, conninfo: str, schema: str, breaker: StoreBreaker | None = None) -> None:
         self._breaker = breaker or StoreBreaker()
         self._pool = ConnectionPool(
-            conninfo,
+            live(conninfo),
             min_size=1,
             max_size=4,
-            kwargs={"autocommit": True, "connect_timeout": CONNECT_TIMEOUT, **LIVENESS},
+            kwargs={"autocommit": True, "connect_timeout": CONNECT_TIMEOUT},
             open=True,
             timeout=CONNECT_TIMEOUT,
             check=check_if_stirred,

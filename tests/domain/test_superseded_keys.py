@@ -7,6 +7,7 @@ store for ever.
 """
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 from uuid import UUID, uuid4
 
@@ -14,6 +15,7 @@ import pytest
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
+from domain.ledger import ConcurrencyConflict
 from domain.ledger.group_commit import Job
 from domain.ledger.receipt import Receipt
 from domain.vocabulary import Domain
@@ -125,3 +127,63 @@ def test_an_enrolment_retried_with_its_idempotency_key_leaves_no_second_key(
 
     assert again == first
     assert stored_keys(network) - before == {first}
+
+
+@dataclass
+class Enrolments:
+    """An import chunk of enrolments (`Chunk`), each with its idempotency key."""
+
+    network: Network
+    keys: list[str]
+
+    def stage(self) -> None:
+        for key in self.keys:
+            self.network.ledger.enrol_young_person(
+                self.network.worker_a,
+                first_name="Inès",
+                last_name=key,
+                date_of_birth=BIRTH,
+                territory="93",
+                idempotency_key=key,
+            )
+
+    def take_back(self) -> None:
+        pass
+
+    def run_alone(self) -> None:
+        self.stage()
+
+    def committed(self) -> None:
+        pass
+
+
+def test_an_import_chunk_refused_when_written_leaves_no_key_behind(network: Network) -> None:
+    """The first chunk repeats a line already imported: the store refuses it when written,
+    after its keys were stored and while the next chunk, its keys stored too, was decided on
+    top. Both are decided again; only the keys of the young people saved remain."""
+    Enrolments(network, ["line-1"]).stage()
+    before = stored_keys(network)
+
+    network.ledger.run_chunks(
+        [Enrolments(network, ["line-1", "line-2"]), Enrolments(network, ["line-3"])]
+    )
+
+    new = stored_keys(network) - before
+    assert len(new) == 2
+    assert {network.ledger.young_person(s).id for s in new} == new
+
+
+def test_an_enrolment_that_loses_every_race_leaves_no_key(
+    network: Network, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def always_losing(aggregates: Sequence[Aggregate], receipts: Sequence[Receipt] = ()) -> None:
+        raise IntegrityError("duplicate key value violates unique constraint")
+
+    monkeypatch.setattr(network.ledger, "_append", always_losing)
+    monkeypatch.setattr("domain.ledger.core._back_off", lambda attempt: None)
+    before = stored_keys(network)
+
+    with pytest.raises(ConcurrencyConflict):
+        network.enrol()
+
+    assert stored_keys(network) == before

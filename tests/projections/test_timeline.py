@@ -185,3 +185,36 @@ def test_a_forged_cursor_is_refused(world: World) -> None:
 
     with pytest.raises(InvalidCursorError):
         timeline_page(world.parcours.read_store, young_person, after="bm90LWEtY3Vyc29y")
+
+
+def test_referral_moves_are_the_mover_s_the_addressee_s_when_lapsed_the_network_s_at_erasure(
+    world: World,
+) -> None:
+    """A withdrawal the erasure made is no association's: attributed to the addressee, it read
+    as the addressee withdrawing (only the sender may) and was redacted as its entry."""
+    n, ledger = world.network, world.parcours.ledger
+    young_person = n.enrol()
+    withdrawn = ledger.make_referral(
+        n.worker_a, young_person, to_association_id=n.b, domain=Domain.HOUSING
+    )
+    ledger.withdraw_referral(n.worker_a, young_person, referral_id=withdrawn)
+    ledger.make_referral(n.worker_a, young_person, to_association_id=n.c, domain=Domain.MENTAL_HEALTH)
+    lapsed = ledger.make_referral(
+        n.worker_a, young_person, to_association_id=n.b, domain=Domain.EDUCATION
+    )
+    n.clock.advance(days=31)
+    ledger.expire_referral(young_person, referral_id=lapsed, expiry_days=30)
+    n.clock.advance(minutes=1)
+
+    ledger.erase_young_person(n.admin, young_person, reason="art. 17")
+
+    moves = [
+        (e.label, e.association_id)
+        for e in sorted(all_entries(world.caught_up(), young_person), key=lambda e: e.recorded_at)
+        if e.kind == "REFERRAL" and e.label != "Referral made"
+    ]
+    assert moves == [
+        ("Referral withdrawn", str(n.a)),
+        ("Referral expired", str(n.b)),
+        ("Referral withdrawn", None),
+    ]
