@@ -45,7 +45,6 @@ class CaseCareCommands(CaseFileCommands):
                 occurred_at=occurred_at or ctx.now,
                 time=ctx.time,
                 seal=ctx.seal,
-                partners=ctx.partners,
             )
             return consent_id
 

@@ -1,4 +1,4 @@
-"""Consents: for at least one sensitivity and a purpose, given by an involved association."""
+"""Consents: for at least one sensitivity and a purpose, recorded by the lead association."""
 
 from datetime import date
 from uuid import UUID, uuid4
@@ -6,7 +6,7 @@ from uuid import UUID, uuid4
 import pytest
 
 from domain.errors import InvalidInput, NotFound, NotPermitted, RuleViolation
-from domain.vocabulary import ConsentGiver, Sensitivity
+from domain.vocabulary import ConsentGiver, Domain, Sensitivity
 from tests.domain.givens import case_of, refused
 from tests.support import Network
 
@@ -127,3 +127,31 @@ def test_a_consent_is_withdrawn_once(network: Network) -> None:
         lambda: network.ledger.withdraw_consent(network.worker_a, young_person, consent_id=given),
     )
     assert error.field == "consent_id"
+
+
+@pytest.mark.parametrize("recipients", ["itself", "every involved association"])
+def test_an_involved_association_that_is_not_the_lead_records_no_consent(
+    network: Network, recipients: str
+) -> None:
+    """B is involved (a referral it accepted) but does not lead: a consent it recorded would
+    let it read A's sensitive notes on its own word."""
+    young_person = network.enrol()
+    referral = network.ledger.make_referral(
+        network.worker_a, young_person, to_association_id=network.b, domain=Domain.HOUSING
+    )
+    network.ledger.accept_referral(network.worker_b, young_person, referral_id=referral)
+
+    error = refused(
+        network,
+        NotPermitted,
+        lambda: network.ledger.give_consent(
+            network.coordinator_b,
+            young_person,
+            sensitivities=(Sensitivity.HEALTH,),
+            purpose="Coordinate care.",
+            given_by=ConsentGiver.YOUNG_PERSON,
+            recipients=(network.b,) if recipients == "itself" else None,
+        ),
+    )
+    assert "lead" in error.message
+    assert case_of(network, young_person).consents == {}

@@ -76,6 +76,31 @@ def test_other_associations_entries_are_redacted_without_consent(api: Api) -> No
     ]
 
 
+def test_an_involved_association_cannot_record_a_consent_that_opens_others_notes(
+    api: Api,
+) -> None:
+    """B is involved, not the lead: a consent it recorded naming itself would open A's
+    HEALTH and JUSTICE notes on B's own word."""
+    n = api.network
+    case = a_entries_in_three_domains(api)
+
+    answer = mutate(
+        api,
+        n.coordinator_b,
+        "giveConsent",
+        "GiveConsentInput",
+        youngPersonId=person_id(case),
+        sensitivities=["HEALTH", "JUSTICE"],
+        associationIds=[global_id("Association", n.b)],
+        purpose="coordinated care",
+        givenBy="YOUNG_PERSON",
+    )
+    settle(api)
+
+    assert answer["__typename"] == "NotPermitted"
+    assert [e["summary"] for e in interventions(api, n.worker_b, case)] == [None, None, None]
+
+
 def test_a_redacted_entry_still_shows_its_kind_and_times(api: Api) -> None:
     case = a_entries_in_three_domains(api)
     document = """query($id: ID!) { youngPerson(id: $id) { timeline(domains: [EDUCATION]) {

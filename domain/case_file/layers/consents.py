@@ -10,7 +10,7 @@ from domain.case_file.case_time import CaseTime
 from domain.case_file.consent import Consent
 from domain.case_file.layers.base import NO_PARTNERS
 from domain.case_file.layers.lifecycle import CaseLifecycle
-from domain.errors import InvalidInput, RuleViolation
+from domain.errors import InvalidInput, NotPermitted, RuleViolation
 from domain.privacy.sealed import Seal, Sealed
 from domain.rules import SHORT_TEXT, seal_text
 from domain.vocabulary import ConsentGiver, Sensitivity
@@ -30,9 +30,16 @@ class CaseConsents(CaseLifecycle):
         occurred_at: datetime,
         time: CaseTime,
         seal: Seal,
-        partners: frozenset[UUID] = NO_PARTNERS,
     ) -> None:
-        self._require_involved(actor, partners)
+        """Recorded by the lead association only. A consent widens what associations read, and
+        the ledger cannot see the young person's signature: an association that could record
+        one naming itself (or every involved association) could read another's sensitive notes
+        on its own word. The lead, who holds the case, collects consents for the network."""
+        if not actor.acts_for(self.lead_association_id):
+            raise NotPermitted(
+                "only the lead association records a consent: an association may not grant"
+                " itself access to others' notes"
+            )
         self._require_not_erased()
         if not sensitivities:
             raise InvalidInput("a consent needs at least one sensitivity", field="sensitivities")
