@@ -198,7 +198,9 @@ def test_referral_moves_are_the_mover_s_the_addressee_s_when_lapsed_the_network_
         n.worker_a, young_person, to_association_id=n.b, domain=Domain.HOUSING
     )
     ledger.withdraw_referral(n.worker_a, young_person, referral_id=withdrawn)
-    ledger.make_referral(n.worker_a, young_person, to_association_id=n.c, domain=Domain.MENTAL_HEALTH)
+    ledger.make_referral(
+        n.worker_a, young_person, to_association_id=n.c, domain=Domain.MENTAL_HEALTH
+    )
     lapsed = ledger.make_referral(
         n.worker_a, young_person, to_association_id=n.b, domain=Domain.EDUCATION
     )
