@@ -6,7 +6,7 @@ import re
 from domain.actor import Actor
 from domain.vocabulary import Domain
 from tests.e2e.conftest import Api, global_id
-from tests.e2e.scenes import PERSON, case_led_by_a, mutate, person_id, record
+from tests.e2e.scenes import PERSON, case_led_by_a, mutate, person_id, record, settle
 
 TRAIL = """query($stream: ID) { auditTrail(streamId: $stream) { edges { node {
     streamId version type actorUserId actorAssociationId hash } } } }"""
@@ -239,3 +239,42 @@ def test_evaluators_list_the_registered_studies_and_workers_may_not(api: Api) ->
     assert listed["studies"] == [{"name": "eval-2026", "downloadPath": "/exports/eval-2026.zip"}]
     assert refused["data"] is None
     assert "may not list and download evaluation studies" in refused["errors"][0]["message"]
+
+
+def test_reads_of_needs_consents_plan_referrals_and_handovers_are_logged_too(api: Api) -> None:
+    """Every read of case content is logged, not only the name and the timeline: a goal's
+    description, a need's domain or who a referral went to are case content too."""
+    n = api.network
+    case = case_led_by_a(api)
+    n.ledger.agree_action_plan(n.worker_a, case)
+    n.ledger.add_goal(n.worker_a, case, domain=Domain.EDUCATION, description="Back to school.")
+    settle(api)
+    document = """query($id: ID!) { youngPerson(id: $id) {
+        needs { domain } consents { sensitivities } actionPlan { goals { description } }
+        referrals { status } handovers { status } } }"""
+    read = api.gql(n.worker_a, document, id=person_id(case))["youngPerson"]
+    recorded = api.gql(
+        n.worker_a,
+        """mutation($input: RecordInterventionInput!) { recordIntervention(input: $input) {
+            __typename ... on InterventionRecorded { entry { summary } } } }""",
+        input={
+            "youngPersonId": person_id(case),
+            "domain": "EDUCATION",
+            "kind": "visit",
+            "occurredAt": n.clock.now.isoformat(),
+            "summary": "met at school",
+        },
+    )["recordIntervention"]
+
+    logged = api.gql(api.auditor(), ACCESS_LOG, person=person_id(case))["accessLog"]["edges"]
+
+    assert read["actionPlan"] == {"goals": [{"description": "Back to school."}]}
+    assert recorded == {"__typename": "InterventionRecorded", "entry": {"summary": "met at school"}}
+    assert sorted(e["node"]["what"] for e in logged if e["node"]["userId"] == "worker-a") == [
+        "action_plan",
+        "consents",
+        "handovers",
+        "needs",
+        "referrals",
+        "timeline:1",
+    ]

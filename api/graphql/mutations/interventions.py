@@ -94,6 +94,7 @@ async def _entry(info: Info, young_person: UUID, entry: UUID) -> TimelineEntry |
     row = await info.context.run(timeline_entry, young_person, str(entry))
     if person is None or row is None:
         return None
+    info.context.read(str(young_person), "timeline:1")
     view = policy.entry_view(
         info.context.viewer, person.facts, row.association_id, row.sensitivity, info.context.today
     )

@@ -185,6 +185,7 @@ class YoungPerson(Node):
     async def needs(self, info: Info) -> list[Need]:
         """Needs whose domain the viewer may see (another association's HEALTH or JUSTICE
         needs stay hidden without consent, as their timeline entries do)."""
+        info.context.read(self.case.young_person_id, "needs")
         return [
             Need(row=n)
             for n in (await self._details(info)).needs
@@ -193,12 +194,14 @@ class YoungPerson(Node):
 
     @strawberry.field
     async def consents(self, info: Info) -> list[Consent]:
+        info.context.read(self.case.young_person_id, "consents")
         return [Consent(row=c) for c in (await self._details(info)).consents]
 
     @strawberry.field
     async def action_plan(self, info: Info) -> ActionPlan | None:
         if self.case.plan_agreed_at is None:
             return None
+        info.context.read(self.case.young_person_id, "action_plan")
         goals = (await self._details(info)).goals
         return ActionPlan(
             goals=[self._goal(info, g) for g in goals if self._shows(info, g.added_by, g.domain)]
@@ -207,6 +210,7 @@ class YoungPerson(Node):
     @strawberry.field
     async def referrals(self, info: Info) -> list[Referral]:
         """Referrals the viewer's association is party to, and others whose domain it may see."""
+        info.context.read(self.case.young_person_id, "referrals")
         if self.pinned is not None:
             rows = list(self.pinned.referrals)
         else:
@@ -221,6 +225,7 @@ class YoungPerson(Node):
 
     @strawberry.field
     async def handovers(self, info: Info) -> list[Handover]:
+        info.context.read(self.case.young_person_id, "handovers")
         if self.pinned is not None:
             return [Handover(row=r) for r in self.pinned.handovers]
         rows = await info.context.run(handovers_of_case, self._uuid)
