@@ -46,7 +46,7 @@ from projections.queries.coverage import (
 )
 from projections.queries.directory import associations_page, practice_notes_page, studies
 from projections.queries.indicators import ReferralMetrics as MetricsRow
-from projections.queries.indicators import referral_metrics
+from projections.queries.indicators import referral_metrics, require_month_start
 from projections.queries.paging import Page
 from projections.queries.programmes import programme, programmes_page, resources_of
 from projections.queries.referrals import ReferralRow, referrals_of_association
@@ -247,8 +247,11 @@ class Query:
         to: datetime | None = None,
         domain: Domain | None = None,
     ) -> ReferralMetrics:
-        """Referrals made in [from, to): counts, closed-loop rate, median delays."""
+        """Referrals made in [from, to), both the first instant of a month (UTC): counts,
+        closed-loop rate, median delays."""
         policy.require(info.context.viewer, Capability.READ_INDICATORS)
+        require_month_start(from_, "from")
+        require_month_start(to, "to")
         metrics = await info.context.run(
             _metrics, from_, to, None if domain is None else domain.value
         )

@@ -11,9 +11,10 @@ import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Literal
 
+from domain.errors import InvalidInput
 from projections.cases import CasesProjection
 from projections.queries.served import Reader
 from projections.store import ReadStore, moment
@@ -85,6 +86,18 @@ class ReferralFilter:
                 conditions.append(condition)
                 params.append(value)
         return (f" WHERE {' AND '.join(conditions)}" if conditions else ""), params
+
+
+def require_month_start(moment: datetime | None, field: str) -> None:
+    """Indicators shown to people who also read case files are asked by whole months (UTC): a
+    window of a few microseconds around a redacted entry's time, filtered by domain, told the
+    hidden domain of that one referral. A month pools a network's referrals."""
+    if moment is None:
+        return
+    at = moment.astimezone(UTC) if moment.tzinfo is not None else moment
+    if (at.day, at.hour, at.minute, at.second, at.microsecond) != (1, 0, 0, 0, 0):
+        msg = f"{field} must be the first instant of a month, in UTC (such as 2026-03-01T00:00:00Z)"
+        raise InvalidInput(msg, field=field)
 
 
 def referral_metrics(

@@ -278,3 +278,19 @@ def test_reads_of_needs_consents_plan_referrals_and_handovers_are_logged_too(api
         "referrals",
         "timeline:1",
     ]
+
+
+def test_referral_indicators_are_asked_by_whole_months(api: Api) -> None:
+    """A window of a microsecond around a redacted referral's time, with a domain, told an
+    involved association that referral's hidden domain."""
+    n = api.network
+    case_led_by_a(api)
+    narrow = """{ referralMetrics(from: "2026-03-02T09:00:00+00:00",
+                                  to: "2026-03-02T09:00:00.000001+00:00") { made } }"""
+    month = """{ referralMetrics(from: "2026-03-01T00:00:00Z", to: "2026-04-01T00:00:00Z")
+                 { made accepted } }"""
+
+    assert error_messages(api, n.worker_b, narrow) == [
+        "from must be the first instant of a month, in UTC (such as 2026-03-01T00:00:00Z)"
+    ]
+    assert api.gql(n.worker_b, month) == {"referralMetrics": {"made": 1, "accepted": 1}}
