@@ -3,7 +3,7 @@
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import pytest
 from eventsourcing.domain import Aggregate
@@ -12,6 +12,7 @@ from domain.actor import Actor
 from domain.case_file.young_person import YoungPerson
 from domain.errors import DomainError
 from domain.ledger import Ledger
+from domain.ledger.group_commit import Job
 from domain.ledger.receipt import Receipt
 from domain.ledger.receipt_rows import IN_MEMORY
 from domain.network.programme import Component, Programme
@@ -136,3 +137,22 @@ def replayed(ledger: Ledger, aggregate_id: UUID) -> Any:
     for stored_event in ledger.events.get(aggregate_id):
         aggregate = stored_event.mutate(aggregate)
     return aggregate
+
+
+def jobs_of(network: Network, commands: Sequence[Callable[[], object]]) -> list[Job]:
+    """The jobs the commands submit, captured instead of run (for the ledger's batch runner)."""
+    ledger = network.ledger
+    jobs: list[Job] = []
+
+    def capture(job: Job) -> UUID:
+        jobs.append(job)
+        return uuid4()
+
+    real = ledger.committer.submit
+    ledger.committer.submit = capture  # type: ignore[method-assign]
+    try:
+        for command in commands:
+            command()
+    finally:
+        ledger.committer.submit = real  # type: ignore[method-assign]
+    return jobs

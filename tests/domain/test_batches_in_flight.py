@@ -8,28 +8,23 @@ receipt); reproduced here step by step, on the ledger's own batch runner.
 
 from concurrent.futures import Future
 from datetime import timedelta
+from functools import partial
 from uuid import UUID, uuid4
 
 from domain.ledger.appending import Encoded
 from domain.ledger.group_commit import Job
 from domain.vocabulary import Domain
+from tests.domain.givens import jobs_of
 from tests.support import FrozenClock, Network, build_network, memory_ledger
 
 
 def captured_jobs(network: Network, person: UUID, label: str, *dated: timedelta) -> list[Job]:
     """The jobs `record_intervention` submits, captured instead of run."""
-    ledger = network.ledger
-    jobs: list[Job] = []
-
-    def capture(job: Job) -> UUID:
-        jobs.append(job)
-        return uuid4()
-
-    submit = ledger.committer.submit
-    ledger.committer.submit = capture  # type: ignore[method-assign]
-    try:
-        for n, delta in enumerate(dated):
-            ledger.record_intervention(
+    return jobs_of(
+        network,
+        [
+            partial(
+                network.ledger.record_intervention,
                 network.worker_a,
                 person,
                 domain=Domain.EDUCATION,
@@ -37,9 +32,9 @@ def captured_jobs(network: Network, person: UUID, label: str, *dated: timedelta)
                 occurred_at=network.clock.now + delta,
                 idempotency_key=f"key-{uuid4()}",
             )
-    finally:
-        ledger.committer.submit = submit  # type: ignore[method-assign]
-    return jobs
+            for n, delta in enumerate(dated)
+        ],
+    )
 
 
 def test_a_batch_refused_while_deciding_leaves_nothing_once_the_batch_in_flight_commits() -> None:

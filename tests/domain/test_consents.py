@@ -5,6 +5,7 @@ from uuid import UUID, uuid4
 
 import pytest
 
+from domain.actor import Actor
 from domain.errors import InvalidInput, NotFound, NotPermitted, RuleViolation
 from domain.vocabulary import ConsentGiver, Domain, Sensitivity
 from tests.domain.givens import case_of, refused
@@ -19,9 +20,11 @@ def consent(
     purpose: str = "Coordinate mental health follow-up.",
     recipients: tuple[UUID, ...] | None = None,
     expires_on: date | None = None,
+    by: Actor | None = None,
 ) -> UUID:
+    """A consent recorded by `by` (A's worker, A leading, unless told otherwise)."""
     return network.ledger.give_consent(
-        network.worker_a,
+        by or network.worker_a,
         young_person,
         sensitivities=sensitivities,
         purpose=purpose,
@@ -99,17 +102,7 @@ def test_a_consent_does_not_expire_before_it_is_given(network: Network) -> None:
 def test_an_uninvolved_association_records_no_consent(network: Network) -> None:
     young_person = network.enrol()
 
-    refused(
-        network,
-        NotPermitted,
-        lambda: network.ledger.give_consent(
-            network.worker_c,
-            young_person,
-            sensitivities=(Sensitivity.GENERAL,),
-            purpose="Mentoring.",
-            given_by=ConsentGiver.GUARDIAN,
-        ),
-    )
+    refused(network, NotPermitted, lambda: consent(network, young_person, by=network.worker_c))
 
 
 def test_a_consent_is_withdrawn_once(network: Network) -> None:
@@ -144,13 +137,11 @@ def test_an_involved_association_that_is_not_the_lead_records_no_consent(
     error = refused(
         network,
         NotPermitted,
-        lambda: network.ledger.give_consent(
-            network.coordinator_b,
+        lambda: consent(
+            network,
             young_person,
-            sensitivities=(Sensitivity.HEALTH,),
-            purpose="Coordinate care.",
-            given_by=ConsentGiver.YOUNG_PERSON,
             recipients=(network.b,) if recipients == "itself" else None,
+            by=network.coordinator_b,
         ),
     )
     assert "lead" in error.message

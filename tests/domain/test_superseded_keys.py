@@ -9,42 +9,22 @@ store for ever.
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from uuid import UUID, uuid4
+from uuid import UUID
 
 import pytest
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
 from domain.ledger import ConcurrencyConflict
-from domain.ledger.group_commit import Job
 from domain.ledger.receipt import Receipt
 from domain.vocabulary import Domain
+from tests.domain.givens import jobs_of
 from tests.support import BIRTH, Network
 
 
 def stored_keys(network: Network) -> set[UUID]:
     """The subjects whose key the key store holds (white-box: orphan keys are the point)."""
     return set(network.ledger.vault._store._keys)  # type: ignore[attr-defined]
-
-
-def captured(network: Network, submit: "Sequence[object]") -> list[Job]:
-    """The jobs the given commands submit, captured instead of run."""
-    ledger = network.ledger
-    jobs: list[Job] = []
-
-    def capture(job: Job) -> UUID:
-        jobs.append(job)
-        return uuid4()
-
-    real = ledger.committer.submit
-    ledger.committer.submit = capture  # type: ignore[method-assign]
-    try:
-        for command in submit:
-            assert callable(command)
-            command()
-    finally:
-        ledger.committer.submit = real  # type: ignore[method-assign]
-    return jobs
 
 
 def test_an_enrolment_decided_again_alone_keeps_only_the_key_of_the_saved_young_person(
@@ -55,7 +35,7 @@ def test_an_enrolment_decided_again_alone_keeps_only_the_key_of_the_saved_young_
     person = network.enrol()
     before = stored_keys(network)
     ledger = network.ledger
-    jobs = captured(
+    jobs = jobs_of(
         network,
         [
             lambda: network.enrol(first_name="Inès"),
