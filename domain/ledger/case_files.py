@@ -34,6 +34,7 @@ class CaseFileCommands(LedgerCore):
     ) -> UUID:
         def decide() -> Decision:
             young_person = self.young_person(young_person_id)
+            young_person.require_not_erased()
             return action(young_person, CaseContext(self, young_person)), [young_person]
 
         return self.execute(command, actor, idempotency_key, decide, target=young_person_id)

@@ -5,7 +5,14 @@ from uuid import UUID
 import pytest
 
 from domain.errors import InvalidInput, NotPermitted, RuleViolation
-from domain.vocabulary import Domain, HandoverStatus, ReferralStatus
+from domain.vocabulary import (
+    ConsentGiver,
+    Domain,
+    GoalStatus,
+    HandoverStatus,
+    ReferralStatus,
+    Sensitivity,
+)
 from tests.domain.givens import (
     EXPIRY_DAYS,
     case_of,
@@ -199,3 +206,44 @@ def test_an_erasure_leaves_the_programmes_and_frees_their_places(network: Networ
     assert case_of(network, young_person).programme_ids == ()
     another = network.enrol()
     network.ledger.enrol_in_programme(network.worker_a, another, programme_id=full)
+
+
+def test_an_erased_case_file_refuses_every_command_even_those_that_seal_nothing(
+    network: Network,
+) -> None:
+    """Only the commands that seal text used to be refused (the key is gone); marking a need
+    met or assigning a mentor went through, dated without the before-birth check."""
+    ledger, a = network.ledger, network.worker_a
+    young_person = network.enrol()
+    need = ledger.identify_need(a, young_person, domain=Domain.HOUSING, severity=2)
+    ledger.agree_action_plan(a, young_person)
+    goal = ledger.add_goal(a, young_person, domain=Domain.HOUSING, description="A room.")
+    ledger.assign_mentor(
+        a, young_person, mentor_user_id="mentor-a", mentor_association_id=network.a
+    )
+    given = ledger.give_consent(
+        a,
+        young_person,
+        sensitivities=(Sensitivity.HEALTH,),
+        purpose="Care.",
+        given_by=ConsentGiver.YOUNG_PERSON,
+    )
+    ledger.erase_young_person(network.admin, young_person, reason="art. 17")
+    commands = {
+        "meet_need": lambda: ledger.meet_need(a, young_person, need_id=need),
+        "review_goal": lambda: ledger.review_goal(a, young_person, goal_id=goal, progress=50),
+        "end_goal": lambda: ledger.end_goal(
+            a, young_person, goal_id=goal, status=GoalStatus.DROPPED
+        ),
+        "unassign_mentor": lambda: ledger.unassign_mentor(
+            a, young_person, mentor_user_id="mentor-a"
+        ),
+        "change_referent": lambda: ledger.change_referent(
+            a, young_person, referent_user_id="someone-else"
+        ),
+        "withdraw_consent": lambda: ledger.withdraw_consent(a, young_person, consent_id=given),
+    }
+
+    codes = {name: refused(network, RuleViolation, run).code for name, run in commands.items()}
+
+    assert codes == dict.fromkeys(commands, "ERASED")

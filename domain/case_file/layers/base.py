@@ -86,7 +86,7 @@ class CaseFile(Aggregate):
         self, *, actor: Actor, personal: PersonalData, occurred_at: datetime, time: CaseTime
     ) -> None:
         self._require_lead(actor)
-        self._require_not_erased()
+        self.require_not_erased()
         self._personal_data_corrected(
             actor=actor, personal=personal, occurred_at=time.occurred(occurred_at)
         )
@@ -121,11 +121,13 @@ class CaseFile(Aggregate):
             raise NotPermitted("the association is not involved with this young person")
 
     def _require_open(self) -> None:
-        self._require_not_erased()
+        self.require_not_erased()
         if self.closed_at is not None:
             raise RuleViolation("the case is closed: reopen it first", code="CASE_CLOSED")
 
-    def _require_not_erased(self) -> None:
+    def require_not_erased(self) -> None:
+        """An erased case takes no new fact. The ledger asks before every command on a case
+        (`CaseFileCommands.on_case`), so a command that seals nothing is refused as well."""
         if self.erased_at is not None:
             raise RuleViolation("the young person's data was erased", code="ERASED")
 

@@ -40,7 +40,7 @@ class CaseConsents(CaseLifecycle):
                 "only the lead association records a consent: an association may not grant"
                 " itself access to others' notes"
             )
-        self._require_not_erased()
+        self.require_not_erased()
         if not sensitivities:
             raise InvalidInput("a consent needs at least one sensitivity", field="sensitivities")
         if recipients is not None and not recipients:

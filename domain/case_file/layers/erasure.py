@@ -32,7 +32,7 @@ class CaseErasure(CaseProgrammes):
 
     def erase(self, *, actor: Actor, reason: Sealed, now: datetime) -> None:
         self.require_eraser(actor)
-        self._require_not_erased()
+        self.require_not_erased()
         for referral in [r for r in self.referrals.values() if r.is_open]:
             self._referral_withdrawn(actor=actor, referral_id=referral.id, occurred_at=now)
         for handover in [h for h in self.handovers.values() if h.is_pending]:

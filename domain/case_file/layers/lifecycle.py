@@ -108,7 +108,7 @@ class CaseLifecycle(CaseFile):
 
     def reopen_case(self, *, actor: Actor, occurred_at: datetime, time: CaseTime) -> None:
         self._require_lead(actor)
-        self._require_not_erased()
+        self.require_not_erased()
         if self.closed_at is None:
             raise RuleViolation("the case is not closed", code="CASE_OPEN")
         self._case_reopened(actor=actor, occurred_at=time.occurred(occurred_at))
