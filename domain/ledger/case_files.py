@@ -171,7 +171,11 @@ class CaseFileCommands(LedgerCore):
         occurred_at: datetime | None = None,
         idempotency_key: str | None = None,
     ) -> UUID:
-        def act(yp: YoungPerson, ctx: CaseContext) -> UUID:
+        def decide() -> Decision:
+            yp = self.young_person(young_person_id)
+            yp.require_not_erased()
+            programmes = [self.load(Programme, p, "programme_id") for p in yp.programme_ids]
+            ctx = CaseContext(self, yp)
             yp.close_case(
                 actor=actor,
                 reason=reason,
@@ -179,9 +183,11 @@ class CaseFileCommands(LedgerCore):
                 time=ctx.time,
                 seal=ctx.seal,
             )
-            return yp.id
+            for programme in programmes:
+                programme.release(actor=actor, young_person_id=young_person_id)
+            return yp.id, [yp, *programmes]
 
-        return self.on_case("close_case", actor, young_person_id, idempotency_key, act)
+        return self.execute("close_case", actor, idempotency_key, decide, target=young_person_id)
 
     def reopen_case(
         self,

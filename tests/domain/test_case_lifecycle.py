@@ -7,8 +7,8 @@ import pytest
 
 from domain.actor import Actor
 from domain.errors import InvalidInput, NotFound, NotPermitted, RuleViolation
-from domain.vocabulary import Domain, Role
-from tests.domain.givens import case_of, intervention, refused
+from domain.vocabulary import Domain, GoalStatus, Role
+from tests.domain.givens import case_of, intervention, programme, programme_of, refused
 from tests.support import Network
 
 
@@ -162,3 +162,53 @@ def test_an_unknown_young_person_is_not_found(network: Network) -> None:
     error = refused(network, NotFound, lambda: intervention(network, network.worker_a, uuid4()))
 
     assert error.field == "young_person_id"
+
+
+def test_closing_a_case_leaves_its_programmes_and_frees_their_places(network: Network) -> None:
+    young_person = network.enrol()
+    full = programme(network, (network.a, network.b), capacity=1)
+    network.ledger.enrol_in_programme(network.worker_a, young_person, programme_id=full)
+
+    events = network.then(lambda: network.ledger.close_case(network.worker_a, young_person))
+
+    assert events == ["CaseClosed", "LeftProgramme", "PlaceReleased"]
+    assert programme_of(network, full).enrolled == 0
+    assert case_of(network, young_person).programme_ids == ()
+    another = network.enrol()
+    network.ledger.enrol_in_programme(network.worker_a, another, programme_id=full)
+
+
+def test_a_closed_case_changes_no_need_goal_mentor_or_referent(network: Network) -> None:
+    """A closed case takes no new fact: marking a need met or a goal reviewed, or naming a
+    mentor or referent, waits until it is reopened (answering a referral does not: the
+    addressee's inbox must not be stuck)."""
+    ledger, a = network.ledger, network.worker_a
+    young_person = network.enrol()
+    need = ledger.identify_need(a, young_person, domain=Domain.HOUSING, severity=2)
+    ledger.agree_action_plan(a, young_person)
+    goal = ledger.add_goal(a, young_person, domain=Domain.HOUSING, description="A room.")
+    ledger.assign_mentor(
+        a, young_person, mentor_user_id="mentor-a", mentor_association_id=network.a
+    )
+    ledger.close_case(a, young_person)
+    commands = {
+        "meet_need": lambda: ledger.meet_need(a, young_person, need_id=need),
+        "close_need": lambda: ledger.close_need(a, young_person, need_id=need),
+        "review_goal": lambda: ledger.review_goal(a, young_person, goal_id=goal, progress=50),
+        "end_goal": lambda: ledger.end_goal(
+            a, young_person, goal_id=goal, status=GoalStatus.ACHIEVED
+        ),
+        "assign_mentor": lambda: ledger.assign_mentor(
+            a, young_person, mentor_user_id="mentor-2", mentor_association_id=network.a
+        ),
+        "unassign_mentor": lambda: ledger.unassign_mentor(
+            a, young_person, mentor_user_id="mentor-a"
+        ),
+        "change_referent": lambda: ledger.change_referent(
+            a, young_person, referent_user_id="someone-else"
+        ),
+    }
+
+    codes = {name: refused(network, RuleViolation, run).code for name, run in commands.items()}
+
+    assert codes == dict.fromkeys(commands, "CASE_CLOSED")

@@ -18,6 +18,7 @@ class CaseLifecycle(CaseFile):
         self, *, actor: Actor, referent_user_id: str, occurred_at: datetime, time: CaseTime
     ) -> None:
         self._require_lead(actor)
+        self._require_open()
         referent = require_text(referent_user_id, "referent_user_id")
         if referent == self.referent_user_id:
             raise RuleViolation("this worker is already the referent", field="referent_user_id")
@@ -42,6 +43,7 @@ class CaseLifecycle(CaseFile):
         partners: frozenset[UUID] = NO_PARTNERS,
     ) -> None:
         self._require_involved(actor, partners)
+        self._require_open()
         if mentor_association_id not in self.involved_associations(partners):
             raise RuleViolation(
                 "a mentor must be a worker of an involved association",
@@ -74,6 +76,7 @@ class CaseLifecycle(CaseFile):
         partners: frozenset[UUID] = NO_PARTNERS,
     ) -> None:
         self._require_involved(actor, partners)
+        self._require_open()
         if mentor_user_id not in self.mentors:
             raise NotFound("this worker is not a mentor", field="mentor_user_id")
         self._mentor_unassigned(

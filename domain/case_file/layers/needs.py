@@ -94,6 +94,7 @@ class CaseNeeds(CaseConsents):
 
     def _require_open_need(self, actor: Actor, need_id: UUID, partners: frozenset[UUID]) -> None:
         self._require_involved(actor, partners)
+        self._require_open()
         need = self._find(self.needs, need_id, "need_id")
         if need.status is not NeedStatus.OPEN:
             raise RuleViolation(f"the need is already {need.status.value}", field="need_id")

@@ -129,6 +129,7 @@ class CasePlan(CaseNeeds):
 
     def _require_open_goal(self, actor: Actor, goal_id: UUID, partners: frozenset[UUID]) -> None:
         self._require_involved(actor, partners)
+        self._require_open()
         goal = self._find(self.goals, goal_id, "goal_id")
         if goal.status is not GoalStatus.OPEN:
             raise RuleViolation(f"the goal is already {goal.status.value}", field="goal_id")

@@ -10,6 +10,7 @@ from domain.case_file.case_time import CaseTime
 from domain.case_file.layers.base import acts_for_any
 from domain.case_file.layers.handovers import CaseHandovers
 from domain.errors import NotFound, NotPermitted, RuleViolation
+from domain.privacy.sealed import Seal
 
 
 class CaseProgrammes(CaseHandovers):
@@ -70,3 +71,16 @@ class CaseProgrammes(CaseHandovers):
     @event("LeftProgramme")
     def _left_programme(self, actor: Actor, programme_id: UUID, occurred_at: datetime) -> None:
         del self.programmes[str(programme_id)]
+
+    def close_case(
+        self, *, actor: Actor, reason: str | None, occurred_at: datetime, time: CaseTime, seal: Seal
+    ) -> None:
+        """Closing the case also leaves its programmes: a closed case held its places for ever
+        (the ledger releases them in the same commit, `CaseFileCommands.close_case`). A reopened
+        case is enrolled again like any other."""
+        super().close_case(
+            actor=actor, reason=reason, occurred_at=occurred_at, time=time, seal=seal
+        )
+        assert self.closed_at is not None
+        for programme_id in self.programme_ids:
+            self._left_programme(actor=actor, programme_id=programme_id, occurred_at=self.closed_at)
