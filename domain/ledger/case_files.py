@@ -92,7 +92,11 @@ class CaseFileCommands(LedgerCore):
                 ctx.seal, first_name, last_name, date_of_birth, contact, today=ctx.now.date()
             )
             yp.correct_personal_data(
-                actor=actor, personal=personal, occurred_at=ctx.now, time=ctx.time
+                actor=actor,
+                personal=personal,
+                born_on=date_of_birth,
+                occurred_at=ctx.now,
+                time=ctx.time,
             )
             return yp.id
 

@@ -1,13 +1,15 @@
 """Personal data never reaches the event store in clear; the vault gives it back."""
 
+from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
 import pytest
 
 from domain.case_file.intervention import Intervention
+from domain.errors import InvalidInput
 from domain.privacy.cipher import InvalidTag
-from tests.domain.givens import case_of, intervention
+from tests.domain.givens import case_of, intervention, refused
 from tests.support import BIRTH, Network
 
 SUMMARY = "Talked about her brother's trial and her anxiety."
@@ -103,3 +105,28 @@ def test_an_opener_opens_a_young_person_s_tokens_as_the_vault_does_and_nothing_o
     vault.destroy_key(camille)
 
     assert vault.opener(camille)(token) is None
+
+
+def test_a_corrected_date_of_birth_may_not_put_a_recorded_fact_before_the_birth(
+    network: Network,
+) -> None:
+    """Facts are never dated before the birth; a correction moving the birth after one of
+    them would make the history say otherwise."""
+    young_person = network.enrol(occurred_at=network.clock.now - timedelta(days=400))
+    visit = network.clock.now - timedelta(days=200)
+    intervention(network, network.worker_a, young_person, occurred_at=visit)
+
+    def correct(born: date) -> object:
+        return network.ledger.correct_personal_data(
+            network.worker_a,
+            young_person,
+            first_name="Camille",
+            last_name="Martin",
+            date_of_birth=born,
+        )
+
+    error = refused(network, InvalidInput, lambda: correct(visit.date() + timedelta(days=1)))
+    events = network.then(lambda: correct((network.clock.now - timedelta(days=400)).date()))
+
+    assert error.field == "date_of_birth"
+    assert events == ["PersonalDataCorrected"]

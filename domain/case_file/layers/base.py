@@ -5,7 +5,7 @@ plan, interventions, referrals, handovers, programmes). Each layer's public meth
 private `@event` methods only assign state. Event topics name the layer that defines them.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Self, TypeVar
 from uuid import UUID
 
@@ -20,7 +20,7 @@ from domain.case_file.need import Need
 from domain.case_file.personal_data import PersonalData
 from domain.case_file.plan import Goal
 from domain.case_file.referral import Referral
-from domain.errors import NotFound, NotPermitted, RuleViolation
+from domain.errors import InvalidInput, NotFound, NotPermitted, RuleViolation
 from domain.rules import SHORT_TEXT, require_range, require_text
 
 NO_PARTNERS: frozenset[UUID] = frozenset()
@@ -83,10 +83,24 @@ class CaseFile(Aggregate):
         self.programmes: dict[str, datetime] = {}
 
     def correct_personal_data(
-        self, *, actor: Actor, personal: PersonalData, occurred_at: datetime, time: CaseTime
+        self,
+        *,
+        actor: Actor,
+        personal: PersonalData,
+        born_on: date,
+        occurred_at: datetime,
+        time: CaseTime,
     ) -> None:
+        """`born_on` is the corrected date of birth in clear (`personal` holds it sealed): no
+        fact the case file already holds may come to lie before the birth."""
         self._require_lead(actor)
         self.require_not_erased()
+        if born_on > self.earliest_fact().date():
+            raise InvalidInput(
+                "date_of_birth must not be after a fact already recorded for the young person"
+                f" (the earliest, on {self.earliest_fact().date().isoformat()})",
+                field="date_of_birth",
+            )
         self._personal_data_corrected(
             actor=actor, personal=personal, occurred_at=time.occurred(occurred_at)
         )
@@ -96,6 +110,19 @@ class CaseFile(Aggregate):
         self, actor: Actor, personal: PersonalData, occurred_at: datetime
     ) -> None:
         self.personal = personal
+
+    def earliest_fact(self) -> datetime:
+        """The business time of the earliest fact the case file holds."""
+        dated = [
+            self.enrolled_at,
+            *(i.occurred_at for i in self.interventions.values()),
+            *(n.identified_at for n in self.needs.values()),
+            *(g.added_at for g in self.goals.values()),
+            *(r.made_at for r in self.referrals.values()),
+            *(c.given_at for c in self.consents.values()),
+            *(h.proposed_at for h in self.handovers.values()),
+        ]
+        return min(dated)
 
     def involved_associations(self, partners: frozenset[UUID] = NO_PARTNERS) -> frozenset[UUID]:
         """Who is involved now, per DESIGN.md; `partners` are those of enrolled programmes."""
