@@ -254,8 +254,10 @@ class CaseCareCommands(CaseFileCommands):
                 programme_partners=programme.partner_set,
                 occurred_at=occurred_at or now,
                 time=CaseTime(now, self.born_on(young_person)),
+                partners=self.programme_partners(young_person),
             )
-            programme.admit(actor=actor, young_person_id=young_person_id, on=now.date())
+            on = (occurred_at or now).date()
+            programme.admit(actor=actor, young_person_id=young_person_id, on=on)
             return programme_id, [young_person, programme]
 
         return self.execute(

@@ -96,6 +96,13 @@ class Programme(Aggregate):
             raise RuleViolation(
                 "the last partner cannot leave: close the programme", field="association_id"
             )
+        if all(c.association_id == association_id for c in self.components):
+            raise RuleViolation(
+                "the partner delivers every component left: another partner must take one on,"
+                " or close the programme",
+                field="association_id",
+                code="LAST_COMPONENT",
+            )
         self._partner_left(actor=actor, association_id=association_id)
 
     @event("PartnerLeft")
@@ -114,11 +121,17 @@ class Programme(Aggregate):
         self.closed_at = closed_at
 
     def admit(self, *, actor: Actor, young_person_id: UUID, on: date) -> None:
-        """Takes one place for an enrolling young person; saved with the case file's event."""
+        """Takes one place for a young person enrolling `on` that day (the enrolment's business
+        time: an enrolment entered late, within the period, is admitted). Saved with the case
+        file's event."""
         self._require_open()
         if self.ends_on is not None and on > self.ends_on:
             raise RuleViolation(
                 "the programme has ended", field="programme_id", code="PROGRAMME_CLOSED"
+            )
+        if self.starts_on is not None and on < self.starts_on:
+            raise RuleViolation(
+                "the programme had not started", field="occurred_at", code="PROGRAMME_NOT_STARTED"
             )
         if self.capacity is not None and self.enrolled >= self.capacity:
             raise RuleViolation(

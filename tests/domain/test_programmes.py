@@ -1,6 +1,6 @@
 """Integrated programmes: enrolment takes a place while open and not full, or nothing at all."""
 
-from datetime import date
+from datetime import date, timedelta
 from uuid import UUID, uuid4
 
 import pytest
@@ -158,10 +158,25 @@ def test_a_young_person_is_enrolled_in_a_programme_once(network: Network) -> Non
     assert programme_of(network, passerelle).enrolled == 1
 
 
-@pytest.mark.parametrize(("actor", "allowed"), [("worker_c", True), ("worker_b", False)])
-def test_the_lead_or_a_partner_enrols(network: Network, actor: str, allowed: bool) -> None:
+@pytest.mark.parametrize(
+    ("actor", "c_involved", "allowed"),
+    [
+        ("worker_a", False, True),  # the lead
+        ("worker_c", True, True),  # a partner involved already (a referral it answers)
+        ("worker_c", False, False),  # a partner with no part in the case: it would make itself
+        ("worker_b", True, False),  # involved, not a partner
+    ],
+)
+def test_the_lead_or_an_involved_partner_enrols(
+    network: Network, actor: str, c_involved: bool, allowed: bool
+) -> None:
     young_person = network.enrol()
     passerelle = programme(network, (network.c,))
+    if c_involved:
+        for association in (network.b, network.c):
+            network.ledger.make_referral(
+                network.worker_a, young_person, to_association_id=association, domain=Domain.HOUSING
+            )
 
     def enrol() -> UUID:
         return network.ledger.enrol_in_programme(
@@ -229,3 +244,52 @@ def test_a_closed_programme_takes_no_new_partner(network: Network) -> None:
     )
 
     assert error.code == "PROGRAMME_CLOSED"
+
+
+@pytest.mark.parametrize(
+    ("days_before_now", "code"),
+    [(40, None), (10, "PROGRAMME_CLOSED"), (400, "PROGRAMME_NOT_STARTED")],
+)
+def test_an_enrolment_is_admitted_by_the_day_it_happened(
+    network: Network, days_before_now: int, code: str | None
+) -> None:
+    """Entered late (a normal thing), an enrolment dated within the period is admitted even
+    after the programme has ended; one dated outside it is not."""
+    now = network.clock.now
+    young_person = network.enrol(occurred_at=now - timedelta(days=500))
+    passerelle = network.ledger.launch_programme(
+        network.admin,
+        name="Été",
+        components=(Component(network.a, Domain.MENTORING),),
+        starts_on=(now - timedelta(days=90)).date(),
+        ends_on=(now - timedelta(days=30)).date(),
+    )
+
+    def enrol() -> UUID:
+        return network.ledger.enrol_in_programme(
+            network.worker_a,
+            young_person,
+            programme_id=passerelle,
+            occurred_at=now - timedelta(days=days_before_now),
+        )
+
+    if code is None:
+        assert network.then(enrol) == ["EnrolledInProgramme", "PlaceTaken"]
+    else:
+        assert refused(network, RuleViolation, enrol).code == code
+
+
+def test_a_partner_delivering_every_component_left_cannot_leave(network: Network) -> None:
+    passerelle = programme(network, (network.a,))
+    network.ledger.join_programme(network.coordinator_b, passerelle, association_id=network.b)
+
+    error = refused(
+        network,
+        RuleViolation,
+        lambda: network.ledger.leave_partnership(
+            network.coordinator_a, passerelle, association_id=network.a
+        ),
+    )
+
+    assert error.code == "LAST_COMPONENT"
+    assert programme_of(network, passerelle).components

@@ -7,7 +7,7 @@ from eventsourcing.domain import event
 
 from domain.actor import Actor
 from domain.case_file.case_time import CaseTime
-from domain.case_file.layers.base import acts_for_any
+from domain.case_file.layers.base import NO_PARTNERS, acts_for_any
 from domain.case_file.layers.handovers import CaseHandovers
 from domain.errors import NotFound, NotPermitted, RuleViolation
 from domain.privacy.sealed import Seal
@@ -22,13 +22,19 @@ class CaseProgrammes(CaseHandovers):
         programme_partners: frozenset[UUID],
         occurred_at: datetime,
         time: CaseTime,
+        partners: frozenset[UUID] = NO_PARTNERS,
     ) -> None:
-        """The lead or a partner of the programme enrols; the programme checks its capacity."""
-        if not (
-            actor.acts_for(self.lead_association_id) or acts_for_any(actor, programme_partners)
-        ):
+        """The lead, or a partner of the programme already involved with the young person,
+        enrols; the programme checks its capacity. A partner not involved yet would make itself
+        involved — and see the case — by enrolling someone it had no part in. `partners` are
+        those of the programmes the young person is already enrolled in."""
+        partner = acts_for_any(actor, programme_partners)
+        involved = actor.association_id in self.involved_associations(partners)
+        if not (actor.acts_for(self.lead_association_id) or (partner and involved)):
             raise NotPermitted(
-                "only the lead or a partner of the programme may enrol", field="programme_id"
+                "only the lead, or a partner of the programme already involved with the young"
+                " person, may enrol",
+                field="programme_id",
             )
         self._require_open()
         if str(programme_id) in self.programmes:
