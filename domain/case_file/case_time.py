@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from domain.errors import InvalidInput
 from domain.rules import require_occurred_at
 
 
@@ -19,3 +20,15 @@ class CaseTime:
 
     def occurred(self, occurred_at: datetime, field: str = "occurred_at") -> datetime:
         return require_occurred_at(occurred_at, self.now, self.born_on, field)
+
+    def after(
+        self, occurred_at: datetime, earlier: datetime, what: str, field: str = "occurred_at"
+    ) -> datetime:
+        """A fact that answers or ends another (a referral accepted, a goal achieved) is not
+        dated before it: views of the case as at a business time would contradict themselves
+        (an answer before its question, a negative delay in the indicators)."""
+        moment = self.occurred(occurred_at, field)
+        if moment < earlier:
+            msg = f"{field} must not be before {what} ({earlier.isoformat()})"
+            raise InvalidInput(msg, field=field)
+        return moment

@@ -188,8 +188,10 @@ def test_a_goal_targets_a_day_between_its_setting_and_ten_years_on(
 ) -> None:
     """A target before the goal was set, or one lifetimes away (0226 for 2026 the other way
     round), is a typo: refused, naming the field."""
-    young_person = network.enrol()
-    network.ledger.agree_action_plan(network.worker_a, young_person)
+    young_person = network.enrol(occurred_at=network.clock.now - timedelta(days=60))
+    network.ledger.agree_action_plan(
+        network.worker_a, young_person, occurred_at=network.clock.now - timedelta(days=60)
+    )
     set_on = (network.clock.now - timedelta(days=30)).date()
     target = set_on.replace(year=set_on.year + years_after_set) + timedelta(days=days_after_set)
 

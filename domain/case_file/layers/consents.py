@@ -99,7 +99,7 @@ class CaseConsents(CaseLifecycle):
         self._consent_withdrawn(
             actor=actor,
             consent_id=consent_id,
-            occurred_at=time.occurred(occurred_at),
+            occurred_at=time.after(occurred_at, consent.given_at, "the consent was given"),
         )
 
     @event("ConsentWithdrawn")

@@ -15,6 +15,8 @@ from domain.privacy.sealed import Seal, Sealed
 from domain.rules import require_text, seal_optional
 from domain.vocabulary import HandoverStatus
 
+PROPOSED = "the handover was proposed"
+
 
 class CaseHandovers(CaseReferrals):
     def propose_handover(
@@ -81,12 +83,13 @@ class CaseHandovers(CaseReferrals):
         time: CaseTime,
     ) -> None:
         """The lead and the referent move in one event: there is never zero or two leads."""
-        self.handover(handover_id).check_response(HandoverStatus.ACCEPTED, actor)
+        handover = self.handover(handover_id)
+        handover.check_response(HandoverStatus.ACCEPTED, actor)
         self._handover_accepted(
             actor=actor,
             handover_id=handover_id,
             referent_user_id=require_text(referent_user_id or actor.user_id, "referent_user_id"),
-            occurred_at=time.occurred(occurred_at),
+            occurred_at=time.after(occurred_at, handover.proposed_at, PROPOSED),
         )
 
     @event("HandoverAccepted")
@@ -101,11 +104,12 @@ class CaseHandovers(CaseReferrals):
     def decline_handover(
         self, *, actor: Actor, handover_id: UUID, occurred_at: datetime, time: CaseTime
     ) -> None:
-        self.handover(handover_id).check_response(HandoverStatus.DECLINED, actor)
+        handover = self.handover(handover_id)
+        handover.check_response(HandoverStatus.DECLINED, actor)
         self._handover_declined(
             actor=actor,
             handover_id=handover_id,
-            occurred_at=time.occurred(occurred_at),
+            occurred_at=time.after(occurred_at, handover.proposed_at, PROPOSED),
         )
 
     @event("HandoverDeclined")
@@ -116,11 +120,12 @@ class CaseHandovers(CaseReferrals):
     def cancel_handover(
         self, *, actor: Actor, handover_id: UUID, occurred_at: datetime, time: CaseTime
     ) -> None:
-        self.handover(handover_id).check_response(HandoverStatus.CANCELLED, actor)
+        handover = self.handover(handover_id)
+        handover.check_response(HandoverStatus.CANCELLED, actor)
         self._handover_cancelled(
             actor=actor,
             handover_id=handover_id,
-            occurred_at=time.occurred(occurred_at),
+            occurred_at=time.after(occurred_at, handover.proposed_at, PROPOSED),
         )
 
     @event("HandoverCancelled")

@@ -102,7 +102,7 @@ class CaseLifecycle(CaseFile):
         self._case_closed(
             actor=actor,
             reason=seal_optional(seal, reason, "reason"),
-            occurred_at=time.occurred(occurred_at),
+            occurred_at=time.after(occurred_at, self.enrolled_at, "the enrolment"),
         )
 
     @event("CaseClosed")
@@ -114,7 +114,8 @@ class CaseLifecycle(CaseFile):
         self.require_not_erased()
         if self.closed_at is None:
             raise RuleViolation("the case is not closed", code="CASE_OPEN")
-        self._case_reopened(actor=actor, occurred_at=time.occurred(occurred_at))
+        moment = time.after(occurred_at, self.closed_at, "the case was closed")
+        self._case_reopened(actor=actor, occurred_at=moment)
 
     @event("CaseReopened")
     def _case_reopened(self, actor: Actor, occurred_at: datetime) -> None:

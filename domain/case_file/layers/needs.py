@@ -15,6 +15,8 @@ from domain.privacy.sealed import Seal, Sealed
 from domain.rules import require_range, seal_optional
 from domain.vocabulary import Domain, NeedStatus
 
+IDENTIFIED = "the need was identified"
+
 
 class CaseNeeds(CaseConsents):
     def identify_need(
@@ -70,7 +72,8 @@ class CaseNeeds(CaseConsents):
         partners: frozenset[UUID] = NO_PARTNERS,
     ) -> None:
         self._require_open_need(actor, need_id, partners)
-        self._need_met(actor=actor, need_id=need_id, occurred_at=time.occurred(occurred_at))
+        moment = time.after(occurred_at, self.needs[str(need_id)].identified_at, IDENTIFIED)
+        self._need_met(actor=actor, need_id=need_id, occurred_at=moment)
 
     @event("NeedMet")
     def _need_met(self, actor: Actor, need_id: UUID, occurred_at: datetime) -> None:
@@ -86,7 +89,8 @@ class CaseNeeds(CaseConsents):
         partners: frozenset[UUID] = NO_PARTNERS,
     ) -> None:
         self._require_open_need(actor, need_id, partners)
-        self._need_closed(actor=actor, need_id=need_id, occurred_at=time.occurred(occurred_at))
+        moment = time.after(occurred_at, self.needs[str(need_id)].identified_at, IDENTIFIED)
+        self._need_closed(actor=actor, need_id=need_id, occurred_at=moment)
 
     @event("NeedClosed")
     def _need_closed(self, actor: Actor, need_id: UUID, occurred_at: datetime) -> None:

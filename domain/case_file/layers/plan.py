@@ -15,6 +15,8 @@ from domain.privacy.sealed import Seal, Sealed
 from domain.rules import require_range, require_target_date, seal_text
 from domain.vocabulary import Domain, GoalStatus
 
+ADDED = "the goal was added"
+
 
 class CasePlan(CaseNeeds):
     def agree_action_plan(self, *, actor: Actor, occurred_at: datetime, time: CaseTime) -> None:
@@ -45,7 +47,7 @@ class CasePlan(CaseNeeds):
         self._require_open()
         if self.plan_agreed_at is None:
             raise RuleViolation("agree an action plan before adding goals", code="NO_PLAN")
-        moment = time.occurred(occurred_at)
+        moment = time.after(occurred_at, self.plan_agreed_at, "the action plan was agreed")
         require_target_date(target_date, moment.date())
         self._goal_added(
             actor=actor,
@@ -90,7 +92,7 @@ class CasePlan(CaseNeeds):
             actor=actor,
             goal_id=goal_id,
             progress=require_range(progress, "progress", 0, 100),
-            occurred_at=time.occurred(occurred_at),
+            occurred_at=time.after(occurred_at, self.goals[str(goal_id)].added_at, ADDED),
         )
 
     @event("GoalProgressReviewed")
@@ -111,7 +113,7 @@ class CasePlan(CaseNeeds):
     ) -> None:
         """Marks a goal achieved or dropped: two facts, two events, one rule."""
         self._require_open_goal(actor, goal_id, partners)
-        moment = time.occurred(occurred_at)
+        moment = time.after(occurred_at, self.goals[str(goal_id)].added_at, ADDED)
         if status is GoalStatus.ACHIEVED:
             self._goal_achieved(actor=actor, goal_id=goal_id, occurred_at=moment)
         elif status is GoalStatus.DROPPED:

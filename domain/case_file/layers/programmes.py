@@ -68,10 +68,11 @@ class CaseProgrammes(CaseHandovers):
             )
         if str(programme_id) not in self.programmes:
             raise NotFound("not enrolled in this programme", field="programme_id")
+        enrolled = self.programmes[str(programme_id)]
         self._left_programme(
             actor=actor,
             programme_id=programme_id,
-            occurred_at=time.occurred(occurred_at),
+            occurred_at=time.after(occurred_at, enrolled, "the enrolment in the programme"),
         )
 
     @event("LeftProgramme")

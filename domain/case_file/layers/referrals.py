@@ -16,6 +16,9 @@ from domain.privacy.sealed import Seal, Sealed
 from domain.rules import seal_optional
 from domain.vocabulary import DeclineReason, Domain, ReferralStatus
 
+MADE = "the referral was made"
+MOVED = "the referral's last move"
+
 
 class CaseReferrals(CaseInterventions):
     def make_referral(
@@ -83,12 +86,13 @@ class CaseReferrals(CaseInterventions):
     def accept_referral(
         self, *, actor: Actor, referral_id: UUID, occurred_at: datetime, time: CaseTime
     ) -> None:
-        self.referral(referral_id).check_move(ReferralStatus.ACCEPTED, actor)
+        referral = self.referral(referral_id)
+        referral.check_move(ReferralStatus.ACCEPTED, actor)
         self._require_open()
         self._referral_accepted(
             actor=actor,
             referral_id=referral_id,
-            occurred_at=time.occurred(occurred_at),
+            occurred_at=time.after(occurred_at, referral.made_at, MADE),
         )
 
     @event("ReferralAccepted")
@@ -106,13 +110,14 @@ class CaseReferrals(CaseInterventions):
         time: CaseTime,
         seal: Seal,
     ) -> None:
-        self.referral(referral_id).check_move(ReferralStatus.DECLINED, actor)
+        referral = self.referral(referral_id)
+        referral.check_move(ReferralStatus.DECLINED, actor)
         self._referral_declined(
             actor=actor,
             referral_id=referral_id,
             reason=reason,
             note=seal_optional(seal, note, "note"),
-            occurred_at=time.occurred(occurred_at),
+            occurred_at=time.after(occurred_at, referral.made_at, MADE),
         )
 
     @event("ReferralDeclined")
@@ -129,11 +134,12 @@ class CaseReferrals(CaseInterventions):
     def withdraw_referral(
         self, *, actor: Actor, referral_id: UUID, occurred_at: datetime, time: CaseTime
     ) -> None:
-        self.referral(referral_id).check_move(ReferralStatus.WITHDRAWN, actor)
+        referral = self.referral(referral_id)
+        referral.check_move(ReferralStatus.WITHDRAWN, actor)
         self._referral_withdrawn(
             actor=actor,
             referral_id=referral_id,
-            occurred_at=time.occurred(occurred_at),
+            occurred_at=time.after(occurred_at, referral.responded_at or referral.made_at, MOVED),
         )
 
     @event("ReferralWithdrawn")
@@ -150,12 +156,14 @@ class CaseReferrals(CaseInterventions):
         time: CaseTime,
         seal: Seal,
     ) -> None:
-        self.referral(referral_id).check_move(ReferralStatus.COMPLETED, actor)
+        referral = self.referral(referral_id)
+        referral.check_move(ReferralStatus.COMPLETED, actor)
+        accepted = referral.responded_at or referral.made_at
         self._referral_completed(
             actor=actor,
             referral_id=referral_id,
             outcome=seal_optional(seal, outcome, "outcome"),
-            occurred_at=time.occurred(occurred_at),
+            occurred_at=time.after(occurred_at, accepted, "the referral was accepted"),
         )
 
     @event("ReferralCompleted")
