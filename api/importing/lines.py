@@ -17,6 +17,9 @@ from uuid import UUID
 import orjson
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from api import policy
+from api.auth.errors import InvalidTokenRequest
+from api.auth.viewer import association_named, role_named, user_named
 from domain.actor import Actor
 from domain.errors import InvalidInput, NotFound
 from domain.vocabulary import Role
@@ -42,13 +45,31 @@ class ImportLine(BaseModel):
     name: str | None = Field(default=None, alias="as")
 
     def actor_with(self, names: Names) -> Actor:
+        """Who did it, held to the rules of a token's claims (a printable user id, a role a
+        token may carry, an association for a worker or coordinator only) and to the policy's
+        capability for the command: an import is not a way round what a request may do."""
+        given = resolve(self.actor, names)
         try:
-            actor = ActorLine.model_validate(resolve(self.actor, names))
+            fields = ActorLine.model_validate(given)
+            actor = Actor(
+                user_named(fields.user_id),
+                role_named(fields.role.value),
+                association_named(fields.role, fields.association_id),
+            )
         except ValidationError as invalid:
             first = invalid.errors()[0]
             name = ".".join(str(part) for part in first["loc"])
             raise InvalidInput(f"actor.{name}: {first['msg']}", field=f"actor.{name}") from None
-        return Actor(actor.user_id, actor.role, actor.association_id)
+        except InvalidTokenRequest as refused:
+            field = f"actor.{_ACTOR_FIELDS[refused.field]}"
+            raise InvalidInput(f"{field}: {refused.message}", field=field) from None
+        capability = policy.COMMANDS.get(self.command)
+        if capability is not None:
+            policy.require(actor, capability)
+        return actor
+
+
+_ACTOR_FIELDS = {"user": "user_id", "role": "role", "association": "association_id"}
 
 
 def parse(text: str | bytes) -> ImportLine:

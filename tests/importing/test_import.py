@@ -8,11 +8,14 @@ import orjson
 import pytest
 from typer.testing import CliRunner
 
+from api import policy
 from api.bootstrap import Parcours
 from api.cli import app
+from api.importing.commands import IMPORTABLE
 from api.importing.history import ImportFailed, import_history
 from api.settings import Settings
 from bench.history import history
+from domain.errors import NotPermitted
 from tests.conftest import Instances
 
 ADMIN = {"user_id": "legacy-admin", "role": "NETWORK_ADMIN"}
@@ -158,6 +161,22 @@ def test_an_invalid_line_stops_the_import_and_names_line_and_field(parcours: Par
             b' "actor": {"user_id": "x", "role": "NETWORK_ADMIN"},'
             b' "args": {"name": "n", "territory": "93"}}',
             "key",
+        ),
+        (  # the ledger's own role: never an importer's
+            b'{"command": "register_association", "actor": {"user_id": "parcours",'
+            b' "role": "SYSTEM"}, "args": {"name": "n", "territory": "93"}, "key": "k"}',
+            "actor.role",
+        ),
+        (  # an admin acting for an association would gain its rights
+            b'{"command": "register_association", "actor": {"user_id": "x",'
+            b' "role": "NETWORK_ADMIN", "association_id": "9b7e6c1e-8f0a-4a55-9d8e-1c2b3a4d5e6f"},'
+            b' "args": {"name": "n", "territory": "93"}, "key": "k"}',
+            "actor.association_id",
+        ),
+        (  # a line break in "who" forged a line of `parcours audit trail`
+            b'{"command": "register_association", "actor": {"user_id": "x\\n7\\tforged",'
+            b' "role": "NETWORK_ADMIN"}, "args": {"name": "n", "territory": "93"}, "key": "k"}',
+            "actor.user_id",
         ),
     ],
 )
@@ -350,3 +369,33 @@ def test_a_chunk_stores_its_new_keys_in_one_transaction_before_its_events(
     people = _young_people(parcours)
     assert len(people) == 2
     assert all(store.get(person) is not None for person in people)
+
+
+@pytest.mark.parametrize(
+    ("role", "command", "args"),
+    [
+        ("AUDITOR", "enrol_young_person", {"first_name": "A", "last_name": "B",
+                                            "date_of_birth": "2009-01-01", "territory": "93"}),
+        ("EVALUATOR", "register_association", {"name": "n", "territory": "93"}),
+        ("WORKER", "register_association", {"name": "n", "territory": "93"}),
+    ],
+)  # fmt: skip
+def test_an_import_line_may_do_only_what_its_actor_s_role_may(
+    parcours: Parcours, role: str, command: str, args: dict[str, str]
+) -> None:
+    """The policy's capability for each command applies to an imported line as to a request:
+    an auditor enrolled young people and an evaluator registered associations."""
+    actor: dict[str, object] = {"user_id": "x", "role": role}
+    if role == "WORKER":
+        actor["association_id"] = "9b7e6c1e-8f0a-4a55-9d8e-1c2b3a4d5e6f"
+    line = orjson.dumps({"command": command, "actor": actor, "args": args, "key": "k"})
+
+    with pytest.raises(ImportFailed) as failure:
+        import_history(parcours.ledger, [line])
+
+    assert isinstance(failure.value.error, NotPermitted)
+    assert stored(parcours) == 0
+
+
+def test_every_importable_command_has_the_capability_its_mutation_needs() -> None:
+    assert set(IMPORTABLE) == set(policy.COMMANDS)
