@@ -8,6 +8,7 @@ from importlib.metadata import version as installed_version
 import typer
 from pydantic import ValidationError
 from rich.console import Console
+from rich.markup import escape
 
 from api.bootstrap import Parcours, build
 from api.settings import Settings
@@ -34,7 +35,7 @@ def opened() -> Iterator[Parcours]:
     except ValidationError as error:
         for problem in error.errors():
             where = ".".join(str(part) for part in problem["loc"]) or "settings"
-            err.print(f"[red]error[/red]: {where}: {problem['msg']}")
+            err.print(f"[red]error[/red]: {escape(where)}: {escape(problem['msg'])}")
         raise typer.Exit(2) from None
     try:
         parcours = build(settings)
@@ -45,7 +46,7 @@ def opened() -> Iterator[Parcours]:
         yield parcours
     except DomainError as error:
         where = f"{error.field}: " if error.field else ""
-        err.print(f"[red]error[/red] {error.code}: {where}{error.message}")
+        err.print(f"[red]error[/red] {error.code}: {escape(where)}{escape(error.message)}")
         raise typer.Exit(2) from None
     except Exception as error:
         _unavailable(error)
@@ -58,7 +59,7 @@ def _unavailable(error: Exception) -> None:
     """A busy or unreachable store is said plainly (exit 3: try again), not as a traceback."""
     message = outage_message(error)
     if message is not None:
-        err.print(f"[red]error[/red] UNAVAILABLE: {message}")
+        err.print(f"[red]error[/red] UNAVAILABLE: {escape(message)}")
         raise typer.Exit(3) from None
 
 

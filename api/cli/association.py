@@ -5,6 +5,7 @@ import re
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from api.cli.app import app, opened, operator, out
 from domain.errors import InvalidInput
@@ -47,4 +48,4 @@ def register(
     if as_json:
         typer.echo(json.dumps({"id": str(association_id), "name": name, "territory": territory}))
     else:
-        out.print(f"registered {name} ({territory}): {association_id}")
+        out.print(f"registered {escape(name)} ({escape(territory)}): {association_id}")

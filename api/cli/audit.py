@@ -17,6 +17,7 @@ from uuid import UUID
 import psycopg
 import typer
 from psycopg import sql
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from api.audit_trail import audit_page
@@ -59,7 +60,7 @@ def checkpoint(
         seq, position, digest = head
         made = checkpoints.Checkpoint(seq, position, digest, checkpoints.now_text())
         path = checkpoints.write(made, key, out_dir)
-    out.print(f"checkpoint at link {seq} (position {position}): {path}")
+    out.print(f"checkpoint at link {seq} (position {position}): {escape(str(path))}")
 
 
 @audit_app.command("verify")
@@ -81,9 +82,9 @@ def verify_command(
             f"{verdict.head_hash.hex()}, {len(known)} checkpoint(s) matched"
         )
         return
-    err.print(f"[red]TAMPERED[/red]: first bad {verdict.first}")
+    err.print(f"[red]TAMPERED[/red]: first bad {escape(str(verdict.first))}")
     for finding in verdict.findings[1:10]:
-        err.print(f"  also: {finding}")
+        err.print(f"  also: {escape(str(finding))}")
     raise typer.Exit(1)
 
 
@@ -94,7 +95,7 @@ def _checkpoints(parcours: Parcours, directory: Path | None) -> list[checkpoints
     try:
         return checkpoints.read_all(directory, key.public_key())
     except checkpoints.CheckpointError as error:
-        err.print(f"[red]error[/red]: --checkpoints: {error}")
+        err.print(f"[red]error[/red]: --checkpoints: {escape(str(error))}")
         raise typer.Exit(2) from None
 
 
@@ -116,7 +117,7 @@ def replay_command() -> None:
         out.print(f"replay equals live at position {report.position} ({report.events} events)")
         return
     for difference in report.differences:
-        err.print(f"[red]differs[/red]: {difference}")
+        err.print(f"[red]differs[/red]: {escape(str(difference))}")
     raise typer.Exit(1)
 
 
@@ -152,7 +153,8 @@ def trail(
         out.print(
             f"{record.position}\t{record.stream_id}\tv{record.version}\t{record.type}\t"
             f"{record.recorded_at.isoformat()}\t{record.actor_user_id or '-'}\t"
-            f"{record.actor_association_id or '-'}\t{record.hash}"
+            f"{record.actor_association_id or '-'}\t{record.hash}",
+            markup=False,  # the data as it is: a user id may hold brackets
         )
 
 

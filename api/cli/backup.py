@@ -4,6 +4,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from api.backup import BackupError, backup, restore
 from api.cli.app import app, err, opened, out
@@ -19,11 +20,11 @@ def backup_command(
         try:
             report = backup(parcours, out_file)
         except BackupError as error:
-            err.print(f"[red]error[/red]: --out: {error}")
+            err.print(f"[red]error[/red]: --out: {escape(str(error))}")
             raise typer.Exit(2) from None
     out.print(
         f"backed up {report.events} events, {report.links} chain links and"
-        f" {report.receipts} command receipts to {out_file}"
+        f" {report.receipts} command receipts to {escape(str(out_file))}"
     )
 
 
@@ -34,13 +35,13 @@ def restore_command(
     """Restore into an empty instance, re-apply erasures; then run `audit verify` and
     `audit replay` (the read models rebuild from the restored history)."""
     if not backup_file.is_file():
-        err.print(f"[red]error[/red]: backup_file: {backup_file} is not a file")
+        err.print(f"[red]error[/red]: backup_file: {escape(str(backup_file))} is not a file")
         raise typer.Exit(2)
     with opened() as parcours:
         try:
             report = restore(parcours, backup_file)
         except BackupError as error:
-            err.print(f"[red]error[/red]: {error}")
+            err.print(f"[red]error[/red]: {escape(str(error))}")
             raise typer.Exit(2) from None
     out.print(
         f"restored {report.events} events, {report.links} chain links and"

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from uuid import UUID
 
 import typer
+from rich.markup import escape
 
 from api.auth.tokens import instance_tokens_from_settings
 from api.bootstrap import Parcours
@@ -31,7 +32,7 @@ def tokens(
         cast: dict[str, Any] = seed["cast"]
         showcase = [UUID(s) for s in seed["showcase"]]
     except (OSError, ValueError, KeyError, IndexError) as error:
-        err.print(f"[red]error[/red]: --seed-file: not a simulation summary ({error})")
+        err.print(f"[red]error[/red]: --seed-file: not a simulation summary ({escape(str(error))})")
         raise typer.Exit(2) from None
     with opened() as parcours:
         case = case_overview(parcours.read_store, showcase[0]) if showcase else None
@@ -54,7 +55,7 @@ def tokens(
         _print_tokens(parcours, people)
     if showcase:
         young_person = to_global("YoungPerson", showcase[0])
-        out.print(f"\na young person {first['name']} leads: {young_person}")
+        out.print(f"\na young person {escape(first['name'])} leads: {escape(str(young_person))}")
 
 
 def _print_tokens(parcours: Parcours, people: list[tuple[str, Person, str | None]]) -> None:
@@ -69,4 +70,5 @@ def _print_tokens(parcours: Parcours, people: list[tuple[str, Person, str | None
             ttl=timedelta(hours=12),
         )
         suffix = f" ({where})" if where else ""
-        out.print(f"\n[bold]{label}[/bold] {person['user_id']}{suffix}:\n{token}")
+        who = escape(f"{person['user_id']}{suffix}")
+        out.print(f"\n[bold]{escape(label)}[/bold] {who}:\n{token}")

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from api.bootstrap import Parcours
@@ -39,7 +40,7 @@ def create_study(
             secrets.create(name)
         except ExportError as error:
             _refuse(error, "NAME")
-    out.print(f"study {name} created: its secret is in the instance's key store")
+    out.print(f"study {escape(name)} created: its secret is in the instance's key store")
 
 
 def _register(parcours: Parcours, name: str, has_secret: bool) -> None:
@@ -91,12 +92,13 @@ def evaluation(
             _refuse(error)
     ledger = manifest.content["ledger"]
     position = ledger["position"] if isinstance(ledger, dict) else "?"
-    out.print(f"exported study {study} as at position {position} into {out_dir}")
-    out.print(f"manifest: {manifest.path} ({len(manifest.files)} files)")
+    into = escape(str(out_dir))
+    out.print(f"exported study {escape(study)} as at position {position} into {into}")
+    out.print(f"manifest: {escape(str(manifest.path))} ({len(manifest.files)} files)")
 
 
 def _refuse(error: ExportError, where: str | None = None) -> None:
     """One line naming the option (or argument) at fault, exit status 2."""
     where = where or f"--{error.field.replace('_', '-')}"
-    err.print(f"[red]error[/red] {error.code}: {where}: {error.message}")
+    err.print(f"[red]error[/red] {error.code}: {escape(str(where))}: {escape(error.message)}")
     raise typer.Exit(2)

@@ -4,6 +4,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
 from api.cli.app import app, err, opened, out
@@ -20,7 +21,7 @@ def import_file(
     """Record every command of FILE, validated like any command; stops at the first invalid
     line (the lines before it are recorded; importing again skips what is already recorded)."""
     if not file.is_file():
-        err.print(f"[red]error[/red]: file: {file} is not a readable file")
+        err.print(f"[red]error[/red]: file: {escape(str(file))} is not a readable file")
         raise typer.Exit(2)
     total = _count_lines(file)
     with opened() as parcours, file.open("rb") as lines, _bar() as bar:
@@ -30,7 +31,7 @@ def import_file(
                 parcours.ledger, lines, chunk, lambda done: bar.advance(task, done)
             )
         except ImportFailed as failure:
-            err.print(f"[red]error[/red] {failure.error.code}: {failure}")
+            err.print(f"[red]error[/red] {failure.error.code}: {escape(str(failure))}")
             raise typer.Exit(2) from None
     out.print(
         f"imported {report.lines} lines in {report.chunks} transactions"

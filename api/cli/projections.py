@@ -6,6 +6,7 @@ import time
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from api.cli.app import app, err, opened, out
@@ -71,7 +72,8 @@ def rebuild(
         chosen = names or list(runner.projections)
         unknown = sorted(set(chosen) - set(runner.projections))
         if unknown:
-            err.print(f"[red]error[/red]: names: unknown projection(s) {', '.join(unknown)}")
+            listed = escape(", ".join(unknown))
+            err.print(f"[red]error[/red]: names: unknown projection(s) {listed}")
             raise typer.Exit(2)
         wanted = {name: runner.request_rebuild(name) for name in chosen}
         _until_swapped(runner, wanted, timeout)
@@ -134,7 +136,7 @@ def _fail_if_failed(generations: list[Generation]) -> None:
     for g in failed:
         err.print(
             f"[red]projection {g.name} (generation {g.generation}) failed at position "
-            f"{g.failed_position}[/red]: {g.error}"
+            f"{g.failed_position}[/red]: {escape(str(g.error))}"
         )
     if failed:
         raise typer.Exit(1)

@@ -5,6 +5,7 @@ from typing import Annotated
 import typer
 import uvicorn
 from pydantic import ValidationError
+from rich.markup import escape
 
 from api.cli.app import app, err
 from api.graphql.schema import build_schema
@@ -27,7 +28,7 @@ def serve(
     except ValidationError as error:
         for problem in error.errors():
             where = ".".join(str(part) for part in problem["loc"]) or "settings"
-            err.print(f"[red]error[/red]: {where}: {problem['msg']}")
+            err.print(f"[red]error[/red]: {escape(where)}: {escape(problem['msg'])}")
         raise typer.Exit(2) from None
     factory = "api.cli.serve:embedded_app" if embedded_projections else "api.cli.serve:api_only_app"
     uvicorn.run(factory, factory=True, host=host, port=port, workers=workers, log_level="info")

@@ -88,3 +88,24 @@ def test_an_unreachable_store_is_said_plainly_with_exit_3(tmp_path: Path) -> Non
 
     assert result.exit_code == 3
     assert "UNAVAILABLE" in result.output
+
+
+def test_a_name_with_brackets_is_printed_as_given_and_registered_once(
+    settings: Settings, environment: dict[str, str]
+) -> None:
+    """Rich read `[/]` in a name as markup and crashed after the association was registered
+    (exit 1): an operator running the command again registered it twice."""
+    result = CliRunner().invoke(
+        app,
+        ["association", "register", "--name", "Maison [/] Jeunes", "--territory", "93"],
+        env=environment,
+    )
+
+    assert result.exit_code == 0, result.output
+    assert "registered Maison [/] Jeunes (93)" in result.output
+    parcours = build(settings)
+    try:
+        notes = parcours.ledger.recorder.select_notifications(start=1, limit=100)
+    finally:
+        parcours.close()
+    assert [n.topic.rsplit(".", 1)[-1] for n in notes] == ["Registered"]

@@ -298,6 +298,21 @@ def test_the_cli_says_which_line_is_invalid(tmp_path: Path, environment: dict[st
     assert "line 2 ($ref)" in result.output
 
 
+@pytest.mark.parametrize("name", ["[/x]", "[bold]hidden"])
+def test_the_cli_names_a_reference_with_brackets_as_written(
+    tmp_path: Path, environment: dict[str, str], name: str
+) -> None:
+    """Rich took `[/x]` for markup (a traceback, exit 1) and printed `[bold]hidden` as
+    `hidden`: the name the operator must look for in the file."""
+    source = tmp_path / "legacy.jsonl"
+    source.write_bytes(b"\n".join(lines(association("a"), enrolment("p", name))))
+
+    result = CliRunner().invoke(app, ["import", str(source)], env=environment)
+
+    assert result.exit_code == 2
+    assert f"no earlier line took the name '{name}'" in result.output
+
+
 def _young_people(parcours: Parcours) -> list[UUID]:
     notifications = parcours.ledger.recorder.select_notifications(start=1, limit=100_000)
     enrolled = {n.originator_id for n in notifications if n.topic.endswith("YoungPerson.Enrolled")}
