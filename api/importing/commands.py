@@ -11,6 +11,7 @@ from functools import cache
 from typing import Any, get_type_hints
 from uuid import UUID
 
+import orjson
 from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 
 from domain.errors import InvalidInput
@@ -64,7 +65,10 @@ def arguments_model(command: str) -> type[BaseModel]:
         for name, p in inspect.signature(method).parameters.items()
         if name not in _NOT_ARGUMENTS
     }
-    config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
+    # Strict: JSON's own types only (an ISO date, a UUID string, an enum's name), as a GraphQL
+    # input takes them; lax mode turned `true` into 1, "3" or 3.0 into a severity and a Unix
+    # timestamp into a date without a word.
+    config = ConfigDict(extra="forbid", arbitrary_types_allowed=True, strict=True)
     model: type[BaseModel] = create_model(f"{command}_arguments", __config__=config, **fields)
     return model
 
@@ -80,7 +84,7 @@ def command_of(ledger: Ledger, command: str) -> Callable[..., UUID]:
 def arguments(command: str, given: Mapping[str, object]) -> dict[str, object]:
     """The arguments as the command method takes them, or an `InvalidInput` naming the field."""
     try:
-        parsed = arguments_model(command).model_validate(dict(given))
+        parsed = arguments_model(command).model_validate_json(orjson.dumps(dict(given)))
     except ValidationError as invalid:
         first = invalid.errors()[0]
         name = ".".join(str(part) for part in first["loc"])
