@@ -162,17 +162,19 @@ class Vault:
         key = self._key(subject_id)
         return (lambda _: None) if key is None else _opener(key, subject_id)
 
-    def openers(self, subjects: Sequence[UUID]) -> dict[UUID, Opener]:
+    def openers(self, subjects: Sequence[UUID], *, cached: bool = True) -> dict[UUID, Opener]:
         """Openers for many subjects with one key-store query (an export opens thousands);
-        a subject whose key is gone — erased — is absent."""
+        a subject whose key is gone — erased — is absent. `cached=False` reads every key from
+        the store: for an export, where "erased anywhere means absent" cannot wait out another
+        process's cache time."""
         keys: dict[UUID, bytes] = {}
         missing: list[UUID] = []
         for subject in subjects:
-            cached = self._cached(subject)
-            if cached is None:
+            known = self._cached(subject) if cached else None
+            if known is None:
                 missing.append(subject)
             else:
-                keys[subject] = cached
+                keys[subject] = known
         erasures = self._erasures
         for subject, (kek_id, wrapped) in self._store.get_many(missing).items():
             keys[subject] = self._unwrapped(subject, kek_id, wrapped, erasures)

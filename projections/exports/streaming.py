@@ -68,10 +68,13 @@ def _stage(source: _Source, staging: Staging, vault: Vault, rows: list[Row]) -> 
 
 def _kept(cases: dict[str, tuple[object, ...]], vault: Vault) -> pa.Table:
     """Young people who may appear, with their birth-year band: the batch's keys are fetched in
-    one key-store query (one per person cost most of the export's reading)."""
+    one key-store query (one per person cost most of the export's reading), from the store and
+    not this process's cache — a key another process destroyed is gone from the export at once.
+    """
     subjects = [UUID(str(p)) for p in cases["young_person_id"]]
     found = list(zip(subjects, cases["erased_at"], cases["date_of_birth"], strict=True))
-    openers = vault.openers([s for s, erased_at, _ in found if erased_at is None])
+    living = [s for s, erased_at, _ in found if erased_at is None]
+    openers = vault.openers(living, cached=False)
     people: list[tuple[str, str | None]] = []
     for subject, erased_at, token in found:
         opener = openers.get(subject) if erased_at is None else None

@@ -2,7 +2,10 @@
 
 from pathlib import Path
 
+from api.bootstrap import build
 from api.evaluation import run_export, study_secrets
+from domain.actor import Actor
+from domain.vocabulary import Role
 from projections.cases import CasesProjection
 from projections.queries.served import Reader
 from tests.conftest import Instances
@@ -84,3 +87,25 @@ def test_erased_young_people_are_absent_even_as_at_a_position_before_their_erasu
         assert not [y for y in simulated.erased if str(y).encode() in text]
         indicators = {r["indicator"]: r for r in read_csv(root / "aggregates" / "indicators.csv")}
         assert float(indicators["young_people"]["value"]) == len(kept)
+
+
+def test_a_young_person_erased_by_another_process_is_absent_from_the_next_export(
+    simulated: Simulated, tmp_path: Path
+) -> None:
+    """This process read every key for a first export and keeps them in its cache for a while;
+    another instance erases a young person meanwhile. The next export, as at a position before
+    that erasure, must not hold them: the key is read from the store, not the cache."""
+    secrets = study_secrets(simulated.parcours).pseudonymiser("study-a")
+    simulated.export(tmp_path / "first", k=1, at_position=simulated.position_before_erasures)
+    gone = next(y for y in simulated.young_people if y not in simulated.erased)
+    other = build(simulated.parcours.settings)
+    try:
+        other.ledger.erase_young_person(Actor("dpo", Role.NETWORK_ADMIN), gone, reason="art. 17")
+    finally:
+        other.close()
+
+    after = tmp_path / "after"
+    simulated.export(after, k=1, at_position=simulated.position_before_erasures)
+
+    assert secrets.of("young_person", str(gone)) in pseudonyms(tmp_path / "first")
+    assert secrets.of("young_person", str(gone)) not in pseudonyms(after)
