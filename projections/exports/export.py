@@ -5,16 +5,21 @@ costs nothing); the read models are fixed at one ledger position (live or replay
 batch by batch, into a private staging database, erased young people dropped once on the way
 in; every dataset is then built there, aggregates from those datasets, and the files written
 from them, then the report and the codebook, and the manifest last, over the bytes actually
-written. The report's plots (matplotlib, pure Python) are drawn in a thread while DuckDB
-writes the dataset files outside the interpreter's lock, so they cost little extra time.
+written. Everything is written into a private directory beside `out`, renamed into place
+once the manifest is written: an export that fails (a full disk) leaves no half of itself
+behind, and can simply be run again. The report's plots (matplotlib, pure Python) are drawn in
+a thread while DuckDB writes the dataset files outside the interpreter's lock, so they cost
+little extra time.
 """
 
+import shutil
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC
 from functools import partial
 from pathlib import Path
+from uuid import uuid4
 
 from domain.ledger.chain.store import ChainStore
 from domain.privacy.vault import Vault
@@ -24,6 +29,7 @@ from projections.exports.datasets import DATASETS, build_dataset, staged
 from projections.exports.errors import ExportError
 from projections.exports.ledger_point import ledger_point
 from projections.exports.manifest import Manifest, write_manifest
+from projections.exports.pseudonyms import Pseudonymiser
 from projections.exports.staging import Staging, staging
 from projections.exports.streaming import stage_sources
 from projections.exports.study import StudySecrets
@@ -67,6 +73,28 @@ def export_evaluation(
     pseudonyms = sources.secrets.pseudonymiser(study)
     _check_position(sources.source.head(), at_position)
     _check_empty(out)
+    partial = out.parent / f".{out.name}.partial-{uuid4().hex[:12]}"
+    partial.mkdir()
+    try:
+        written = _export(sources, study, partial, at_position, k, pseudonyms, report_progress)
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    partial.rename(out)  # over the empty `out`: the export appears whole, or not at all
+    report_progress("done", len(DATASETS) + 2, len(DATASETS) + 2)
+    return replace(written, path=out / written.path.name)
+
+
+def _export(
+    sources: ExportSources,
+    study: str,
+    out: Path,
+    at_position: int | None,
+    k: int,
+    pseudonyms: Pseudonymiser,
+    report_progress: Progress,
+) -> Manifest:
+    """The export, written into `out` (a private directory the caller renames into place)."""
     with staging() as work:
         sink = partial(stage_sources, staging=work, vault=sources.vault)
         fixed = _snapshot(sources, at_position, report_progress, sink)
@@ -90,9 +118,7 @@ def export_evaluation(
         (out / name).write_text(text, encoding="utf-8")
         written.append(fingerprint(out, out / name))
     report_progress("manifest", steps - 1, steps)
-    manifest = write_manifest(out, study, k, fixed, point, written)
-    report_progress("done", steps, steps)
-    return manifest
+    return write_manifest(out, study, k, fixed, point, written)
 
 
 def _write_datasets(work: Staging, out: Path, progress: Progress, steps: int) -> list[Written]:

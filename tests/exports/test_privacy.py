@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+import pytest
+
 from api.bootstrap import build
 from api.evaluation import run_export, study_secrets
 from domain.actor import Actor
@@ -109,3 +111,25 @@ def test_a_young_person_erased_by_another_process_is_absent_from_the_next_export
 
     assert secrets.of("young_person", str(gone)) in pseudonyms(tmp_path / "first")
     assert secrets.of("young_person", str(gone)) not in pseudonyms(after)
+
+
+def test_a_failed_export_leaves_nothing_behind_and_runs_again(
+    simulated: Simulated, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The disk filled up while the aggregates were written: every dataset file was already
+    in `out`, without a manifest, and running again was refused (`OUT_NOT_EMPTY`)."""
+    out = tmp_path / "exports" / "export"
+
+    def disk_full(*_: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as patched:
+        patched.setattr("projections.exports.export.write_table", disk_full)
+        with pytest.raises(OSError, match="No space"):
+            simulated.export(out, k=1)
+
+    assert list(out.parent.iterdir()) == [out]
+    assert list(out.iterdir()) == []
+    manifest = simulated.export(out, k=1)
+    assert manifest.path == out / "manifest.json"
+    assert manifest.path.exists()
