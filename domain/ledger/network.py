@@ -123,7 +123,8 @@ class NetworkCommands(LedgerCore):
         def decide() -> Decision:
             resource = self.load(SharedResource, resource_id, "resource_id")
             if programme_id is not None:
-                self.load(Programme, programme_id, "programme_id")
+                programme = self.load(Programme, programme_id, "programme_id")
+                programme.require_takes_allocation(starts_on, ends_on)
             if association_id is not None:
                 self.load(Association, association_id, "association_id")
             allocation_id = uuid4()

@@ -120,6 +120,16 @@ class Programme(Aggregate):
     def _closed(self, actor: Actor, closed_at: datetime) -> None:
         self.closed_at = closed_at
 
+    def require_takes_allocation(self, starts_on: date, ends_on: date) -> None:
+        """A resource is allocated to an open programme, within its period: allocated to a
+        closed one, or beyond its end, it held capacity nobody would use."""
+        self._require_open()
+        if self.starts_on is not None and starts_on < self.starts_on:
+            msg = "starts_on must not be before the programme starts"
+            raise InvalidInput(msg, field="starts_on")
+        if self.ends_on is not None and ends_on > self.ends_on:
+            raise InvalidInput("ends_on must not be after the programme ends", field="ends_on")
+
     def admit(self, *, actor: Actor, young_person_id: UUID, on: date) -> None:
         """Takes one place for a young person enrolling `on` that day (the enrolment's business
         time: an enrolment entered late, within the period, is admitted). Saved with the case

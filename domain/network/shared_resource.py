@@ -109,9 +109,17 @@ class SharedResource(Aggregate):
         del self.allocations[str(allocation_id)]
 
     def withdraw(self, *, actor: Actor, at: datetime) -> None:
+        """Refused while an allocation runs or is to come: withdrawn under it, the resource was
+        still promised to a programme or an association that counts on it."""
         self._require_owner(actor)
         if self.withdrawn_at is not None:
             raise RuleViolation("the resource was already withdrawn", field="resource_id")
+        if any(a.ends_on >= at.date() for a in self.allocations.values()):
+            raise RuleViolation(
+                "the resource is allocated now or later: release its allocations first",
+                field="resource_id",
+                code="RESOURCE_ALLOCATED",
+            )
         self._withdrawn(actor=actor, withdrawn_at=at)
 
     @event("Withdrawn")

@@ -99,6 +99,7 @@ def programme(
     partners: tuple[UUID, ...],
     *,
     capacity: int | None = None,
+    starts_on: date | None = None,
     ends_on: date | None = None,
 ) -> UUID:
     """An integrated programme whose partners each deliver one component."""
@@ -107,6 +108,7 @@ def programme(
         name="Passerelle",
         components=tuple(Component(partner, Domain.MENTORING) for partner in partners),
         capacity=capacity,
+        starts_on=starts_on,
         ends_on=ends_on,
     )
 

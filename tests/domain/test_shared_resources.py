@@ -1,13 +1,14 @@
 """Shared resources: allocations never add up beyond capacity at any instant."""
 
 from datetime import date
+from functools import partial
 from uuid import UUID, uuid4
 
 import pytest
 
 from domain.errors import InvalidInput, NotFound, NotPermitted, RuleViolation
 from domain.vocabulary import ResourceKind
-from tests.domain.givens import refused
+from tests.domain.givens import programme, refused
 from tests.support import Network
 
 CAPACITY = 10
@@ -194,3 +195,64 @@ def test_a_withdrawn_resource_is_not_allocated(network: Network) -> None:
     )
 
     assert error.field == "resource_id"
+
+
+def test_a_resource_allocated_now_or_later_is_not_withdrawn(network: Network) -> None:
+    """Withdrawn under a running allocation, the resource stayed promised to its holder."""
+    hall = resource(network)
+    past = allocate(network, hall, "2025-01-01", "2025-01-31", 1)  # before now: history
+    running = allocate(network, hall, "2026-03-01", "2026-03-31", 1)
+    withdraw = partial(network.ledger.withdraw_resource, network.coordinator_a, hall)
+
+    error = refused(network, RuleViolation, withdraw)
+    network.ledger.release_allocation(network.coordinator_a, hall, allocation_id=running)
+
+    assert error.code == "RESOURCE_ALLOCATED"
+    assert network.then(withdraw) == ["Withdrawn", "ResourceWithdrawn"]
+    assert past
+
+
+@pytest.mark.parametrize(
+    ("starts", "ends", "field"),
+    [("2026-01-01", "2026-04-30", "starts_on"), ("2026-03-01", "2026-09-30", "ends_on")],
+)
+def test_a_programme_takes_allocations_within_its_period(
+    network: Network, starts: str, ends: str, field: str
+) -> None:
+    hall = resource(network)
+    passerelle = programme(
+        network, (network.a,), starts_on=date(2026, 2, 1), ends_on=date(2026, 6, 30)
+    )
+
+    def to_programme() -> UUID:
+        return network.ledger.allocate_resource(
+            network.coordinator_a,
+            hall,
+            starts_on=date.fromisoformat(starts),
+            ends_on=date.fromisoformat(ends),
+            quantity=1,
+            programme_id=passerelle,
+        )
+
+    assert refused(network, InvalidInput, to_programme).field == field
+
+
+def test_a_closed_programme_takes_no_allocation(network: Network) -> None:
+    hall = resource(network)
+    passerelle = programme(network, (network.a,))
+    network.ledger.close_programme(network.admin, passerelle)
+
+    error = refused(
+        network,
+        RuleViolation,
+        lambda: network.ledger.allocate_resource(
+            network.coordinator_a,
+            hall,
+            starts_on=date(2026, 4, 1),
+            ends_on=date(2026, 4, 30),
+            quantity=1,
+            programme_id=passerelle,
+        ),
+    )
+
+    assert error.code == "PROGRAMME_CLOSED"
