@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from domain.vocabulary import DeclineReason
 from projections.exports.columns import Record, Table, boolean, decimal, integer, string
 from projections.exports.datasets import Data
-from projections.exports.suppression import shown, small
+from projections.exports.suppression import complemented, shown, small
 
 SUPPRESSED = boolean("suppressed", "Figures blanked: between 1 and k-1 young people behind them.")
 PEOPLE = integer("young_people", "Distinct young people behind the cell (blank if suppressed).")
@@ -86,7 +86,23 @@ def funnel(data: Data, k: int) -> list[Record]:
     for stage, reached in STAGES:
         chosen = [r for r in referrals if reached(r)]
         records.append(funnel_stage(stage, len(chosen), _people(chosen), made, k))
-    return records
+    return complete_funnel(records)
+
+
+END_STATES = ("COMPLETED", "DECLINED", "WITHDRAWN", "EXPIRED", "STILL_OPEN")
+"""Where every referral made ends up, one state each: they add up to MADE."""
+
+
+def complete_funnel(records: Sequence[Record]) -> list[Record]:
+    """Secondary suppression of the funnel: the end states add up to the referrals made, the
+    decline reasons to those declined."""
+    at = {str(r["stage"]): i for i, r in enumerate(records)}
+    groups = [
+        (at["MADE"], [at[stage] for stage in END_STATES]),
+        (at["DECLINED"], [i for stage, i in at.items() if stage.startswith("DECLINED:")]),
+    ]
+    figures = ("referrals", "young_people", "share_of_made")
+    return complemented(records, groups, figures, "referrals")
 
 
 def funnel_stage(stage: str, referrals: int, people: int, made: int, k: int) -> Record:

@@ -8,12 +8,13 @@ merely because nobody had time to leave. A month is 30.4375 days. Retention and 
 """
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date
 
 from projections.exports.columns import Record, Table, decimal, integer, string
 from projections.exports.datasets import Data
 from projections.exports.referral_figures import SUPPRESSED
-from projections.exports.suppression import shown, small_any
+from projections.exports.suppression import complemented, shown, small_any
 
 MONTHS = (1, 3, 6, 12, 18, 24)
 DAYS_PER_MONTH = 30.4375
@@ -51,7 +52,19 @@ def retention(data: Data, k: int, as_at: date | None) -> list[Record]:
             observed = [p for p in members if _followed(p, as_at) >= threshold]
             still = [p for p in observed if _stayed(p) >= threshold]
             records.append(retained((cohort, months), len(members), len(observed), len(still), k))
-    return records
+    return complete_cohorts(records)
+
+
+def complete_cohorts(records: Sequence[Record]) -> list[Record]:
+    """Secondary suppression of retention: at each number of months, the quarters' cohorts add
+    up to ALL."""
+    groups: list[tuple[int, list[int]]] = []
+    for months in MONTHS:
+        rows = {str(r["cohort"]): i for i, r in enumerate(records) if r["months"] == months}
+        if ALL in rows:
+            groups.append((rows[ALL], [i for cohort, i in rows.items() if cohort != ALL]))
+    figures = ("cohort_size", "observed", "still_enrolled", "retention_rate")
+    return complemented(records, groups, figures, "cohort_size")
 
 
 def retained(key: tuple[str, int], members: int, observed: int, still: int, k: int) -> Record:

@@ -4,11 +4,15 @@ A cell is suppressed when between 1 and k-1 distinct young people contribute to 
 figures are blanked and `suppressed` is true. Zero is published (nobody can be singled out of
 an empty cell). Where a published figure would let a reader subtract their way back to a small
 group — a rate's complement, the rest of a cohort — that group's count is checked too
-(`small_any`). This protects the *published* aggregates and report; the row-level datasets are
-pseudonymised microdata for the study's evaluators, not for publication.
+(`small_any`), and a cell hidden alone among cells that add up to a published total makes
+another one hidden with it (`complemented`). This protects the *published* aggregates and
+report; the row-level datasets are pseudonymised microdata for the study's evaluators, not for
+publication.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+
+from projections.exports.columns import Record, Value
 
 DEFAULT_K = 5
 
@@ -23,3 +27,34 @@ def small_any(counts: Iterable[int], k: int) -> bool:
 
 def shown(value: float | int | None, suppressed: bool) -> float | int | None:
     return None if suppressed else value
+
+
+def complemented(
+    records: Sequence[Record],
+    groups: Iterable[tuple[int, Sequence[int]]],
+    figures: Sequence[str],
+    size: str,
+) -> list[Record]:
+    """Secondary suppression. Each group is a published total and the cells that add up to it
+    (a cohort and its quarters, the referrals made and their end states): one cell hidden alone
+    comes back by subtraction, the total minus the others. So the smallest other published,
+    non-zero cell is hidden too — or the total, when there is none — until no group has a lone
+    hidden cell under a published total."""
+    out: list[dict[str, Value]] = [dict(record) for record in records]
+    chosen = list(groups)
+    changed = True
+    while changed:
+        changed = False
+        for total, parts in chosen:
+            hidden = [i for i in parts if out[i]["suppressed"]]
+            if len(hidden) != 1 or out[total]["suppressed"]:
+                continue
+            others = [i for i in parts if not out[i]["suppressed"] and out[i][size]]
+            target = min(others, key=lambda i: _count(out[i][size])) if others else total
+            out[target].update(dict.fromkeys(figures), suppressed=True)
+            changed = True
+    return list(out)
+
+
+def _count(value: object) -> int:
+    return value if isinstance(value, int) else 0

@@ -21,8 +21,20 @@ from projections.exports.network_figures import (
     handovers_of,
     interventions_in,
 )
-from projections.exports.referral_figures import BINS, funnel_stage, median, time_bin
-from projections.exports.retention import ALL, DAYS_PER_MONTH, MONTHS, retained
+from projections.exports.referral_figures import (
+    BINS,
+    complete_funnel,
+    funnel_stage,
+    median,
+    time_bin,
+)
+from projections.exports.retention import (
+    ALL,
+    DAYS_PER_MONTH,
+    MONTHS,
+    complete_cohorts,
+    retained,
+)
 from projections.exports.staging import Staging
 
 STAGES: tuple[tuple[str, str], ...] = (
@@ -129,10 +141,12 @@ def indicators(staging: Staging, k: int) -> list[Record]:
 
 def funnel(staging: Staging, k: int) -> list[Record]:
     made = _tally(staging, "ds_referrals", "TRUE")[0]
-    return [
-        funnel_stage(stage, *_tally(staging, "ds_referrals", condition), made, k)
-        for stage, condition in STAGES
-    ]
+    return complete_funnel(
+        [
+            funnel_stage(stage, *_tally(staging, "ds_referrals", condition), made, k)
+            for stage, condition in STAGES
+        ]
+    )
 
 
 def times(staging: Staging, k: int) -> list[Record]:
@@ -219,8 +233,10 @@ def retention(staging: Staging, k: int, as_at: date | None) -> list[Record]:
         """,
     )
     counts = {(str(c), int(m)): (int(a), int(b), int(s)) for c, m, a, b, s in found}
-    return [
-        retained((cohort, months_after), *counts[cohort, months_after], k)
-        for cohort in sorted({c for c, _ in counts}, key=lambda c: (c != ALL, c))
-        for months_after in MONTHS
-    ]
+    return complete_cohorts(
+        [
+            retained((cohort, months_after), *counts[cohort, months_after], k)
+            for cohort in sorted({c for c, _ in counts}, key=lambda c: (c != ALL, c))
+            for months_after in MONTHS
+        ]
+    )

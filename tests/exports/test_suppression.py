@@ -151,3 +151,41 @@ def test_exported_aggregates_and_report_publish_no_small_cell(
     assert "<script" not in report
     assert re.search(r"src=[\"']?https?:", report) is None, "self-contained: nothing fetched"
     assert report.count("<svg") == 6
+
+
+def test_a_cohort_hidden_alone_hides_another_so_all_minus_the_rest_gives_nothing_back() -> None:
+    """12 enrolled: 10 in 2025-Q1 (5 left), 2 in 2025-Q2 (1 left). Q2 is small; with Q1 and
+    ALL published, ALL minus Q1 gave Q2 back exactly."""
+
+    def person(n: int, enrolled: date, left: bool) -> Record:
+        return {
+            "young_person": f"p{n}",
+            "enrolled_on": enrolled,
+            "closed_on": date(2025, 8, 1) if left else None,
+            "days_enrolled": 150 if left else 500,
+        }
+
+    people = [person(n, date(2025, 1, 10), n < 5) for n in range(10)]
+    people += [person(10 + n, date(2025, 4, 10), n == 0) for n in range(2)]
+
+    rows = retention(data(young_people=people), k=5, as_at=date(2026, 6, 1))
+
+    six = {r["cohort"]: r for r in rows if r["months"] == 6}
+    assert six["2025-Q2"]["suppressed"] is True
+    assert six["2025-Q1"]["suppressed"] is True, "secondary: or ALL - Q1 = Q2"
+    assert six["2025-Q1"]["cohort_size"] is None
+    assert six["ALL"]["cohort_size"] == 12
+
+
+def test_an_end_state_hidden_alone_hides_another_so_made_minus_the_rest_gives_nothing() -> None:
+    declined = {**referral("d0", completed=False), "declined_on": date(2026, 1, 3)}
+    declined |= {"status": "DECLINED", "accepted_on": None, "decline_reason": "OTHER"}
+    referrals = [referral(f"p{i}", completed=True) for i in range(8)]
+    referrals += [{**declined, "young_person": "d0"}, {**declined, "young_person": "d1"}]
+
+    stages = {r["stage"]: r for r in funnel(data(referrals=referrals), k=5)}
+
+    assert stages["DECLINED"]["suppressed"] is True
+    assert stages["COMPLETED"]["suppressed"] is True, "secondary: or MADE - COMPLETED = DECLINED"
+    assert stages["MADE"]["referrals"] == 10
+    assert stages["WITHDRAWN"]["referrals"] == 0
