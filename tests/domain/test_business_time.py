@@ -68,7 +68,9 @@ def test_no_fact_of_a_case_file_is_dated_before_birth(network: Network, fact: Fa
     assert error.field == "occurred_at"
 
 
-def _answers(network: Network, young_person: UUID, early: datetime) -> dict[str, Fact]:
+def _answers(
+    network: Network, young_person: UUID, early: datetime
+) -> dict[str, Callable[[], object]]:
     """Each command that answers or ends an earlier fact, dated `early`: before that fact."""
     ledger, a, b = network.ledger, network.worker_a, network.worker_b
     made = ledger.make_referral(a, young_person, to_association_id=network.b, domain=Domain.HOUSING)
@@ -87,28 +89,26 @@ def _answers(network: Network, young_person: UUID, early: datetime) -> dict[str,
         given_by=ConsentGiver.YOUNG_PERSON,
     )
     return {
-        "accept_referral": lambda *_: ledger.accept_referral(
+        "accept_referral": lambda: ledger.accept_referral(
             b, young_person, referral_id=made, occurred_at=early
         ),
-        "complete_referral": lambda *_: ledger.complete_referral(
+        "complete_referral": lambda: ledger.complete_referral(
             network.worker_c, young_person, referral_id=accepted, occurred_at=early
         ),
-        "withdraw_referral": lambda *_: ledger.withdraw_referral(
+        "withdraw_referral": lambda: ledger.withdraw_referral(
             a, young_person, referral_id=made, occurred_at=early
         ),
-        "meet_need": lambda *_: ledger.meet_need(
-            a, young_person, need_id=need_id, occurred_at=early
-        ),
-        "review_goal": lambda *_: ledger.review_goal(
+        "meet_need": lambda: ledger.meet_need(a, young_person, need_id=need_id, occurred_at=early),
+        "review_goal": lambda: ledger.review_goal(
             a, young_person, goal_id=goal, progress=10, occurred_at=early
         ),
-        "add_goal": lambda *_: ledger.add_goal(
+        "add_goal": lambda: ledger.add_goal(
             a, young_person, domain=Domain.HOUSING, description="Work.", occurred_at=early
         ),
-        "withdraw_consent": lambda *_: ledger.withdraw_consent(
+        "withdraw_consent": lambda: ledger.withdraw_consent(
             a, young_person, consent_id=given, occurred_at=early
         ),
-        "close_case": lambda *_: ledger.close_case(
+        "close_case": lambda: ledger.close_case(
             a,
             young_person,
             occurred_at=early - timedelta(days=3),  # before the enrolment
