@@ -57,14 +57,16 @@ def retention(data: Data, k: int, as_at: date | None) -> list[Record]:
 
 def complete_cohorts(records: Sequence[Record]) -> list[Record]:
     """Secondary suppression of retention: at each number of months, the quarters' cohorts add
-    up to ALL."""
+    up to ALL. The second cohort hidden is chosen by `observed` (those followed that long),
+    which `still_enrolled` and those who left come from: a recent cohort observed by nobody yet
+    hides nothing."""
     groups: list[tuple[int, list[int]]] = []
     for months in MONTHS:
         rows = {str(r["cohort"]): i for i, r in enumerate(records) if r["months"] == months}
         if ALL in rows:
             groups.append((rows[ALL], [i for cohort, i in rows.items() if cohort != ALL]))
     figures = ("cohort_size", "observed", "still_enrolled", "retention_rate")
-    return complemented(records, groups, figures, "cohort_size")
+    return complemented(records, groups, figures, "observed")
 
 
 def retained(key: tuple[str, int], members: int, observed: int, still: int, k: int) -> Record:

@@ -35,22 +35,30 @@ def complemented(
     figures: Sequence[str],
     size: str,
 ) -> list[Record]:
-    """Secondary suppression. Each group is a published total and the cells that add up to it
-    (a cohort and its quarters, the referrals made and their end states): one cell hidden alone
-    comes back by subtraction, the total minus the others. So the smallest other published,
-    non-zero cell is hidden too — or the total, when there is none — until no group has a lone
-    hidden cell under a published total."""
+    """Secondary suppression. Each group is an equation, a total and the cells that add up to it
+    (a cohort and its quarters, the referrals made and their end states): with exactly one of
+    them hidden — a part or the total itself — it comes back by subtraction. So another is
+    hidden with it: the published part whose `size` (the figure being protected) is smallest
+    and not zero — a zero hides nothing, it is known or can be inferred — else the total.
+    Groups share cells (DECLINED is a part of MADE and the total of its reasons), so this runs
+    until no equation has a lone hidden member."""
     out: list[dict[str, Value]] = [dict(record) for record in records]
-    chosen = list(groups)
+    equations = [(total, [total, *parts]) for total, parts in groups]
     changed = True
     while changed:
         changed = False
-        for total, parts in chosen:
-            hidden = [i for i in parts if out[i]["suppressed"]]
-            if len(hidden) != 1 or out[total]["suppressed"]:
+        for total, members in equations:
+            if sum(1 for i in members if out[i]["suppressed"]) != 1:
                 continue
-            others = [i for i in parts if not out[i]["suppressed"] and out[i][size]]
-            target = min(others, key=lambda i: _count(out[i][size])) if others else total
+            shown_parts = [
+                i for i in members if i != total and not out[i]["suppressed"] and out[i][size]
+            ]
+            if shown_parts:
+                target = min(shown_parts, key=lambda i: _count(out[i][size]))
+            elif not out[total]["suppressed"]:
+                target = total
+            else:
+                continue  # a hidden total over parts that are all zero: it is zero, known
             out[target].update(dict.fromkeys(figures), suppressed=True)
             changed = True
     return list(out)

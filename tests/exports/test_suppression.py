@@ -10,8 +10,8 @@ from projections.exports.columns import Record
 from projections.exports.datasets import Data
 from projections.exports.headline import indicators
 from projections.exports.network_figures import coverage
-from projections.exports.referral_figures import funnel
-from projections.exports.retention import retention
+from projections.exports.referral_figures import STAGES, complete_funnel, funnel, funnel_stage
+from projections.exports.retention import complete_cohorts, retained, retention
 from tests.exports.conftest import Simulated, read_csv
 
 MEASURES = ("young_people", "referrals", "open_needs", "handovers", "interventions", "value")
@@ -189,3 +189,41 @@ def test_an_end_state_hidden_alone_hides_another_so_made_minus_the_rest_gives_no
     assert stages["COMPLETED"]["suppressed"] is True, "secondary: or MADE - COMPLETED = DECLINED"
     assert stages["MADE"]["referrals"] == 10
     assert stages["WITHDRAWN"]["referrals"] == 0
+
+
+def test_the_second_cohort_hidden_is_one_observed_at_that_horizon() -> None:
+    """At 24 months a recent quarter is observed by nobody: hiding it protected nothing, and
+    ALL minus the published quarter gave back the two who left the hidden one."""
+    cells = {
+        "ALL": (86, 70, 58),
+        "2023-Q4": (40, 40, 30),
+        "2024-Q1": (30, 30, 28),
+        "2025-Q4": (16, 0, 0),
+    }
+
+    rows = complete_cohorts([retained((c, 24), *counts, 5) for c, counts in cells.items()])
+
+    hidden = {r["cohort"] for r in rows if r["suppressed"]}
+    assert hidden == {"2023-Q4", "2024-Q1"}
+
+
+def test_a_hidden_total_is_an_equation_too() -> None:
+    """DECLINED (a total of its reasons) hidden alone while its one reason is published gave
+    it back, and with it EXPIRED = MADE - COMPLETED - DECLINED."""
+    counts = {"MADE": 27, "ACCEPTED": 20, "COMPLETED": 20, "DECLINED": 5, "EXPIRED": 2}
+    people = {**counts, "DECLINED": 4, "EXPIRED": 2}
+    records = [
+        funnel_stage(stage, counts.get(stage, 0), people.get(stage, 0), 27, 5)
+        for stage, _ in STAGES
+    ]
+    records = [
+        funnel_stage(r["stage"], 5, 5, 27, 5) if r["stage"] == "DECLINED:AT_CAPACITY" else r
+        for r in records
+    ]
+
+    stages = {r["stage"]: r for r in complete_funnel(records)}
+
+    assert stages["DECLINED"]["suppressed"] is True
+    assert stages["DECLINED:AT_CAPACITY"]["suppressed"] is True
+    assert stages["EXPIRED"]["suppressed"] is True
+    assert stages["MADE"]["referrals"] == 27
