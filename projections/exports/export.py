@@ -5,11 +5,11 @@ costs nothing); the read models are fixed at one ledger position (live or replay
 batch by batch, into a private staging database, erased young people dropped once on the way
 in; every dataset is then built there, aggregates from those datasets, and the files written
 from them, then the report and the codebook, and the manifest last, over the bytes actually
-written. Everything is written into a private directory beside `out`, renamed into place
-once the manifest is written: an export that fails (a full disk) leaves no half of itself
-behind, and can simply be run again. The report's plots (matplotlib, pure Python) are drawn in
-a thread while DuckDB writes the dataset files outside the interpreter's lock, so they cost
-little extra time.
+written. Everything is written into a private directory inside `out` and moved up once the
+manifest is written, the manifest last: an export that fails (a full disk) leaves `out` as
+empty as it found it, and can simply be run again. The report's plots (matplotlib, pure
+Python) are drawn in a thread while DuckDB writes the dataset files outside the interpreter's
+lock, so they cost little extra time.
 """
 
 import shutil
@@ -73,16 +73,35 @@ def export_evaluation(
     pseudonyms = sources.secrets.pseudonymiser(study)
     _check_position(sources.source.head(), at_position)
     _check_empty(out)
-    partial = out.parent / f".{out.name}.partial-{uuid4().hex[:12]}"
+    partial = out / f".partial-{uuid4().hex[:12]}"
     partial.mkdir()
     try:
         written = _export(sources, study, partial, at_position, k, pseudonyms, report_progress)
+        _move_up(partial, written.path.name)
     except BaseException:
-        shutil.rmtree(partial, ignore_errors=True)
+        _empty(out)
         raise
-    partial.rename(out)  # over the empty `out`: the export appears whole, or not at all
     report_progress("done", len(DATASETS) + 2, len(DATASETS) + 2)
     return replace(written, path=out / written.path.name)
+
+
+def _move_up(partial: Path, manifest: str) -> None:
+    """Moves the finished export from its private directory inside `out` into `out`, the
+    manifest last, so a reader never sees a manifest before its files (renames within one
+    directory: `out` may be `.`, a symlink or a mount point, which cannot be renamed over)."""
+    out = partial.parent
+    for entry in sorted(partial.iterdir(), key=lambda p: p.name == manifest):
+        entry.rename(out / entry.name)
+    partial.rmdir()
+
+
+def _empty(out: Path) -> None:
+    """A failed export takes everything it wrote with it: `out` was empty before it."""
+    for entry in out.iterdir():
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
 
 
 def _export(

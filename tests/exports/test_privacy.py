@@ -133,3 +133,25 @@ def test_a_failed_export_leaves_nothing_behind_and_runs_again(
     manifest = simulated.export(out, k=1)
     assert manifest.path == out / "manifest.json"
     assert manifest.path.exists()
+
+
+@pytest.mark.parametrize("given", ["symlink", "current directory"])
+def test_an_export_into_a_symlink_or_the_current_directory_lands_there(
+    simulated: Simulated, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, given: str
+) -> None:
+    """Renaming a finished export over `out` failed for `.` (busy), a symlink or a mount
+    point, and left the whole export in a private directory."""
+    real = tmp_path / "real"
+    real.mkdir()
+    if given == "symlink":
+        out = tmp_path / "link"
+        out.symlink_to(real, target_is_directory=True)
+    else:
+        monkeypatch.chdir(real)
+        out = Path()
+
+    simulated.export(out, k=1)
+
+    assert sorted(p.name for p in real.iterdir()) == sorted(
+        ["aggregates", "codebook.json", "codebook.md", "data", "manifest.json", "report.html"]
+    )
