@@ -13,6 +13,7 @@ from typing import Annotated
 
 import typer
 from pydantic import ValidationError
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -66,14 +67,14 @@ def _opened(clock: SimulatedClock) -> Iterator[Parcours]:
     except ValidationError as error:
         for problem in error.errors():
             where = ".".join(str(part) for part in problem["loc"]) or "settings"
-            err.print(f"[red]error[/red]: {where}: {problem['msg']}")
+            err.print(f"[red]error[/red]: {escape(where)}: {escape(problem['msg'])}")
         raise typer.Exit(2) from None
     parcours = build(settings, clock=clock)
     try:
         yield parcours
     except DomainError as error:
         where = f"{error.field}: " if error.field else ""
-        err.print(f"[red]error[/red] {error.code}: {where}{error.message}")
+        err.print(f"[red]error[/red] {error.code}: {escape(where)}{escape(error.message)}")
         raise typer.Exit(2) from None
     finally:
         parcours.close()

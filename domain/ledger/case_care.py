@@ -1,6 +1,6 @@
 """Commands on the care a case file records: consents, needs, the action plan, programmes."""
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from uuid import UUID, uuid4
 
 from domain.actor import Actor
@@ -256,7 +256,7 @@ class CaseCareCommands(CaseFileCommands):
                 time=CaseTime(now, self.born_on(young_person)),
                 partners=self.programme_partners(young_person),
             )
-            on = (occurred_at or now).date()
+            on = (occurred_at or now).astimezone(UTC).date()
             programme.admit(actor=actor, young_person_id=young_person_id, on=on)
             return programme_id, [young_person, programme]
 

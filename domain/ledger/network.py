@@ -122,6 +122,7 @@ class NetworkCommands(LedgerCore):
     ) -> UUID:
         def decide() -> Decision:
             resource = self.load(SharedResource, resource_id, "resource_id")
+            resource.require_owner(actor)  # before anything about the programme is told
             if programme_id is not None:
                 programme = self.load(Programme, programme_id, "programme_id")
                 programme.require_takes_allocation(starts_on, ends_on)

@@ -137,7 +137,7 @@ class Programme(Aggregate):
         self._require_open()
         if self.ends_on is not None and on > self.ends_on:
             raise RuleViolation(
-                "the programme has ended", field="programme_id", code="PROGRAMME_CLOSED"
+                "the programme had ended", field="occurred_at", code="PROGRAMME_CLOSED"
             )
         if self.starts_on is not None and on < self.starts_on:
             raise RuleViolation(

@@ -75,7 +75,7 @@ class SharedResource(Aggregate):
         ends_on: date,
         quantity: int,
     ) -> None:
-        self._require_owner(actor)
+        self.require_owner(actor)
         if self.withdrawn_at is not None:
             raise RuleViolation("the resource was withdrawn", field="resource_id")
         if (programme_id is None) == (association_id is None):
@@ -99,7 +99,7 @@ class SharedResource(Aggregate):
         self.allocations[str(allocation.id)] = allocation
 
     def release(self, *, actor: Actor, allocation_id: UUID) -> None:
-        self._require_owner(actor)
+        self.require_owner(actor)
         if str(allocation_id) not in self.allocations:
             raise NotFound("no such allocation", field="allocation_id")
         self._released(actor=actor, allocation_id=allocation_id)
@@ -111,7 +111,7 @@ class SharedResource(Aggregate):
     def withdraw(self, *, actor: Actor, at: datetime) -> None:
         """Refused while an allocation runs or is to come: withdrawn under it, the resource was
         still promised to a programme or an association that counts on it."""
-        self._require_owner(actor)
+        self.require_owner(actor)
         if self.withdrawn_at is not None:
             raise RuleViolation("the resource was already withdrawn", field="resource_id")
         if any(a.ends_on >= at.date() for a in self.allocations.values()):
@@ -126,7 +126,7 @@ class SharedResource(Aggregate):
     def _withdrawn(self, actor: Actor, withdrawn_at: datetime) -> None:
         self.withdrawn_at = withdrawn_at
 
-    def _require_owner(self, actor: Actor) -> None:
+    def require_owner(self, actor: Actor) -> None:
         own = actor.acts_for(self.association_id) and actor.role is Role.COORDINATOR
         if not (own or actor.role in (Role.NETWORK_ADMIN, Role.SYSTEM)):
             raise NotPermitted("only a coordinator of the offering association may do this")

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Literal
 
 from domain.errors import InvalidInput
+from domain.rules import require_aware
 from projections.cases import CasesProjection
 from projections.queries.served import Reader
 from projections.store import ReadStore, moment
@@ -94,7 +95,7 @@ def require_month_start(moment: datetime | None, field: str) -> None:
     hidden domain of that one referral. A month pools a network's referrals."""
     if moment is None:
         return
-    at = moment.astimezone(UTC) if moment.tzinfo is not None else moment
+    at = require_aware(moment, field).astimezone(UTC)  # naive: read in the server's zone
     if (at.day, at.hour, at.minute, at.second, at.microsecond) != (1, 0, 0, 0, 0):
         msg = f"{field} must be the first instant of a month, in UTC (such as 2026-03-01T00:00:00Z)"
         raise InvalidInput(msg, field=field)

@@ -1,6 +1,6 @@
 """The life of a case file: enrolment, closure and reopening."""
 
-from datetime import date
+from datetime import date, timedelta
 from uuid import uuid4
 
 import pytest
@@ -212,3 +212,26 @@ def test_a_closed_case_changes_no_need_goal_mentor_or_referent(network: Network)
     codes = {name: refused(network, RuleViolation, run).code for name, run in commands.items()}
 
     assert codes == dict.fromkeys(commands, "CASE_CLOSED")
+
+
+def test_a_case_is_not_closed_before_a_programme_enrolment_it_ends(network: Network) -> None:
+    """The closure leaves the programme: dated before the enrolment, the leaving came before
+    the joining."""
+    young_person = network.enrol(occurred_at=network.clock.now - timedelta(days=30))
+    passerelle = programme(network, (network.a,))
+    network.ledger.enrol_in_programme(
+        network.worker_a,
+        young_person,
+        programme_id=passerelle,
+        occurred_at=network.clock.now - timedelta(days=5),
+    )
+
+    error = refused(
+        network,
+        InvalidInput,
+        lambda: network.ledger.close_case(
+            network.worker_a, young_person, occurred_at=network.clock.now - timedelta(days=20)
+        ),
+    )
+
+    assert error.field == "occurred_at"

@@ -9,7 +9,7 @@ import pytest
 from domain.case_file.intervention import Intervention
 from domain.errors import InvalidInput
 from domain.privacy.cipher import InvalidTag
-from tests.domain.givens import case_of, intervention, refused
+from tests.domain.givens import case_of, intervention, programme, refused
 from tests.support import BIRTH, Network
 
 SUMMARY = "Talked about her brother's trial and her anxiety."
@@ -130,3 +130,28 @@ def test_a_corrected_date_of_birth_may_not_put_a_recorded_fact_before_the_birth(
 
     assert error.field == "date_of_birth"
     assert events == ["PersonalDataCorrected"]
+
+
+def test_a_programme_enrolment_counts_among_the_facts_a_birth_date_may_not_follow(
+    network: Network,
+) -> None:
+    young_person = network.enrol(occurred_at=network.clock.now - timedelta(days=100))
+    passerelle = programme(network, (network.a,))
+    joined = network.clock.now - timedelta(days=300)
+    network.ledger.enrol_in_programme(
+        network.worker_a, young_person, programme_id=passerelle, occurred_at=joined
+    )
+
+    error = refused(
+        network,
+        InvalidInput,
+        lambda: network.ledger.correct_personal_data(
+            network.worker_a,
+            young_person,
+            first_name="Camille",
+            last_name="Martin",
+            date_of_birth=joined.date() + timedelta(days=1),
+        ),
+    )
+
+    assert error.field == "date_of_birth"

@@ -1,6 +1,6 @@
 """Integrated programmes: enrolment takes a place while open and not full, or nothing at all."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from uuid import UUID, uuid4
 
 import pytest
@@ -8,7 +8,7 @@ import pytest
 from domain.errors import DomainError, InvalidInput, NotFound, NotPermitted, RuleViolation
 from domain.network.programme import Component
 from domain.vocabulary import Domain
-from tests.domain.givens import case_of, programme, programme_of, refused
+from tests.domain.givens import case_of, fresh_network, programme, programme_of, refused
 from tests.support import Network
 
 
@@ -293,3 +293,35 @@ def test_a_partner_delivering_every_component_left_cannot_leave(network: Network
 
     assert error.code == "LAST_COMPONENT"
     assert programme_of(network, passerelle).components
+
+
+def test_an_enrolment_is_admitted_by_its_day_in_utc_whatever_the_offset_written() -> None:
+    """00:30 at +02:00 on the first day is 22:30 UTC the day before: the same instant is
+    admitted or not the same way whatever offset the client wrote."""
+    network = fresh_network()
+    young_person = network.enrol(occurred_at=network.clock.now - timedelta(days=60))
+    passerelle = network.ledger.launch_programme(
+        network.admin,
+        name="Février",
+        components=(Component(network.a, Domain.MENTORING),),
+        starts_on=date(2026, 2, 1),
+    )
+    paris = timezone(timedelta(hours=2))
+
+    def enrol(at: datetime) -> UUID:
+        return network.ledger.enrol_in_programme(
+            network.worker_a, young_person, programme_id=passerelle, occurred_at=at
+        )
+
+    written_with_offset = refused(
+        network, RuleViolation, lambda: enrol(datetime(2026, 2, 1, 0, 30, tzinfo=paris))
+    )
+    written_in_utc = refused(
+        network, RuleViolation, lambda: enrol(datetime(2026, 1, 31, 23, 30, tzinfo=UTC))
+    )
+
+    assert written_with_offset.code == written_in_utc.code == "PROGRAMME_NOT_STARTED"
+    assert network.then(lambda: enrol(datetime(2026, 2, 1, 0, 30, tzinfo=UTC))) == [
+        "EnrolledInProgramme",
+        "PlaceTaken",
+    ]

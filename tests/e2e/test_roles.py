@@ -290,7 +290,11 @@ def test_referral_indicators_are_asked_by_whole_months(api: Api) -> None:
     month = """{ referralMetrics(from: "2026-03-01T00:00:00Z", to: "2026-04-01T00:00:00Z")
                  { made accepted } }"""
 
+    naive = """{ referralMetrics(from: "2026-03-01T00:00:00", to: "2026-04-01T00:00:00Z")
+                 { made } }"""
+
     assert error_messages(api, n.worker_b, narrow) == [
         "from must be the first instant of a month, in UTC (such as 2026-03-01T00:00:00Z)"
     ]
+    assert error_messages(api, n.worker_b, naive) == ["from must carry a time zone"]
     assert api.gql(n.worker_b, month) == {"referralMetrics": {"made": 1, "accepted": 1}}

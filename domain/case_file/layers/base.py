@@ -121,6 +121,7 @@ class CaseFile(Aggregate):
             *(r.made_at for r in self.referrals.values()),
             *(c.given_at for c in self.consents.values()),
             *(h.proposed_at for h in self.handovers.values()),
+            *self.programmes.values(),
         ]
         return min(dated)
 

@@ -102,7 +102,11 @@ class CaseLifecycle(CaseFile):
         self._case_closed(
             actor=actor,
             reason=seal_optional(seal, reason, "reason"),
-            occurred_at=time.after(occurred_at, self.enrolled_at, "the enrolment"),
+            occurred_at=time.after(
+                occurred_at,
+                max([self.enrolled_at, *self.programmes.values()]),
+                "the enrolment (in the case, or in a programme it leaves)",
+            ),
         )
 
     @event("CaseClosed")
