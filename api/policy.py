@@ -95,8 +95,8 @@ COMMANDS: dict[str, Capability] = {
         Capability.WORK_ON_CASES,
     ),
 }
-"""What each ledger command run outside GraphQL (a bulk import's lines) needs, as the mutation
-that runs it needs it: an imported line is held to the same rules as a request."""
+"""The commands a bulk import may run (`api.importing.commands.IMPORTABLE`), each with what
+its mutation needs: an imported line is held to the same rules as a request."""
 
 
 def allows(viewer: Actor, capability: Capability) -> bool:

@@ -14,42 +14,11 @@ from uuid import UUID
 import orjson
 from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 
+from api import policy
 from domain.errors import InvalidInput
 from domain.ledger import Ledger
 
-IMPORTABLE = (
-    "register_association",
-    "declare_competence",
-    "enrol_young_person",
-    "change_referent",
-    "assign_mentor",
-    "close_case",
-    "reopen_case",
-    "give_consent",
-    "withdraw_consent",
-    "identify_need",
-    "meet_need",
-    "close_need",
-    "agree_action_plan",
-    "add_goal",
-    "review_goal",
-    "end_goal",
-    "record_intervention",
-    "amend_intervention",
-    "retract_intervention",
-    "make_referral",
-    "accept_referral",
-    "decline_referral",
-    "withdraw_referral",
-    "complete_referral",
-    "propose_handover",
-    "accept_handover",
-    "end_handover",
-    "launch_programme",
-    "join_programme",
-    "enrol_in_programme",
-    "leave_programme",
-)
+IMPORTABLE = tuple(policy.COMMANDS)
 """The history a legacy system can hand over: what happened to associations and young people.
 Erasure, studies and key management are operators' acts, not history, and are left out."""
 

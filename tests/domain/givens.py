@@ -1,6 +1,7 @@
 """Given-steps shared by the domain tests: each sets the ledger up through its public commands."""
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 from uuid import UUID, uuid4
@@ -158,3 +159,24 @@ def jobs_of(network: Network, commands: Sequence[Callable[[], object]]) -> list[
     finally:
         ledger.committer.submit = real  # type: ignore[method-assign]
     return jobs
+
+
+@dataclass(frozen=True)
+class CaseInCare:
+    """A case A leads with an open need, an agreed plan with a goal, and a mentor of A's."""
+
+    young_person: UUID
+    need: UUID
+    goal: UUID
+
+
+def case_in_care(network: Network) -> CaseInCare:
+    ledger, a = network.ledger, network.worker_a
+    young_person = network.enrol()
+    need = ledger.identify_need(a, young_person, domain=Domain.HOUSING, severity=2)
+    ledger.agree_action_plan(a, young_person)
+    goal = ledger.add_goal(a, young_person, domain=Domain.HOUSING, description="A room.")
+    ledger.assign_mentor(
+        a, young_person, mentor_user_id="mentor-a", mentor_association_id=network.a
+    )
+    return CaseInCare(young_person, need, goal)

@@ -8,7 +8,14 @@ import pytest
 from domain.actor import Actor
 from domain.errors import InvalidInput, NotFound, NotPermitted, RuleViolation
 from domain.vocabulary import Domain, GoalStatus, Role
-from tests.domain.givens import case_of, intervention, programme, programme_of, refused
+from tests.domain.givens import (
+    case_in_care,
+    case_of,
+    intervention,
+    programme,
+    programme_of,
+    refused,
+)
 from tests.support import Network
 
 
@@ -183,13 +190,8 @@ def test_a_closed_case_changes_no_need_goal_mentor_or_referent(network: Network)
     mentor or referent, waits until it is reopened (answering a referral does not: the
     addressee's inbox must not be stuck)."""
     ledger, a = network.ledger, network.worker_a
-    young_person = network.enrol()
-    need = ledger.identify_need(a, young_person, domain=Domain.HOUSING, severity=2)
-    ledger.agree_action_plan(a, young_person)
-    goal = ledger.add_goal(a, young_person, domain=Domain.HOUSING, description="A room.")
-    ledger.assign_mentor(
-        a, young_person, mentor_user_id="mentor-a", mentor_association_id=network.a
-    )
+    care = case_in_care(network)
+    young_person, need, goal = care.young_person, care.need, care.goal
     ledger.close_case(a, young_person)
     commands = {
         "meet_need": lambda: ledger.meet_need(a, young_person, need_id=need),

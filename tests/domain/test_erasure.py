@@ -15,6 +15,7 @@ from domain.vocabulary import (
 )
 from tests.domain.givens import (
     EXPIRY_DAYS,
+    case_in_care,
     case_of,
     programme,
     programme_of,
@@ -214,13 +215,8 @@ def test_an_erased_case_file_refuses_every_command_even_those_that_seal_nothing(
     """Only the commands that seal text used to be refused (the key is gone); marking a need
     met or assigning a mentor went through, dated without the before-birth check."""
     ledger, a = network.ledger, network.worker_a
-    young_person = network.enrol()
-    need = ledger.identify_need(a, young_person, domain=Domain.HOUSING, severity=2)
-    ledger.agree_action_plan(a, young_person)
-    goal = ledger.add_goal(a, young_person, domain=Domain.HOUSING, description="A room.")
-    ledger.assign_mentor(
-        a, young_person, mentor_user_id="mentor-a", mentor_association_id=network.a
-    )
+    care = case_in_care(network)
+    young_person, need, goal = care.young_person, care.need, care.goal
     given = ledger.give_consent(
         a,
         young_person,

@@ -8,10 +8,8 @@ import orjson
 import pytest
 from typer.testing import CliRunner
 
-from api import policy
 from api.bootstrap import Parcours
 from api.cli import app
-from api.importing.commands import IMPORTABLE
 from api.importing.history import ImportFailed, import_history
 from api.settings import Settings
 from bench.history import history
@@ -410,35 +408,3 @@ def test_an_import_line_may_do_only_what_its_actor_s_role_may(
 
     assert isinstance(failure.value.error, NotPermitted)
     assert stored(parcours) == 0
-
-
-def test_every_importable_command_has_the_capability_its_mutation_needs() -> None:
-    assert set(IMPORTABLE) == set(policy.COMMANDS)
-
-
-@pytest.mark.parametrize(
-    ("field", "value"),
-    [
-        ("severity", True),
-        ("severity", "3"),
-        ("severity", 3.0),
-        ("occurred_at", 1736328600),
-    ],
-)
-def test_a_value_of_the_wrong_json_type_is_refused_not_converted(
-    parcours: Parcours, field: str, value: object
-) -> None:
-    """As a GraphQL input would be: `true` was stored as severity 1 and a Unix time as a
-    date, without a word."""
-    args: dict[str, object] = {
-        "young_person_id": "9b7e6c1e-8f0a-4a55-9d8e-1c2b3a4d5e6f",
-        "domain": "HOUSING",
-        "severity": 2,
-        field: value,
-    }
-    line = orjson.dumps({"command": "identify_need", "actor": ADMIN, "args": args, "key": "k"})
-
-    with pytest.raises(ImportFailed) as failure:
-        import_history(parcours.ledger, [line])
-
-    assert failure.value.error.field == f"args.{field}"
