@@ -15,6 +15,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from domain.ledger.appending import Encoded
+from domain.ledger.fingerprints import recorded
 from domain.ledger.group_commit import Job
 from domain.ledger.receipt import Receipt
 from domain.ledger.working_set import WorkingSet
@@ -100,7 +101,7 @@ class DecideAlone(Exception):
 
 def receipts_for(jobs: Iterable[Job], outcomes: Sequence[UUID]) -> list[Receipt]:
     return [
-        Receipt(job.receipt, job.command, job.target, outcome)
+        Receipt(job.receipt, recorded(job.command, job.fingerprint), job.target, outcome)
         for job, outcome in zip(jobs, outcomes, strict=True)
         if job.receipt is not None
     ]

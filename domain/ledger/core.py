@@ -22,6 +22,7 @@ from eventsourcing.persistence import IntegrityError, JSONTranscoder
 from domain.actor import Actor
 from domain.case_file.young_person import YoungPerson
 from domain.errors import DomainError, NotFound, RuleViolation
+from domain.ledger import fingerprints
 from domain.ledger.appending import Appender
 from domain.ledger.batches import Chunk, DecideAlone, Decided, InFlight, fail_all, receipts_for
 from domain.ledger.encoding import SNAPSHOT_INTERVAL, Encoder
@@ -104,7 +105,8 @@ class LedgerCore(Application[UUID]):
         another command or another target is a client error, not a retry, and is refused.
         """
         receipt = None if idempotency_key is None else receipt_id(actor, idempotency_key)
-        job = Job(command, receipt, target, decide)
+        fingerprint = None if receipt is None else fingerprints.current()
+        job = Job(command, receipt, target, decide, fingerprint=fingerprint)
         staged = self.stager.batch
         if staged is not None:
             return self.stager.stage(staged, job)
@@ -304,7 +306,9 @@ class LedgerCore(Application[UUID]):
         if job.receipt is None:
             return None
         first = self.receipts.select_receipt(job.receipt)
-        return None if first is None else first.outcome_for(job.command, job.target)
+        if first is None:
+            return None
+        return first.outcome_for(job.command, job.target, job.fingerprint)
 
     def load(self, kind: type[A], aggregate_id: UUID, field: str) -> A:
         """The aggregate of that kind, or a `NotFound` naming the input field that named it.

@@ -39,6 +39,8 @@ class Job:
     before any leader can see the job): a lone writer, or a staged import, makes none."""
     keys: list[UUID] = field(default_factory=list)
     """The subject keys its latest decision created (`LedgerCore._decide`)."""
+    fingerprint: str | None = None
+    """Of a keyed command's arguments (`fingerprints.py`): kept in its receipt."""
 
     def succeed(self, outcome: UUID) -> None:
         self.outcome = outcome

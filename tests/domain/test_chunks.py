@@ -47,7 +47,7 @@ class Case:
                 self.network.worker_a,
                 self.people[op.person],
                 domain=Domain.EDUCATION,
-                kind=f"command {index}",
+                kind=f"command {op.key}",  # a key names one request: the same kind again
                 occurred_at=now - timedelta(hours=1) if op.lawful else now + timedelta(days=1),
                 idempotency_key=f"key-{op.key}",
             )
@@ -147,7 +147,7 @@ def test_a_chunk_refused_when_written_is_run_alone_and_the_next_staged_again() -
     first, second = chunks
     assert first.calls == ["take_back", "run_alone"]
     assert second.calls == ["take_back", "committed"]
-    assert case.recorded() == [["command 100"], ["command 0"], ["command 2", "command 3"]]
+    assert case.recorded() == [["command 1"], ["command 2"], ["command 3", "command 4"]]
 
 
 def test_a_write_that_fails_otherwise_stops_the_import_and_nothing_unsaved_is_kept() -> None:

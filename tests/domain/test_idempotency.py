@@ -1,8 +1,10 @@
 """Idempotency: a retried command has exactly one effect; a reused key is not silently accepted."""
 
 from datetime import timedelta
+from uuid import uuid4
 
 from domain.errors import IdempotencyConflict, InvalidInput
+from domain.ledger.fingerprints import parts
 from domain.ledger.receipt import Receipt, receipt_id
 from tests.domain.givens import case_of, intervention, refused
 from tests.support import START, Network
@@ -44,9 +46,14 @@ def test_the_receipt_is_saved_with_the_command_beside_the_log(network: Network) 
     ]
     assert topics == ["InterventionRecorded"]
     receipt = network.ledger.receipts.select_receipt(receipt_id(network.worker_a, "visit-1"))
-    assert receipt == Receipt(
-        receipt_id(network.worker_a, "visit-1"), "record_intervention", young_person, recorded
+    assert receipt is not None
+    assert (receipt.id, receipt.target, receipt.outcome) == (
+        receipt_id(network.worker_a, "visit-1"),
+        young_person,
+        recorded,
     )
+    assert parts(receipt.command)[0] == "record_intervention"
+    assert parts(receipt.command)[1] is not None, "the arguments' fingerprint is kept"
 
 
 def test_a_key_reused_for_another_command_is_a_conflict(network: Network) -> None:
@@ -113,3 +120,26 @@ def test_an_empty_idempotency_key_is_refused(network: Network) -> None:
     error = refused(network, InvalidInput, lambda: network.enrol(idempotency_key="  "))
 
     assert error.field == "idempotency_key"
+
+
+def test_a_key_reused_with_other_arguments_is_a_conflict_not_a_retry(network: Network) -> None:
+    """Answered with the first outcome, the second enrolment was dropped without a word, and
+    whatever came after it went into the first young person's case file."""
+    first = network.enrol(first_name="Camille", idempotency_key="legacy-88")
+
+    error = refused(
+        network,
+        IdempotencyConflict,
+        lambda: network.enrol(first_name="Bob", idempotency_key="legacy-88"),
+    )
+    again = network.enrol(first_name="Camille", idempotency_key="legacy-88")
+
+    assert "other arguments" in error.message
+    assert again == first
+
+
+def test_a_receipt_from_before_fingerprints_takes_any_retry() -> None:
+    """Receipts written before fingerprints hold the command's name alone."""
+    old = Receipt(uuid4(), "record_intervention", None, uuid4())
+
+    assert old.outcome_for("record_intervention", None, "a-fingerprint") == old.outcome

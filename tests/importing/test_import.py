@@ -408,3 +408,21 @@ def test_an_import_line_may_do_only_what_its_actor_s_role_may(
 
     assert isinstance(failure.value.error, NotPermitted)
     assert stored(parcours) == 0
+
+
+def test_a_key_used_again_for_another_line_stops_the_import_at_that_line(
+    parcours: Parcours,
+) -> None:
+    """The second enrolment was dropped without a word and its name pointed at the first
+    young person: the intervention after it went into the wrong case file."""
+    bob = {**enrolment("bob", "a"), "key": "yp-camille"}
+
+    with pytest.raises(ImportFailed) as failure:
+        import_history(
+            parcours.ledger,
+            lines(association("a"), enrolment("camille", "a"), bob, intervention("bob", "a", 1)),
+        )
+
+    assert failure.value.line == 3
+    assert failure.value.error.field == "idempotency_key"
+    assert len(_young_people(parcours)) == 1

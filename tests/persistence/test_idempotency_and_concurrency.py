@@ -6,7 +6,7 @@ from uuid import UUID
 
 from domain.vocabulary import Domain
 from tests.conftest import Instances
-from tests.support import build_network
+from tests.support import BIRTH, build_network
 
 
 def test_a_retry_after_a_restart_returns_the_first_outcome(instances: Instances) -> None:
@@ -20,8 +20,9 @@ def test_a_retry_after_a_restart_returns_the_first_outcome(instances: Instances)
         network.worker_a,
         first_name="Camille",
         last_name="Martin",
-        date_of_birth=network.ledger.young_person(enrolled).enrolled_at.date().replace(year=2010),
+        date_of_birth=BIRTH,
         territory="93",
+        contact="06 12 34 56 78",
         idempotency_key="enrol-camille-1",
     )
 

@@ -19,6 +19,7 @@ from eventsourcing.persistence import StoredEvent
 
 from api.bootstrap import Parcours, build
 from domain.ledger.chain.tables import StoredTables
+from domain.ledger.fingerprints import parts
 from domain.ledger.receipt import receipt_id
 from projections.outage import is_outage
 from projections.positions import FAILED
@@ -79,10 +80,14 @@ def _is_effect(kind: Kind, stored: Stored) -> bool:
 
 
 def stored_receipts(parcours: Parcours) -> dict[UUID, tuple[str, UUID]]:
-    """Every row of the schema's receipts table: its command and outcome, by receipt id."""
+    """Every row of the schema's receipts table: its command's name (without the arguments'
+    fingerprint) and outcome, by receipt id."""
     tables = StoredTables.of(parcours.ledger.recorder)
     rows = tables.run(f"SELECT receipt_id, command, outcome FROM {tables.receipts}")
-    return {UUID(str(key)): (command, UUID(str(outcome))) for key, command, outcome in rows}
+    return {
+        UUID(str(key)): (parts(str(command))[0], UUID(str(outcome)))
+        for key, command, outcome in rows
+    }
 
 
 def receipts_exactly_once(receipts: dict[UUID, tuple[str, UUID]], acks: list[Ack]) -> Check:
