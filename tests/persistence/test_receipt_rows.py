@@ -13,7 +13,7 @@ from domain.ledger.receipt import CommandReceipt, Receipt, receipt_id
 from domain.ledger.receipt_rows import RECEIPT_EVENT_TRIGGER
 from tests.conftest import Instances
 from tests.persistence.test_chain import check, raw
-from tests.support import Network, build_network
+from tests.support import BIRTH, Network, build_network
 
 
 def receipt(outcome: UUID | None = None) -> Receipt:
@@ -92,12 +92,14 @@ def older_store(instances: Instances, key: str) -> tuple[Network, UUID]:
 
 
 def retry_enrolment(parcours: Parcours, network: Network, key: str) -> UUID:
+    """The very request `Network.enrol` sends, sent again with its key."""
     return parcours.ledger.enrol_young_person(
         network.worker_a,
         first_name="Camille",
         last_name="Martin",
-        date_of_birth=network.ledger.clock().date().replace(year=2010),
+        date_of_birth=BIRTH,
         territory="93",
+        contact="06 12 34 56 78",
         idempotency_key=key,
     )
 
