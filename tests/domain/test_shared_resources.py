@@ -224,17 +224,11 @@ def test_a_programme_takes_allocations_within_its_period(
         network, (network.a,), starts_on=date(2026, 2, 1), ends_on=date(2026, 6, 30)
     )
 
-    def to_programme() -> UUID:
-        return network.ledger.allocate_resource(
-            network.coordinator_a,
-            hall,
-            starts_on=date.fromisoformat(starts),
-            ends_on=date.fromisoformat(ends),
-            quantity=1,
-            programme_id=passerelle,
-        )
+    error = refused(
+        network, InvalidInput, lambda: allocate_to(network, hall, passerelle, starts, ends)
+    )
 
-    assert refused(network, InvalidInput, to_programme).field == field
+    assert error.field == field
 
 
 def test_a_closed_programme_takes_no_allocation(network: Network) -> None:
@@ -245,14 +239,19 @@ def test_a_closed_programme_takes_no_allocation(network: Network) -> None:
     error = refused(
         network,
         RuleViolation,
-        lambda: network.ledger.allocate_resource(
-            network.coordinator_a,
-            hall,
-            starts_on=date(2026, 4, 1),
-            ends_on=date(2026, 4, 30),
-            quantity=1,
-            programme_id=passerelle,
-        ),
+        lambda: allocate_to(network, hall, passerelle, "2026-04-01", "2026-04-30"),
     )
 
     assert error.code == "PROGRAMME_CLOSED"
+
+
+def allocate_to(network: Network, hall: UUID, programme_id: UUID, starts: str, ends: str) -> UUID:
+    """One place of `hall` to the programme, by A's coordinator."""
+    return network.ledger.allocate_resource(
+        network.coordinator_a,
+        hall,
+        starts_on=date.fromisoformat(starts),
+        ends_on=date.fromisoformat(ends),
+        quantity=1,
+        programme_id=programme_id,
+    )
