@@ -237,3 +237,19 @@ def test_a_case_is_not_closed_before_a_programme_enrolment_it_ends(network: Netw
     )
 
     assert error.field == "occurred_at"
+
+
+def test_a_reopened_case_is_not_closed_again_before_its_reopening(network: Network) -> None:
+    ledger, a, now = network.ledger, network.worker_a, network.clock.now
+    young_person = network.enrol(occurred_at=now - timedelta(days=100))
+    ledger.close_case(a, young_person, occurred_at=now - timedelta(days=60))
+    ledger.reopen_case(a, young_person, occurred_at=now - timedelta(days=30))
+
+    error = refused(
+        network,
+        InvalidInput,
+        lambda: ledger.close_case(a, young_person, occurred_at=now - timedelta(days=80)),
+    )
+
+    assert "reopened" in error.message
+    assert network.then(lambda: ledger.close_case(a, young_person)) == ["CaseClosed"]

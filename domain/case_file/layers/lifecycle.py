@@ -104,8 +104,8 @@ class CaseLifecycle(CaseFile):
             reason=seal_optional(seal, reason, "reason"),
             occurred_at=time.after(
                 occurred_at,
-                max([self.enrolled_at, *self.programmes.values()]),
-                "the enrolment (in the case, or in a programme it leaves)",
+                self._last_opening(),
+                "the case was last opened (enrolled or reopened) or joined a programme it leaves",
             ),
         )
 
@@ -124,3 +124,11 @@ class CaseLifecycle(CaseFile):
     @event("CaseReopened")
     def _case_reopened(self, actor: Actor, occurred_at: datetime) -> None:
         self.closed_at = None
+        self.reopened_at = occurred_at
+
+    def _last_opening(self) -> datetime:
+        """When the case was last opened — enrolled, or reopened (snapshots taken before this
+        was kept have no `reopened_at`: their case counts from its enrolment) — or joined a
+        programme: a closure ends all of these, and is not dated before any."""
+        reopened: datetime | None = getattr(self, "reopened_at", None)
+        return max([self.enrolled_at, *([reopened] if reopened else []), *self.programmes.values()])
