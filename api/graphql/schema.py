@@ -50,7 +50,10 @@ class RecordAccesses(SchemaExtension):
 
     def on_execute(self) -> Iterator[None]:
         yield
-        self._flush()
+        try:
+            self._flush()
+        except Exception as error:
+            self._withhold(error)
 
     def on_stream_result(self, result: StreamExecutionResult) -> Iterator[None]:
         self._flush()
@@ -60,6 +63,17 @@ class RecordAccesses(SchemaExtension):
         context = self.execution_context.context
         if isinstance(context, Context):
             context.flush_accesses()
+
+    def _withhold(self, error: Exception) -> None:
+        """Reads that could not be recorded are not answered: the data is dropped and the
+        error joins the operation's, where the outage check turns a store failure into a 503
+        and the masking hides any other (raised here, after the resolvers, it reached the
+        client unmasked, with the data, as a 200)."""
+        result = self.execution_context.result
+        if result is None:
+            raise error
+        result.data = None
+        result.errors = [*(result.errors or []), GraphQLError(str(error), original_error=error)]
 
 
 def build_schema() -> strawberry.Schema:

@@ -12,13 +12,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import psycopg
 import pytest
 
 from api.app import create_app
 from projections.outage import UNAVAILABLE
 from projections.store import PostgresReadStore, SQLiteReadStore
 from tests.conftest import Instances
-from tests.e2e.conftest import Api, serving
+from tests.e2e.conftest import Api, global_id, serving
 from tests.support import build_network
 
 ME = {"query": "{ me { userId } }"}
@@ -121,3 +122,51 @@ def test_an_operation_that_does_not_touch_the_store_is_served_during_an_outage(
         200,
         {"data": {"me": {"userId": "worker-a"}}},
     )
+
+
+def test_a_read_whose_access_record_cannot_be_written_is_a_503_not_the_data(
+    quiet_api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every read of case content is recorded, so a read whose record the store cannot take
+    is withheld, with the outage's 503 — not answered 200 with the driver's message (the
+    access log is written after the operation ran, outside the resolvers' error handling)."""
+    api = quiet_api
+    case = api.network.enrol(api.network.worker_a)
+    api.parcours.projections.catch_up()
+    document = {
+        "query": "query($id: ID!) { youngPerson(id: $id) { displayName } }",
+        "variables": {"id": global_id("YoungPerson", case)},
+    }
+
+    def store_gone(*_: object) -> None:
+        raise psycopg.OperationalError("couldn't get a connection after 3.00 sec")
+
+    monkeypatch.setattr("api.access_log.AccessLog.record", store_gone)
+    response = api.post(api.token(api.network.worker_a), document)
+
+    assert response.status_code == 503
+    assert "Camille" not in response.text
+    assert response.json()["errors"][0]["message"] == UNAVAILABLE
+
+
+def test_a_read_whose_access_record_fails_otherwise_is_masked_and_withheld(
+    quiet_api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    api = quiet_api
+    case = api.network.enrol(api.network.worker_a)
+    api.parcours.projections.catch_up()
+    document = {
+        "query": "query($id: ID!) { youngPerson(id: $id) { displayName } }",
+        "variables": {"id": global_id("YoungPerson", case)},
+    }
+
+    def broken(*_: object) -> None:
+        raise RuntimeError("postgresql://parcours:s3cret@db/parcours")
+
+    monkeypatch.setattr("api.access_log.AccessLog.record", broken)
+    response = api.post(api.token(api.network.worker_a), document)
+
+    assert response.status_code == 200
+    assert response.json()["data"] is None
+    assert [e["message"] for e in response.json()["errors"]] == ["Unexpected error."]
+    assert "s3cret" not in response.text
