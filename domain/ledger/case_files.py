@@ -178,7 +178,7 @@ class CaseFileCommands(LedgerCore):
         def decide() -> Decision:
             yp = self.young_person(young_person_id)
             yp.require_not_erased()
-            programmes = [self.load(Programme, p, "programme_id") for p in yp.programme_ids]
+            programmes = self._programmes_of(yp)
             ctx = CaseContext(self, yp)
             yp.close_case(
                 actor=actor,
@@ -187,11 +187,23 @@ class CaseFileCommands(LedgerCore):
                 time=ctx.time,
                 seal=ctx.seal,
             )
-            for programme in programmes:
-                programme.release(actor=actor, young_person_id=young_person_id)
-            return yp.id, [yp, *programmes]
+            return yp.id, [yp, *self._released(programmes, actor, young_person_id)]
 
         return self.execute("close_case", actor, idempotency_key, decide, target=young_person_id)
+
+    def _programmes_of(self, young_person: YoungPerson) -> list[Programme]:
+        """The programmes whose places the young person holds, loaded before a command that
+        leaves them all (a closure, an erasure) decides."""
+        return [self.load(Programme, p, "programme_id") for p in young_person.programme_ids]
+
+    @staticmethod
+    def _released(
+        programmes: list[Programme], actor: Actor, young_person_id: UUID
+    ) -> list[Programme]:
+        """The programmes, each with the young person's place released."""
+        for programme in programmes:
+            programme.release(actor=actor, young_person_id=young_person_id)
+        return programmes
 
     def reopen_case(
         self,
@@ -229,15 +241,12 @@ class CaseFileCommands(LedgerCore):
             young_person.require_eraser(actor)  # before ERASED: a worker is told they may not
             if young_person.erased_at is not None:
                 raise RuleViolation("the young person's data was erased", code="ERASED")
-            programmes = [
-                self.load(Programme, p, "programme_id") for p in young_person.programme_ids
-            ]
+            programmes = self._programmes_of(young_person)
             with self.vault.new_key(uuid4()) as seal:
                 reason_sealed = seal_text(seal, reason, "reason", SHORT_TEXT)
                 young_person.erase(actor=actor, reason=reason_sealed, now=self.clock())
-            for programme in programmes:
-                programme.release(actor=actor, young_person_id=young_person_id)
-            return young_person_id, [young_person, *programmes]
+            released = self._released(programmes, actor, young_person_id)
+            return young_person_id, [young_person, *released]
 
         if self._finish_erasure(actor, young_person_id):
             return young_person_id

@@ -130,19 +130,12 @@ def test_a_read_whose_access_record_cannot_be_written_is_a_503_not_the_data(
     """Every read of case content is recorded, so a read whose record the store cannot take
     is withheld, with the outage's 503 — not answered 200 with the driver's message (the
     access log is written after the operation ran, outside the resolvers' error handling)."""
-    api = quiet_api
-    case = api.network.enrol(api.network.worker_a)
-    api.parcours.projections.catch_up()
-    document = {
-        "query": "query($id: ID!) { youngPerson(id: $id) { displayName } }",
-        "variables": {"id": global_id("YoungPerson", case)},
-    }
 
     def store_gone(*_: object) -> None:
         raise psycopg.OperationalError("couldn't get a connection after 3.00 sec")
 
     monkeypatch.setattr("api.access_log.AccessLog.record", store_gone)
-    response = api.post(api.token(api.network.worker_a), document)
+    response = read_a_case(quiet_api)
 
     assert response.status_code == 503
     assert "Camille" not in response.text
@@ -152,21 +145,24 @@ def test_a_read_whose_access_record_cannot_be_written_is_a_503_not_the_data(
 def test_a_read_whose_access_record_fails_otherwise_is_masked_and_withheld(
     quiet_api: Api, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    api = quiet_api
+    def broken(*_: object) -> None:
+        raise RuntimeError("postgresql://parcours:s3cret@db/parcours")
+
+    monkeypatch.setattr("api.access_log.AccessLog.record", broken)
+    response = read_a_case(quiet_api)
+
+    assert response.status_code == 200
+    assert response.json()["data"] is None
+    assert [e["message"] for e in response.json()["errors"]] == ["Unexpected error."]
+    assert "s3cret" not in response.text
+
+
+def read_a_case(api: Api) -> httpx.Response:
+    """A worker of the lead reads the name of a young person enrolled just before."""
     case = api.network.enrol(api.network.worker_a)
     api.parcours.projections.catch_up()
     document = {
         "query": "query($id: ID!) { youngPerson(id: $id) { displayName } }",
         "variables": {"id": global_id("YoungPerson", case)},
     }
-
-    def broken(*_: object) -> None:
-        raise RuntimeError("postgresql://parcours:s3cret@db/parcours")
-
-    monkeypatch.setattr("api.access_log.AccessLog.record", broken)
-    response = api.post(api.token(api.network.worker_a), document)
-
-    assert response.status_code == 200
-    assert response.json()["data"] is None
-    assert [e["message"] for e in response.json()["errors"]] == ["Unexpected error."]
-    assert "s3cret" not in response.text
+    return api.post(api.token(api.network.worker_a), document)

@@ -95,10 +95,11 @@ class CaseFile(Aggregate):
         fact the case file already holds may come to lie before the birth."""
         self._require_lead(actor)
         self.require_not_erased()
-        if born_on > self.earliest_fact().date():
+        earliest = self.earliest_fact().date()
+        if born_on > earliest:
             raise InvalidInput(
                 "date_of_birth must not be after a fact already recorded for the young person"
-                f" (the earliest, on {self.earliest_fact().date().isoformat()})",
+                f" (the earliest, on {earliest.isoformat()})",
                 field="date_of_birth",
             )
         self._personal_data_corrected(

@@ -37,8 +37,7 @@ class CaseErasure(CaseProgrammes):
             self._referral_withdrawn(actor=actor, referral_id=referral.id, occurred_at=now)
         for handover in [h for h in self.handovers.values() if h.is_pending]:
             self._handover_cancelled(actor=actor, handover_id=handover.id, occurred_at=now)
-        for programme_id in self.programme_ids:
-            self._left_programme(actor=actor, programme_id=programme_id, occurred_at=now)
+        self._leave_every_programme(actor, now)
         self._erased(actor=actor, reason=reason, erased_at=now)
 
     @event("Erased")

@@ -89,5 +89,9 @@ class CaseProgrammes(CaseHandovers):
             actor=actor, reason=reason, occurred_at=occurred_at, time=time, seal=seal
         )
         assert self.closed_at is not None
+        self._leave_every_programme(actor, self.closed_at)
+
+    def _leave_every_programme(self, actor: Actor, at: datetime) -> None:
+        """What a closure or an erasure does to the programmes the young person is in."""
         for programme_id in self.programme_ids:
-            self._left_programme(actor=actor, programme_id=programme_id, occurred_at=self.closed_at)
+            self._left_programme(actor=actor, programme_id=programme_id, occurred_at=at)
