@@ -116,7 +116,7 @@ def restore(parcours: Parcours, source: Path) -> BackupReport:
     finally:
         backup_db.close()
     for subject in erased:
-        parcours.vault.destroy_key(subject)
+        parcours.ledger.forget(subject)
     return BackupReport(events, links, store.receipt_count(), len(erased))
 
 

@@ -253,8 +253,16 @@ class CaseFileCommands(LedgerCore):
         outcome = self.execute(
             "erase_young_person", actor, idempotency_key, decide, target=young_person_id
         )
-        self.vault.destroy_key(young_person_id)
+        self.forget(young_person_id)
         return outcome
+
+    def forget(self, young_person_id: UUID) -> bool:
+        """What an erasure removes besides recording it: the fingerprints of the commands'
+        arguments in their receipts (a name and a date of birth, hashed, would let a guess be
+        confirmed), then the key. In that order, so that asking again after a failure finishes
+        both. Whether a key was destroyed."""
+        self.receipts.forget_fingerprints(young_person_id)
+        return self.vault.destroy_key(young_person_id)
 
     def _finish_erasure(self, actor: Actor, young_person_id: UUID) -> bool:
         """Whether this was an erasure left unfinished — its event saved, its key not destroyed
@@ -264,4 +272,4 @@ class CaseFileCommands(LedgerCore):
         if young_person.erased_at is None:
             return False
         young_person.require_eraser(actor)
-        return self.vault.destroy_key(young_person_id)
+        return self.forget(young_person_id)

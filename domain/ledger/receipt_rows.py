@@ -8,6 +8,7 @@ an event into its row, and the in-memory recorder of domain tests.
 """
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any, Protocol, runtime_checkable
 from uuid import UUID
 
@@ -16,6 +17,7 @@ from eventsourcing.popo import POPOApplicationRecorder, POPOFactory
 from eventsourcing.utils import get_topic
 from psycopg.sql import SQL, Composed, Identifier, Literal
 
+from domain.ledger.fingerprints import SEPARATOR
 from domain.ledger.receipt import Receipt
 
 RECEIPTS_TABLE = "command_receipts"
@@ -32,6 +34,11 @@ class ReceiptRecorder(Protocol):
     ) -> Sequence[int] | None: ...
 
     def select_receipt(self, receipt_id: UUID) -> Receipt | None: ...
+
+    def forget_fingerprints(self, subject: UUID) -> None:
+        """Drops the arguments' fingerprints from the receipts of commands on or creating
+        `subject` (an erasure): a fingerprint of a name and a date of birth would let a guess
+        be confirmed after the data itself is unreadable."""
 
 
 def receipts_of(kwargs: dict[str, Any]) -> Sequence[Receipt]:
@@ -121,6 +128,10 @@ def postgres_create(schema: str, events: str) -> list[Composed]:
 
 
 POSTGRES_SELECT = "SELECT command, target, outcome FROM {}.{} WHERE receipt_id = %s"
+POSTGRES_FORGET = (
+    "UPDATE {}.{} SET command = split_part(command, '#', 1)"
+    " WHERE (target = %s OR outcome = %s) AND strpos(command, '#') > 0"
+)
 
 
 # --- SQLite ----------------------------------------------------------------------------------
@@ -135,6 +146,10 @@ SQLITE_INSERT = (
     "INSERT INTO command_receipts (receipt_id, command, target, outcome) VALUES (?, ?, ?, ?)"
 )
 SQLITE_SELECT = "SELECT command, target, outcome FROM command_receipts WHERE receipt_id = ?"
+SQLITE_FORGET = (
+    "UPDATE command_receipts SET command = substr(command, 1, instr(command, '#') - 1)"
+    " WHERE (target = ? OR outcome = ?) AND instr(command, '#') > 0"
+)
 
 
 def _sqlite_columns(row: str) -> str:
@@ -198,6 +213,13 @@ class InMemoryApplicationRecorder(POPOApplicationRecorder):
     def select_receipt(self, receipt_id: UUID) -> Receipt | None:
         with self._database_lock:
             return self._receipts.get(receipt_id)
+
+    def forget_fingerprints(self, subject: UUID) -> None:
+        with self._database_lock:
+            for key, receipt in self._receipts.items():
+                if subject in (receipt.target, receipt.outcome):
+                    name = receipt.command.partition(SEPARATOR)[0]
+                    self._receipts[key] = replace(receipt, command=name)
 
 
 class InMemoryFactory(POPOFactory):

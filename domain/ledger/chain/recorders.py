@@ -108,6 +108,10 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
             row = c.fetchone()
         return None if row is None else receipt_from_hex(receipt_id, row[0], row[1], row[2])
 
+    def forget_fingerprints(self, subject: UUID) -> None:
+        with self.datastore.transaction(commit=True) as c:
+            c.execute(receipt_rows.SQLITE_FORGET, (subject.hex, subject.hex))
+
     def _insert_events(
         self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
@@ -206,6 +210,13 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
             return None
         command, target, outcome = row.values()
         return Receipt(receipt_id, str(command), target, outcome)
+
+    def forget_fingerprints(self, subject: UUID) -> None:
+        statement = SQL(receipt_rows.POSTGRES_FORGET).format(
+            Identifier(self.datastore.schema), Identifier(RECEIPTS_TABLE)
+        )
+        with self.breaker.guarded(), self.datastore.transaction(commit=True) as cursor:
+            cursor.execute(statement, (subject, subject))
 
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
