@@ -105,7 +105,8 @@ class LedgerCore(Application[UUID]):
         another command or another target is a client error, not a retry, and is refused.
         """
         receipt = None if idempotency_key is None else receipt_id(actor, idempotency_key)
-        fingerprint = None if receipt is None else fingerprints.current()
+        arguments = None if receipt is None else fingerprints.current_arguments()
+        fingerprint = None if arguments is None else fingerprints.fingerprint(arguments, self.vault)
         job = Job(command, receipt, target, decide, fingerprint=fingerprint)
         staged = self.stager.batch
         if staged is not None:

@@ -9,40 +9,71 @@ command's name (`enrol_young_person#<fingerprint>` in the `command` column, no n
 a key whose receipt holds another fingerprint is refused as reused. Receipts written before
 fingerprints hold the name alone and accept any retry, as they did.
 
+A fingerprint is keyed: an HMAC under a secret of the instance, kept wrapped in the key store
+and made on first use (`Vault.keyed_digest`). A plain digest of an enrolment's arguments let
+anyone reading the receipts confirm a guess of a name and a date of birth. The secret is not
+derived from the key-encryption key: a rotation would change every fingerprint, and every
+retry and re-import after it would be refused as reused. Keyed fingerprints carry a version
+mark (`h1-`) and the secret's own short id (a digest under it, which tells nothing of it): a
+ledger restored beside another key store has receipts under a secret this instance has not,
+and two fingerprints under different secrets cannot be compared — such a retry is taken, as
+are those of receipts holding the plain digests of the first version, or no fingerprint.
+
 Ledger commands are fingerprinted by a class decorator (`fingerprint_commands`) rather than by
 each command method: the arguments are read from the call itself, so no command can forget.
 """
 
 import functools
-import hashlib
 import inspect
 from collections.abc import Callable, Mapping
 from contextvars import ContextVar
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
+from uuid import UUID, uuid5
 
 import orjson
 
-_CURRENT: ContextVar[str | None] = ContextVar("parcours_command_fingerprint", default=None)
+_CURRENT: ContextVar[bytes | None] = ContextVar("parcours_command_arguments", default=None)
 _NOT_ARGUMENTS = frozenset({"self", "actor", "idempotency_key"})
 SEPARATOR = "#"
+VERSION = "h1-"
+SECRET = uuid5(UUID("6f1c8a52-3b0e-4f4e-9d57-2a9c4b1e7d30"), "receipt-fingerprints")
+"""The key store's subject of the fingerprints' secret (version 5: never a young person's id)."""
+_SECRET_ID = b"the id of the receipt fingerprints' secret"
+_ID_LENGTH = 8
 
 C = TypeVar("C", bound=type)
 
 
-def current() -> str | None:
-    """The fingerprint of the keyed command being run on this thread, if any."""
+class KeyedDigest(Protocol):
+    def keyed_digest(self, service: UUID, data: bytes) -> bytes: ...
+
+
+def current_arguments() -> bytes | None:
+    """The canonical arguments of the keyed command being run on this thread, if any."""
     return _CURRENT.get()
 
 
-def fingerprint_of(command: str, arguments: Mapping[str, object]) -> str:
-    """A stable digest of the command and the arguments given (not their defaults): the same
-    request sent again gives the same fingerprint."""
-    canonical = orjson.dumps(
+def canonical(command: str, arguments: Mapping[str, object]) -> bytes:
+    """The command and the arguments given (not their defaults), serialised so that the same
+    request sent again gives the same bytes."""
+    return orjson.dumps(
         {"command": command, "arguments": arguments},
         option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS,
         default=str,
     )
-    return hashlib.sha256(canonical).hexdigest()[:32]
+
+
+def fingerprint(arguments: bytes, vault: KeyedDigest) -> str:
+    """The arguments' keyed fingerprint, as a receipt keeps it: the secret's id, the digest."""
+    secret_id = vault.keyed_digest(SECRET, _SECRET_ID).hex()[:_ID_LENGTH]
+    return VERSION + secret_id + vault.keyed_digest(SECRET, arguments).hex()[:32]
+
+
+def differ(first: str, second: str) -> bool:
+    """Whether two fingerprints tell of other arguments: made under the same secret, and not
+    the same (under different secrets they cannot be compared)."""
+    mark = len(VERSION) + _ID_LENGTH
+    return first[:mark] == second[:mark] and first != second
 
 
 def _fingerprinted(name: str, method: Callable[..., Any]) -> Callable[..., Any]:
@@ -54,7 +85,7 @@ def _fingerprinted(name: str, method: Callable[..., Any]) -> Callable[..., Any]:
             return method(*args, **kwargs)
         given = signature.bind(*args, **kwargs).arguments
         arguments = {k: v for k, v in given.items() if k not in _NOT_ARGUMENTS}
-        token = _CURRENT.set(fingerprint_of(name, arguments))
+        token = _CURRENT.set(canonical(name, arguments))
         try:
             return method(*args, **kwargs)
         finally:
@@ -84,6 +115,7 @@ def recorded(command: str, fingerprint: str | None) -> str:
 
 
 def parts(recorded_command: str) -> tuple[str, str | None]:
-    """A receipt's command name and fingerprint (None for receipts written before them)."""
-    name, _, fingerprint = recorded_command.partition(SEPARATOR)
-    return name, fingerprint or None
+    """A receipt's command name and keyed fingerprint (None for receipts written before them,
+    and for the plain digests of the first version)."""
+    name, _, kept = recorded_command.partition(SEPARATOR)
+    return name, kept if kept.startswith(VERSION) else None

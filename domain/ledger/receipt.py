@@ -20,7 +20,7 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.actor import Actor
 from domain.errors import IdempotencyConflict, InvalidInput
-from domain.ledger.fingerprints import parts
+from domain.ledger.fingerprints import differ, parts
 from domain.rules import require_plain
 
 _NAMESPACE = uuid5(NAMESPACE_URL, "urn:parcours:command-receipt")
@@ -48,7 +48,8 @@ class Receipt:
         self, command: str, target: UUID | None, fingerprint: str | None = None
     ) -> UUID:
         """The first outcome, if this is a retry of the same command on the same target, with
-        the same arguments (when both the receipt and the retry have a fingerprint)."""
+        the same arguments (when both the receipt and the retry have a fingerprint made under
+        the same secret)."""
         name, first = parts(self.command)
         on = "" if self.target is None else f" on {self.target}"
         if (command, target) != (name, self.target):
@@ -56,7 +57,7 @@ class Receipt:
                 f"this idempotency key was already used for {name}{on}",
                 field="idempotency_key",
             )
-        if first is not None and fingerprint is not None and first != fingerprint:
+        if first is not None and fingerprint is not None and differ(first, fingerprint):
             raise IdempotencyConflict(
                 f"this idempotency key was already used for {name}{on} with other arguments:"
                 " a retry sends the same request, a new request needs a new key",

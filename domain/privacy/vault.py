@@ -8,6 +8,8 @@ expired keys leave memory at the next key lookup (checked at most every `cache_s
 whether their subject is asked for again or not.
 """
 
+import hashlib
+import hmac
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -189,6 +191,32 @@ class Vault:
             self._store.replace(subject, current.kek_id, cipher.wrap(current.key, subject, key))
             moved += 1
         return moved
+
+    def keyed_digest(self, service: UUID, data: bytes) -> bytes:
+        """HMAC-SHA-256 of `data` under the key of a service subject (not a person's), made on
+        first use: a digest of personal values that a reader of the database cannot recompute
+        from a guess, while every process of the instance computes the same one. The key lives
+        in the key store like any other — wrapped, re-wrapped by `keys rotate`, its first
+        writer winning a race — and never leaves the vault."""
+        key = self._key(service)
+        if key is None:
+            key = self._service_key(service)
+        return hmac.new(key, data, hashlib.sha256).digest()
+
+    def _service_key(self, service: UUID) -> bytes:
+        """Stores a new key for the service, outside any deferred or noted set (it is no
+        command's garbage); the store's first key wins, so a lost race reads the winner's."""
+        current = self._keyring.current
+        key = cipher.new_key()
+        erasures = self._erasures
+        if self._store.put(service, current.kek_id, cipher.wrap(current.key, service, key)):
+            self._remember(service, key, erasures)
+            return key
+        stored = self._store.get(service)
+        if stored is None:
+            msg = f"the key of {service} was destroyed while it was being made"
+            raise RuntimeError(msg)
+        return self._unwrapped(service, *stored, erasures)
 
     def has_key(self, subject: UUID) -> bool:
         return self._key(subject) is not None

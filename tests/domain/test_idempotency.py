@@ -3,6 +3,8 @@
 from datetime import timedelta
 from uuid import uuid4
 
+import pytest
+
 from domain.errors import IdempotencyConflict, InvalidInput
 from domain.ledger.fingerprints import parts
 from domain.ledger.receipt import Receipt, receipt_id
@@ -143,3 +145,27 @@ def test_a_receipt_from_before_fingerprints_takes_any_retry() -> None:
     old = Receipt(uuid4(), "record_intervention", None, uuid4())
 
     assert old.outcome_for("record_intervention", None, "a-fingerprint") == old.outcome
+
+
+def test_a_receipt_with_a_plain_digest_of_the_first_version_takes_any_retry() -> None:
+    """The first fingerprints were plain digests; the secret that keys today's cannot be
+    compared with them, so they count as no fingerprint rather than refusing every retry."""
+    plain = Receipt(uuid4(), "record_intervention#" + "ab" * 16, None, uuid4())
+
+    assert plain.outcome_for("record_intervention", None, _KEYED + "cd" * 16) == plain.outcome
+
+
+def test_fingerprints_under_another_secret_cannot_be_compared_and_the_retry_is_taken() -> None:
+    """A ledger restored beside another key store holds receipts keyed by a secret this
+    instance has not: only fingerprints under the same secret tell of other arguments."""
+    keyed = Receipt(uuid4(), "record_intervention#" + _KEYED + "ab" * 16, None, uuid4())
+    other_secret = "h1-99999999" + "cd" * 16
+
+    assert keyed.outcome_for("record_intervention", None, _KEYED + "ab" * 16) == keyed.outcome
+    assert keyed.outcome_for("record_intervention", None, other_secret) == keyed.outcome
+    with pytest.raises(IdempotencyConflict, match="other arguments"):
+        keyed.outcome_for("record_intervention", None, _KEYED + "cd" * 16)
+
+
+_KEYED = "h1-0a1b2c3d"
+"""The version mark and a secret's id."""

@@ -14,6 +14,7 @@ from api.importing.history import ImportFailed, import_history
 from api.settings import Settings
 from bench.history import history
 from domain.errors import NotPermitted
+from domain.ledger import fingerprints
 from tests.conftest import Instances
 
 ADMIN = {"user_id": "legacy-admin", "role": "NETWORK_ADMIN"}
@@ -358,7 +359,7 @@ def test_a_chunk_stores_its_new_keys_in_one_transaction_before_its_events(
     insert_events = recorder.insert_events
 
     def logged_put(subject: UUID, kek_id: str, wrapped: bytes) -> bool:
-        log.append("key")
+        log.append("the fingerprints' secret" if subject == fingerprints.SECRET else "key")
         return put(subject, kek_id, wrapped)
 
     def logged_put_many(keys: list[tuple[UUID, str, bytes]]) -> set[UUID]:
@@ -378,7 +379,7 @@ def test_a_chunk_stores_its_new_keys_in_one_transaction_before_its_events(
 
     import_history(parcours.ledger, given, chunk_size=10)
 
-    assert log == ["2 keys", "events"]
+    assert log == ["the fingerprints' secret", "2 keys", "events"]
     people = _young_people(parcours)
     assert len(people) == 2
     assert all(store.get(person) is not None for person in people)
