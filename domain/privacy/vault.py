@@ -8,7 +8,6 @@ expired keys leave memory at the next key lookup (checked at most every `cache_s
 whether their subject is asked for again or not.
 """
 
-import hashlib
 import hmac
 import threading
 import time
@@ -201,7 +200,7 @@ class Vault:
         key = self._key(service)
         if key is None:
             key = self._service_key(service)
-        return hmac.new(key, data, hashlib.sha256).digest()
+        return hmac.digest(key, data, "sha256")
 
     def _service_key(self, service: UUID) -> bytes:
         """Stores a new key for the service, outside any deferred or noted set (it is no
