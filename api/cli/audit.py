@@ -16,6 +16,7 @@ from uuid import UUID
 
 import psycopg
 import typer
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from psycopg import sql
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -26,7 +27,7 @@ from api.cli.app import app, err, opened, out
 from api.settings import Settings
 from domain.ledger.chain import checkpoints
 from domain.ledger.chain.store import ChainStore
-from domain.ledger.chain.verify import verify
+from domain.ledger.chain.verify import Verdict, verify
 from projections.catalogue import PROJECTIONS
 from projections.replay import replay
 from projections.store import PostgresReadStore, ReadStore, SQLiteReadStore
@@ -50,14 +51,23 @@ def _bar(what: str) -> Progress:
 def checkpoint(
     out_dir: Annotated[Path, typer.Option("--out", help="Directory outside the database.")],
 ) -> None:
-    """Sign the chain's current head (Ed25519) into a file kept outside the database."""
+    """Sign the chain's current head (Ed25519) into a file kept outside the database, once
+    the chain verifies against the checkpoints already there: signing a head blindly would
+    vouch for whatever was tampered with and recomputed since the last one."""
     with opened() as parcours:
-        head = ChainStore(parcours.ledger.recorder).head()
+        store = ChainStore(parcours.ledger.recorder)
+        head = store.head()
         if head is None:
             err.print("[red]error[/red]: the ledger is empty: nothing to checkpoint")
             raise typer.Exit(2)
         key = checkpoints.signing_key(audit_key_path(parcours.settings))
-        seq, position, digest = head
+        earlier = _checkpoints_in(out_dir, key.public_key()) if out_dir.is_dir() else []
+        verdict = _verified(store, earlier)
+        if not verdict.intact:
+            err.print(f"[red]TAMPERED[/red]: first bad {escape(str(verdict.first))}")
+            err.print("no checkpoint signed: the chain does not verify")
+            raise typer.Exit(1)
+        seq, position, digest = verdict.head_seq, head[1], verdict.head_hash
         made = checkpoints.Checkpoint(seq, position, digest, checkpoints.now_text())
         path = checkpoints.write(made, key, out_dir)
     out.print(f"checkpoint at link {seq} (position {position}): {escape(str(path))}")
@@ -73,9 +83,7 @@ def verify_command(
     with opened() as parcours:
         store = ChainStore(parcours.ledger.recorder)
         known = _checkpoints(parcours, checkpoint_dir)
-        with _bar("verifying") as bar:
-            task = bar.add_task("chain", total=store.count())
-            verdict = verify(store, known, progress=lambda n: bar.advance(task, n))
+        verdict = _verified(store, known)
     if verdict.intact:
         out.print(
             f"intact: {verdict.checked} events, head link {verdict.head_seq} "
@@ -88,14 +96,28 @@ def verify_command(
     raise typer.Exit(1)
 
 
+def _verified(store: ChainStore, known: list[checkpoints.Checkpoint]) -> Verdict:
+    with _bar("verifying") as bar:
+        task = bar.add_task("chain", total=store.count())
+        return verify(store, known, progress=lambda n: bar.advance(task, n))
+
+
 def _checkpoints(parcours: Parcours, directory: Path | None) -> list[checkpoints.Checkpoint]:
     if directory is None:
         return []
-    key = checkpoints.signing_key(audit_key_path(parcours.settings))
     try:
-        return checkpoints.read_all(directory, key.public_key())
+        public_key = checkpoints.verifying_key(audit_key_path(parcours.settings))
+        return checkpoints.read_given(directory, public_key)
     except checkpoints.CheckpointError as error:
         err.print(f"[red]error[/red]: --checkpoints: {escape(str(error))}")
+        raise typer.Exit(2) from None
+
+
+def _checkpoints_in(directory: Path, public_key: Ed25519PublicKey) -> list[checkpoints.Checkpoint]:
+    try:
+        return checkpoints.read_all(directory, public_key)
+    except checkpoints.CheckpointError as error:
+        err.print(f"[red]error[/red]: --out: {escape(str(error))}")
         raise typer.Exit(2) from None
 
 

@@ -7,7 +7,7 @@ from uuid import UUID
 import pytest
 from typer.testing import CliRunner
 
-from api.bootstrap import build
+from api.bootstrap import audit_key_path, build
 from api.cli import app
 from api.settings import Settings
 from api.simulation import simulate
@@ -59,6 +59,50 @@ def test_verify_passes_then_fails_after_tampering_naming_the_position(
 
     assert code == 1
     assert "position 20" in output
+
+
+def test_a_checkpoint_is_not_signed_over_a_chain_that_does_not_verify(
+    environment: dict[str, str], simulated: list[str], settings: Settings, tmp_path: Path
+) -> None:
+    """Signed blindly, the head of a tampered chain would be vouched for as "the chain we
+    saw", and every later verification against it would pass."""
+    witness = tmp_path / "witness"
+    assert run(environment, "audit", "checkpoint", "--out", str(witness))[0] == 0
+    from tests.persistence.test_chain import raw  # noqa: PLC0415
+
+    with raw(settings) as sql:
+        sql("UPDATE {events} SET state = ? WHERE {pos} = 20", b'{"forged":1}')
+
+    code, output = run(environment, "audit", "checkpoint", "--out", str(witness))
+
+    assert code == 1
+    assert "position 20" in output
+    assert "no checkpoint signed" in output
+    assert len(list(witness.iterdir())) == 1
+
+
+def test_verify_against_checkpoints_fails_closed(
+    environment: dict[str, str], simulated: list[str], settings: Settings, tmp_path: Path
+) -> None:
+    """A mistyped directory, an empty one, or a missing audit key: an error, never "intact,
+    0 checkpoint(s) matched" — and verifying never makes a new audit key."""
+    witness, empty = tmp_path / "witness", tmp_path / "empty"
+    empty.mkdir()
+    assert run(environment, "audit", "checkpoint", "--out", str(witness))[0] == 0
+
+    missing = run(environment, "audit", "verify", "--checkpoints", str(tmp_path / "witnes"))
+    none = run(environment, "audit", "verify", "--checkpoints", str(empty))
+    key = audit_key_path(settings)
+    key.unlink()
+    keyless = run(environment, "audit", "verify", "--checkpoints", str(witness))
+
+    assert missing[0] == 2
+    assert "is not a directory" in missing[1]
+    assert none[0] == 2
+    assert "holds no checkpoint" in none[1]
+    assert keyless[0] == 2
+    assert "audit key" in keyless[1]
+    assert not key.exists()
 
 
 def test_trail_and_dump_show_a_stream_with_its_chain_links(

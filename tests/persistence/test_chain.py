@@ -143,6 +143,54 @@ def test_an_inserted_event_is_named(ledger: Parcours, instances: Instances) -> N
     assert "inserted" in verdict.first.problem
 
 
+def test_an_event_slipped_in_with_a_link_numbered_outside_the_sequence_is_named(
+    ledger: Parcours, instances: Instances
+) -> None:
+    """A forged intervention as the next version of a case, linked as link 0: the walk from
+    link 1 never meets it, and it does not count as unchained since a link points at it."""
+    with raw(instances.settings) as sql:
+        [[stream, version, topic, state]] = sql(
+            "SELECT originator_id, originator_version, topic, state FROM {events}"
+            " WHERE {pos} = (SELECT MAX({pos}) FROM {events})"
+        )
+        sql(
+            "INSERT INTO {events} (originator_id, originator_version, topic, state)"
+            " VALUES (?, ?, ?, ?)",
+            stream,
+            version + 1,
+            topic,
+            bytes(state),
+        )
+        [[position]] = sql("SELECT MAX({pos}) FROM {events}")
+        sql("INSERT INTO {chain} VALUES (0, ?, ?, ?, ?)", position, stream, version + 1, bytes(32))
+
+    verdict = check(ledger)
+
+    assert verdict.first is not None
+    assert (verdict.first.position, verdict.first.seq) == (position, 0)
+    assert "outside the sequence" in verdict.first.problem
+
+
+def test_a_head_moved_to_another_position_is_caught_by_a_checkpoint(
+    ledger: Parcours, instances: Instances
+) -> None:
+    """A link's hash does not cover its position: the last event and its link moved from
+    position 15 to 1000 still chain, and only the signed position tells (consumers that
+    read by position would process the event again)."""
+    point = checkpoint_now(ledger)
+    with raw(instances.settings) as sql:
+        sql("UPDATE {events} SET {pos} = 1000 WHERE {pos} = 15")
+        sql("UPDATE {chain} SET position = 1000 WHERE seq = 15")
+
+    without = check(ledger)
+    verdict = check(ledger, [point])
+
+    assert without.intact
+    assert verdict.first is not None
+    assert verdict.first.seq == 15
+    assert "differs from the signed checkpoint" in verdict.first.problem
+
+
 def test_reordered_events_are_named(ledger: Parcours, instances: Instances) -> None:
     with raw(instances.settings) as sql:
         rows = sql("SELECT {pos}, topic, state FROM {events} WHERE {pos} IN (5, 6) ORDER BY 1")

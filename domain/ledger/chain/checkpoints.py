@@ -55,6 +55,16 @@ def signing_key(path: Path) -> Ed25519PrivateKey:
     return Ed25519PrivateKey.from_private_bytes(base64.b64decode(path.read_bytes()))
 
 
+def verifying_key(path: Path) -> Ed25519PublicKey:
+    """The public half of the instance's audit key, for checking checkpoints. Never creates
+    one: a verification that made a new key when the old one was missing would then check
+    nothing it could trust, and the next checkpoint would be signed with that new key."""
+    if not path.exists():
+        msg = f"the audit key {path} is missing: checkpoints cannot be checked without it"
+        raise CheckpointError(msg)
+    return Ed25519PrivateKey.from_private_bytes(base64.b64decode(path.read_bytes())).public_key()
+
+
 def public_key_text(key: Ed25519PrivateKey) -> str:
     raw = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     return base64.b64encode(raw).decode("ascii")
@@ -77,6 +87,18 @@ def read_all(directory: Path, public_key: Ed25519PublicKey) -> list[Checkpoint]:
     """Every checkpoint in the directory, each checked against *our* public key (a key inside
     the file proves nothing: whoever forged the file would have put theirs)."""
     return [_read(path, public_key) for path in sorted(directory.glob(f"*{SUFFIX}"))]
+
+
+def read_given(directory: Path, public_key: Ed25519PublicKey) -> list[Checkpoint]:
+    """The checkpoints an auditor asked to verify against: a directory that is missing or
+    holds none is an error, not "0 checkpoints matched" — a mistyped path would otherwise
+    turn a check against checkpoints into a plain one, and say the ledger is intact."""
+    if not directory.is_dir():
+        raise CheckpointError(f"{directory} is not a directory")
+    found = read_all(directory, public_key)
+    if not found:
+        raise CheckpointError(f"{directory} holds no checkpoint (*{SUFFIX})")
+    return found
 
 
 def _read(path: Path, public_key: Ed25519PublicKey) -> Checkpoint:

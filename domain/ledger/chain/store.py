@@ -65,6 +65,16 @@ class ChainStore:
         )
         return None if not rows or rows[0][0] is None else int(rows[0][0])
 
+    def stray(self) -> tuple[int, int] | None:
+        """The first link numbered outside the sequence (below 1), and its position: verifying
+        walks the sequence from 1, and `unchained` counts any link as chaining its event, so
+        an event slipped in with a link numbered 0 would pass both."""
+        rows = self._rows(
+            f"SELECT seq, position FROM {self._chain} WHERE seq < 1 ORDER BY seq LIMIT 1",  # noqa: S608
+            (),
+        )
+        return None if not rows else (int(rows[0][0]), int(rows[0][1]))
+
     def head(self) -> tuple[int, int, bytes] | None:
         statement = f"SELECT seq, position, hash FROM {self._chain} ORDER BY seq DESC LIMIT 1"  # noqa: S608
         rows = self._rows(statement, ())

@@ -2,8 +2,10 @@
 
 It detects an edited event (its link no longer matches), a deleted one (a link points at
 nothing, or a link is missing from the sequence), an inserted one (a stored event with no link),
-a reordered one (the chain's event at a position is not the one linked), and — against a signed
-checkpoint — a truncated tail or a chain recomputed from a tampered event onwards.
+a reordered one (the chain's event at a position is not the one linked), one slipped in with a
+link numbered outside the sequence, and — against a signed checkpoint, its hash and its
+position — a truncated tail, a chain recomputed from a tampered event onwards, or a head moved
+to another position (a link's hash does not cover its position; the checkpoint does).
 """
 
 from collections.abc import Callable, Sequence
@@ -57,7 +59,7 @@ def verify(
     findings: list[Finding] = []
     previous, seq, checked = GENESIS, 0, 0
     last_position = 0
-    seen: dict[int, bytes] = {}
+    seen: dict[int, tuple[bytes, int]] = {}
     wanted = {c.seq for c in checkpoints}
     while True:
         with collector_paused():  # each page read and checked (domain/collector.py)
@@ -69,13 +71,18 @@ def verify(
                 previous, seq = link.hash, link.seq
                 last_position = max(last_position, link.position)
                 if link.seq in wanted:
-                    seen[link.seq] = link.hash
+                    seen[link.seq] = (link.hash, link.position)
                 checked += 1
         if progress is not None:
             progress(len(batch))
     unchained = store.unchained()
     if unchained is not None:
         findings.append(Finding(unchained, None, "an event was inserted outside the chain"))
+    stray = store.stray()
+    if stray is not None:
+        seq_outside, at = stray
+        problem = "a chain link outside the sequence (an event inserted beside the chain)"
+        findings.append(Finding(at, seq_outside, problem))
     findings += _against_checkpoints(checkpoints, seq, seen)
     return Verdict(checked=checked, head_seq=seq, head_hash=previous, findings=tuple(findings))
 
@@ -94,7 +101,7 @@ def _check(link: ChainedEvent, expected_seq: int, previous: bytes, last: int) ->
 
 
 def _against_checkpoints(
-    checkpoints: Sequence[Checkpoint], last_seq: int, seen: dict[int, bytes]
+    checkpoints: Sequence[Checkpoint], last_seq: int, seen: dict[int, tuple[bytes, int]]
 ) -> list[Finding]:
     findings = []
     for checkpoint in sorted(checkpoints, key=lambda c: c.seq):
@@ -106,12 +113,13 @@ def _against_checkpoints(
                     f"the ledger ends at link {last_seq}: its tail was truncated",
                 )
             )
-        elif seen.get(checkpoint.seq) != checkpoint.hash:
+        elif seen.get(checkpoint.seq) != (checkpoint.hash, checkpoint.position):
             findings.append(
                 Finding(
                     checkpoint.position,
                     checkpoint.seq,
-                    "the chain differs from the signed checkpoint (recomputed after tampering)",
+                    "the chain differs from the signed checkpoint (recomputed after tampering,"
+                    " or its events moved)",
                 )
             )
     return findings
