@@ -9,15 +9,17 @@ single `parcours serve` is a complete instance; with `embedded_projections=False
 import asyncio
 import logging
 import threading
+import weakref
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
+from datetime import UTC, datetime
 from typing import Any
 
 import orjson
 import strawberry
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, WebSocket
 from fastapi.concurrency import run_in_threadpool
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response
@@ -25,6 +27,7 @@ from starlette.requests import HTTPConnection
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.fastapi import GraphQLRouter
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 
 from api import export_route
@@ -94,13 +97,16 @@ class ParcoursGraphQLRouter(GraphQLRouter[Context, None]):
             return super().encode_json(data)
 
     def decode_json(self, data: str | bytes) -> object:
-        """A body that is not UTF-8 is the client's mistake, so 400 like malformed JSON;
-        strawberry only catches `JSONDecodeError`, and the `UnicodeDecodeError` raised by
-        `json.loads` on such bytes would otherwise escape as a 500."""
+        """A body that is not UTF-8, or nested deeper than the parser goes, is the client's
+        mistake, so 400 like malformed JSON; strawberry only catches `JSONDecodeError`, and the
+        `UnicodeDecodeError` or `RecursionError` raised by `json.loads` would otherwise escape
+        as a 500."""
         try:
             decoded = super().decode_json(data)
         except UnicodeDecodeError:
             raise HTTPException(400, "Request body is not valid UTF-8") from None
+        except RecursionError:  # the standard parser's own bound, a few thousand levels deep
+            raise HTTPException(400, "Request body is nested too deeply") from None
         if _holds_nul(decoded) or _escapes_nul(decoded):
             raise HTTPException(400, "strings may not contain the NUL character (U+0000)")
         return decoded
@@ -122,18 +128,54 @@ class ParcoursGraphQLRouter(GraphQLRouter[Context, None]):
         except AuthenticationError as error:
             raise ConnectionRejectionError({"reason": error.message}) from None
         context.authenticated = viewer.actor
+        context.expires_at = viewer.expires_at
+        if viewer.expires_at is not None and isinstance(context.request, WebSocket):
+            _close_at_expiry(context.request, viewer.expires_at)
         return {"userId": viewer.user_id}
+
+
+def _close_at_expiry(websocket: WebSocket, expires_at: datetime) -> None:
+    """Closes the connection (4403) when its token runs out: a token's lifetime is the only
+    bound on a leaked one, and a websocket held open would otherwise outlive it for ever, with
+    the role it had at the handshake. Holds the socket weakly: a connection that ended first
+    leaves nothing behind but the timer."""
+    loop = asyncio.get_running_loop()
+    held = weakref.ref(websocket)
+
+    def close() -> None:
+        socket = held()
+        if socket is not None:
+            closing = loop.create_task(_close_expired(socket))
+            _CLOSING.add(closing)  # the loop keeps only a weak reference to a task
+            closing.add_done_callback(_CLOSING.discard)
+
+    loop.call_later(max(0.0, (expires_at - datetime.now(UTC)).total_seconds()), close)
+
+
+_CLOSING: set["asyncio.Task[None]"] = set()
+
+
+async def _close_expired(websocket: WebSocket) -> None:
+    with suppress(Exception):  # already closed by the client or the server
+        await websocket.close(code=4403, reason="token expired")
 
 
 def _holds_nul(value: object) -> bool:
     """NUL has no place in any text of the ledger, and PostgreSQL cannot store it in text: it is
-    refused at the door, in the query and in every variable, rather than deep in a resolver."""
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_holds_nul(item) for item in value)
+    refused at the door, in the query and in every variable, rather than deep in a resolver.
+    Walked with a stack, not by recursion: a body nested a thousand deep raised
+    `RecursionError`, a 500."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
     return False
 
 
@@ -191,6 +233,11 @@ def create_app(
         context_getter=_context,
         graphql_ide=None if chosen.env is Environment.PRODUCTION else "graphiql",
         allow_queries_via_get=False,
+        # graphql-transport-ws only: the legacy protocol never times out a socket that does
+        # not authenticate. Browsers apply no CORS to websocket handshakes: the origins
+        # allowed to call the API are the ones allowed to open a socket.
+        subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+        allowed_origins=tuple(chosen.cors_origins),
     )
     app.include_router(router, prefix="/graphql")
     app.add_exception_handler(StoreUnavailableError, store_unavailable_response)
@@ -235,6 +282,7 @@ async def _context(connection: HTTPConnection) -> Context:
         access_log=state.access_log,
         loaders=Loaders.over(state.parcours.read_store),
         app_state=state,
+        connection_scoped=connection.scope["type"] == "websocket",
     )
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from strawberry.http.websocket_origin import normalize_allowed_origins
 
 
 class Environment(Enum):
@@ -79,6 +80,18 @@ class Settings(BaseSettings):
         if value is not None and not value.startswith(("postgresql://", "postgres://")):
             msg = "PARCOURS_DATABASE_URL must be a postgresql:// URL (unset it for SQLite)"
             raise ValueError(msg)
+        return value
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _origins(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        """Origins as browsers send them (`https://app.example`, no path): they also decide
+        which pages may open a websocket, where a malformed one stopped the server at start."""
+        try:
+            normalize_allowed_origins(value)
+        except ValueError as error:
+            msg = f"PARCOURS_CORS_ORIGINS: {error}"
+            raise ValueError(msg) from None
         return value
 
     @field_validator("master_key")

@@ -24,14 +24,22 @@ def serve(
 ) -> None:
     """Serve GraphQL at /graphql (GraphiQL outside production), /healthz and /readyz."""
     try:
-        Settings()
+        settings = Settings()
     except ValidationError as error:
         for problem in error.errors():
             where = ".".join(str(part) for part in problem["loc"]) or "settings"
             err.print(f"[red]error[/red]: {escape(where)}: {escape(problem['msg'])}")
         raise typer.Exit(2) from None
     factory = "api.cli.serve:embedded_app" if embedded_projections else "api.cli.serve:api_only_app"
-    uvicorn.run(factory, factory=True, host=host, port=port, workers=workers, log_level="info")
+    uvicorn.run(
+        factory,
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+        ws_max_size=settings.max_body_bytes,  # a websocket message is bounded like a body
+    )
 
 
 def embedded_app() -> object:

@@ -1,13 +1,17 @@
-"""The per-request context: who asks, the instance, DataLoaders, and what was read.
+"""The per-operation context: who asks, the instance, DataLoaders, and what was read.
 
-Built fresh for every request (never a global), so DataLoaders batch within one request only
-and the access log records exactly what this request read.
+Built fresh for every HTTP request (never a global), so DataLoaders batch within one request
+only and the access log records exactly what this request read. A websocket gets one context
+for its whole connection (strawberry builds it once, at the handshake): every operation sent
+on it — a query or a mutation as well as a subscription — runs on a context of its own made
+from it (`for_operation`, by the `OperationContext` extension), or the DataLoaders of the
+first query would answer every later one with what they cached, a revoked consent included.
 """
 
 import asyncio
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -97,6 +101,10 @@ class Context(BaseContext):
     accesses: list[Access] = field(default_factory=list)
     app_state: Any = None
     """The app's state (token verifier…), for websocket authentication."""
+    expires_at: datetime | None = None
+    """When the websocket's token runs out (an HTTP request's token is checked as it comes)."""
+    connection_scoped: bool = False
+    """A websocket's context: each operation runs on a fresh one made from it."""
 
     def __post_init__(self) -> None:
         super().__init__()
@@ -105,7 +113,24 @@ class Context(BaseContext):
     def viewer(self) -> Actor:
         if self.authenticated is None:
             raise NotPermitted("authenticate first")
+        if self.expires_at is not None and datetime.now(UTC) >= self.expires_at:
+            raise NotPermitted("the token has expired: connect again with a new one")
         return self.authenticated
+
+    def for_operation(self) -> "Context":
+        """A context for one operation of this connection: its caller and token, fresh
+        DataLoaders and no reads noted yet."""
+        made = Context(
+            authenticated=self.authenticated,
+            parcours=self.parcours,
+            access_log=self.access_log,
+            loaders=Loaders.over(self.store),
+            app_state=self.app_state,
+            expires_at=self.expires_at,
+        )
+        made.request, made.response = self.request, self.response
+        made.connection_params = self.connection_params
+        return made
 
     @property
     def store(self) -> ReadStore:

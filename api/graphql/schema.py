@@ -35,13 +35,29 @@ from projections.queries.paging import InvalidCursorError, InvalidPageSizeError
 MAX_DEPTH = 12
 MAX_ALIASES = 30
 MAX_TOKENS = 4000
-VISIBLE = (DomainError, InvalidCursorError, InvalidPageSizeError)
+VISIBLE = (DomainError, InvalidCursorError, InvalidPageSizeError, GraphQLError)
+"""A `GraphQLError` as the original is GraphQL's own refusal of the request, wrapped: a
+variable of the wrong type (`Variable '$t' has invalid value: String cannot represent a non
+string value: 5`), a scalar that does not parse. Masked, a client sending a number for a
+String learned only "Unexpected error."."""
 
 
 def is_unexpected(error: GraphQLError) -> bool:
     """Masks everything but GraphQL's own errors and our typed refusals: no internals leak."""
     original = error.original_error
     return original is not None and not isinstance(original, VISIBLE)
+
+
+class OperationContext(SchemaExtension):
+    """Runs each operation of a websocket on a context of its own (`Context.for_operation`):
+    strawberry hands every operation of a connection the one context it built at the
+    handshake. First of the extensions, so that every later one sees the operation's."""
+
+    def on_operation(self) -> Iterator[None]:
+        context = self.execution_context.context
+        if isinstance(context, Context) and context.connection_scoped:
+            self.execution_context.context = context.for_operation()
+        yield
 
 
 class RecordAccesses(SchemaExtension):
@@ -95,6 +111,7 @@ def build_schema() -> strawberry.Schema:
         subscription=Subscription,
         types=[Association, YoungPerson, Referral, Handover, Programme],
         extensions=[
+            OperationContext,
             partial(QueryDepthLimiter, max_depth=MAX_DEPTH),
             partial(MaxAliasesLimiter, max_alias_count=MAX_ALIASES),
             partial(MaxTokensLimiter, max_token_count=MAX_TOKENS),

@@ -134,3 +134,13 @@ def test_outside_production_a_secret_is_generated_into_the_data_dir(tmp_path: Pa
     assert first.instance is not None
     token = first.instance.issue("dev", Role.AUDITOR)
     assert second.verify(token).user_id == "dev"
+
+
+@pytest.mark.parametrize("origin", ["https://app.example/path", "app.example", "null"])
+def test_a_cors_origin_is_an_origin_as_browsers_send_it(tmp_path: Path, origin: str) -> None:
+    """The origins also decide which pages may open a websocket: a malformed one is named at
+    start, not met when the app is built."""
+    with pytest.raises(ValidationError, match="PARCOURS_CORS_ORIGINS") as refused:
+        Settings(data_dir=tmp_path, cors_origins=(origin,))
+
+    assert origin in str(refused.value)

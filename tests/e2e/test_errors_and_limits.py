@@ -1,6 +1,7 @@
 """Expected failures as typed results, unexpected ones masked, and the hardening of the edge:
 tokens, body size, abusive documents; read-your-writes and idempotent retries."""
 
+import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -365,3 +366,59 @@ def test_a_refused_field_of_a_nested_input_is_named_by_its_path(api: Api) -> Non
         "launchProgramme": ("InvalidInput", "components[1].associationId"),
     }
     assert n.position() == before
+
+
+def test_a_variable_of_the_wrong_type_is_refused_naming_it_and_the_rule(api: Api) -> None:
+    """GraphQL's own refusals of a request are not internals: masked, a number sent for a
+    String, or a date that does not parse, came back as "Unexpected error."."""
+    token = api.token(api.network.worker_a)
+    wrong_type = api.post(
+        token,
+        {
+            "query": "query($t: String) { associations(territory: $t) { edges { cursor } } }",
+            "variables": {"t": 5},
+        },
+    )
+    not_a_date = api.post(
+        token,
+        {
+            "query": "query($f: DateTime) { referralMetrics(from: $f) { made } }",
+            "variables": {"f": "notadate"},
+        },
+    )
+
+    assert wrong_type.json()["errors"][0]["message"] == (
+        "Variable '$t' has invalid value: String cannot represent a non string value: 5"
+    )
+    assert not_a_date.json()["errors"][0]["message"].startswith(
+        "Variable '$f' has invalid value: Value cannot represent a DateTime"
+    )
+
+
+def test_a_deeply_nested_body_is_a_client_error_not_a_500(api: Api) -> None:
+    """900 levels passed the parser and broke the NUL check's recursion; 5,000 break the
+    parser's own: both are the client's mistake, answered as such."""
+    token = api.token(api.network.worker_a)
+    query = "query($t: String) { associations(territory: $t) { edges { cursor } } }"
+
+    def nested(depth: int) -> bytes:
+        variables = "[" * depth + "]" * depth
+        return b'{"query": %s, "variables": {"t": %s}}' % (
+            json.dumps(query).encode(),
+            variables.encode(),
+        )
+
+    answers = [
+        httpx.post(
+            f"{api.url}/graphql",
+            content=nested(depth),
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+            timeout=30,
+        )
+        for depth in (900, 5000)
+    ]
+
+    assert answers[0].status_code == 200
+    assert "Variable '$t' has invalid value" in answers[0].json()["errors"][0]["message"]
+    assert answers[1].status_code == 400
+    assert "nested too deeply" in answers[1].text

@@ -1,18 +1,22 @@
 """Subscriptions over graphql-transport-ws, authorised like the queries. Every wait is bounded."""
 
 import asyncio
+import contextlib
 import json
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from typing import Any
 
 from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import ConnectionClosed
-from websockets.typing import Subprotocol
+from websockets.exceptions import ConnectionClosed, InvalidStatus
+from websockets.typing import Origin, Subprotocol
 
+from api.app import create_app
+from api.auth.tokens import verifier_from_settings
 from domain.vocabulary import DeclineReason, Domain
-from tests.e2e.conftest import Api
-from tests.e2e.scenes import PAST, case_led_by_a, person_id
+from tests.e2e.conftest import Api, serving
+from tests.e2e.scenes import PAST, case_led_by_a, person_id, settle
 
 WAIT = 5.0
 """The longest any single message may take (the server polls its read models every 0.2 s)."""
@@ -224,3 +228,123 @@ def test_reads_through_a_subscription_are_recorded_and_follow_the_involvement(ap
     }
     assert declined == {"data": {"referralInbox": {"status": "DECLINED", "youngPerson": None}}}
     assert [e["node"] for e in logged] == [{"userId": "worker-b", "what": "personal_data"}]
+
+
+def test_each_operation_on_a_socket_sees_the_involvement_as_it_is_now(api: Api) -> None:
+    """Queries sent over the socket, not only subscriptions: one context served every
+    operation of a connection, and its DataLoaders answered the second query with the access
+    facts the first had cached — after B's referral was declined, B still read the name."""
+    n = api.network
+    case = case_led_by_a(api, involve_b=False)
+    referral = n.ledger.make_referral(
+        n.worker_a, case, to_association_id=n.b, domain=Domain.HOUSING
+    )
+    settle(api)
+    query = "query($id: ID!) { youngPerson(id: $id) { displayName } }"
+
+    async def ask(ws: ClientConnection, operation: str) -> Any:
+        payload = {"query": query, "variables": {"id": person_id(case)}}
+        await ws.send(json.dumps({"id": operation, "type": "subscribe", "payload": payload}))
+        answer = await data_of(ws)
+        assert (await receive(ws))["type"] == "complete"
+        return answer
+
+    async def scenario() -> list[Any]:
+        async with connected(api, api.token(n.worker_b)) as ws:
+            before = await ask(ws, "1")
+            await asyncio.to_thread(
+                n.ledger.decline_referral,
+                n.worker_b,
+                case,
+                referral_id=referral,
+                reason=DeclineReason.AT_CAPACITY,
+            )
+            await asyncio.to_thread(settle, api)
+            return [before, await ask(ws, "2")]
+
+    before, after = run(scenario)
+
+    assert before == {"data": {"youngPerson": {"displayName": "Camille Martin"}}}
+    assert after == {"data": {"youngPerson": None}}
+
+
+def test_a_socket_is_closed_when_its_token_runs_out(api: Api) -> None:
+    """A token's lifetime is the only bound on a leaked one: a socket held open past it
+    would keep the token's rights for ever."""
+    verifier = verifier_from_settings(api.parcours.settings)
+    assert verifier.instance is not None
+    worker = api.network.worker_b
+    token = verifier.instance.issue(
+        worker.user_id, worker.role, worker.association_id, ttl=timedelta(seconds=2)
+    )
+
+    async def scenario() -> tuple[int | None, str | None]:
+        async with subscribed(api, token, INBOX) as ws:
+            await asyncio.wait_for(ws.wait_closed(), 2 + WAIT)
+            return ws.close_code, ws.close_reason
+
+    assert run(scenario) == (4403, "token expired")
+
+
+@asynccontextmanager
+async def connected(api: Api, token: str) -> AsyncIterator[ClientConnection]:
+    async with connect(
+        ws_url(api),
+        subprotocols=[Subprotocol("graphql-transport-ws")],
+        open_timeout=WAIT,
+        close_timeout=1,
+    ) as ws:
+        init = {"type": "connection_init", "payload": {"Authorization": f"Bearer {token}"}}
+        await ws.send(json.dumps(init))
+        assert (await receive(ws))["type"] == "connection_ack"
+        yield ws
+
+
+def test_only_graphql_transport_ws_is_spoken(api: Api) -> None:
+    """The legacy graphql-ws protocol never times out a socket that does not authenticate."""
+
+    async def scenario() -> int | None:
+        async with connect(
+            ws_url(api), subprotocols=[Subprotocol("graphql-ws")], open_timeout=WAIT
+        ) as ws:
+            with contextlib.suppress(ConnectionClosed):
+                await asyncio.wait_for(ws.recv(), WAIT)
+            return ws.close_code
+
+    assert run(scenario) == 4406
+
+
+def test_a_page_of_another_origin_opens_a_socket_only_if_its_origin_is_allowed(
+    api: Api,
+) -> None:
+    """Browsers apply no CORS to websocket handshakes: the origins allowed to call the API are
+    the ones allowed to open a socket (a partner's front end listed could query, not
+    subscribe; any other page is refused)."""
+    allowed = "https://partner.example"
+    settings = api.parcours.settings.model_copy(update={"cors_origins": (allowed,)})
+    token = api.token(api.network.worker_b)
+    evil = "https://evil.example"
+
+    async def handshake(url: str, origin: str) -> str:
+        try:
+            async with connect(
+                url,
+                subprotocols=[Subprotocol("graphql-transport-ws")],
+                origin=Origin(origin),
+                open_timeout=WAIT,
+            ) as ws:
+                init = {"type": "connection_init", "payload": {"Authorization": f"Bearer {token}"}}
+                await ws.send(json.dumps(init))
+                return str((await receive(ws))["type"])
+        except InvalidStatus as refused:
+            return f"refused {refused.response.status_code}"
+
+    with serving(create_app(settings, parcours=api.parcours, embedded_projections=False)) as url:
+        ws = url.replace("http://", "ws://") + "/graphql"
+
+        async def both() -> list[str]:
+            return list(await asyncio.gather(handshake(ws, allowed), handshake(ws, evil)))
+
+        answers = run(both)
+
+    assert answers == ["connection_ack", "refused 403"]
