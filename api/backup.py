@@ -12,6 +12,7 @@ again as case files change.
 
 import sqlite3
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -20,7 +21,9 @@ from uuid import UUID
 
 from api.bootstrap import Parcours
 from domain.collector import each_paused
-from domain.ledger.chain.tables import Reader, StoredTables
+from domain.ledger.chain.store import ChainStore
+from domain.ledger.chain.tables import Reader, StoredTables, Writer
+from domain.ledger.chain.verify import verify
 
 SCHEMA = (
     "CREATE TABLE events (position INTEGER PRIMARY KEY, originator_id TEXT NOT NULL,"
@@ -95,7 +98,10 @@ def _copy_out(store: "_Store", read: Reader, target: sqlite3.Connection) -> tupl
 
 
 def restore(parcours: Parcours, source: Path) -> BackupReport:
-    """Into an empty event store only; then destroys the keys of every erased young person."""
+    """Into an empty event store only, and only a backup whose chain verifies; the keys of
+    every erased young person are destroyed before anything is written, and the history is
+    loaded in one transaction: a restore that fails leaves the store empty (a second attempt
+    is not refused) and never an erased person readable beside an older key backup."""
     store = _Store(parcours)
     if store.count() > 0:
         raise BackupError(
@@ -103,9 +109,7 @@ def restore(parcours: Parcours, source: Path) -> BackupReport:
         )
     backup_db = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
     try:
-        events = store.load_events(_read(backup_db, "SELECT * FROM events ORDER BY position"))
-        links = store.load_chain(_read(backup_db, "SELECT * FROM chain ORDER BY seq"))
-        store.load_receipts(backup_db)
+        _require_intact(backup_db)
         erased = [
             UUID(str(row[0]))
             for batch in _read(
@@ -113,11 +117,44 @@ def restore(parcours: Parcours, source: Path) -> BackupReport:
             )
             for row in batch
         ]
+        for subject in erased:
+            parcours.ledger.vault.destroy_key(subject)
+        with store.tables.writing() as write:
+            events = store.load_events(write, _read(backup_db, _EVENTS_IN_ORDER))
+            links = store.load_chain(write, _read(backup_db, "SELECT * FROM chain ORDER BY seq"))
+            store.load_receipts(write, backup_db)
     finally:
         backup_db.close()
     for subject in erased:
         parcours.ledger.forget(subject)
     return BackupReport(events, links, store.receipt_count(), len(erased))
+
+
+_EVENTS_IN_ORDER = "SELECT * FROM events ORDER BY position"
+
+
+def _require_intact(backup_db: sqlite3.Connection) -> None:
+    """The backup's chain, verified as `audit verify` verifies a store: an edited, deleted,
+    inserted or reordered event is refused before anything is written."""
+    tables = StoredTables("events", "chain", "receipts", "position", False, _ReadOnly(backup_db))
+    verdict = verify(ChainStore(tables))
+    if not verdict.intact:
+        raise BackupError(f"the backup does not verify, nothing was restored: {verdict.first}")
+
+
+class _ReadOnly:
+    """The backup file as `StoredTables` reads a store: a transaction is a cursor."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    @contextmanager
+    def transaction(self, commit: bool) -> Iterator[sqlite3.Cursor]:
+        cursor = self._db.cursor()
+        try:
+            yield cursor
+        finally:
+            cursor.close()
 
 
 def _read(
@@ -177,20 +214,20 @@ class _Store:
             yield rows
             last = int(rows[-1][0])
 
-    def load_events(self, batches: Iterator[list[tuple[Any, ...]]]) -> int:
+    def load_events(self, write: Writer, batches: Iterator[list[tuple[Any, ...]]]) -> int:
         loaded = 0
         statement = (
             f"INSERT INTO {self.events} ({self.position}, originator_id, originator_version,"  # noqa: S608
             " topic, state) VALUES (?, ?, ?, ?, ?)"
         )
         for rows in batches:
-            self._run(statement, many=[self._stream_key(r) for r in rows], commit=True)
+            write(statement, [self._stream_key(r) for r in rows])
             loaded += len(rows)
         if self.postgres and loaded:
-            self._run(
+            write(
                 f"SELECT setval(pg_get_serial_sequence('{self.events}', 'notification_id'),"  # noqa: S608
                 f" (SELECT MAX(notification_id) FROM {self.events}))",
-                commit=True,
+                None,
             )
         return loaded
 
@@ -214,7 +251,7 @@ class _Store:
             ]
             last = rows[-1][0]
 
-    def load_receipts(self, backup_db: sqlite3.Connection) -> None:
+    def load_receipts(self, write: Writer, backup_db: sqlite3.Connection) -> None:
         """Loads the backup's receipts (none in a backup made before receipts were rows).
 
         After the events: their receipt events, if any, have become rows already (the
@@ -233,12 +270,12 @@ class _Store:
             prepared = [
                 (key(r), c, None if t is None else key(t), key(o), at) for r, c, t, o, at in rows
             ]
-            self._run(statement, many=prepared, commit=True)
+            write(statement, prepared)
 
     def _id_key(self, text: str) -> object:
         return self.tables.stream_key(UUID(text))
 
-    def load_chain(self, batches: Iterator[list[tuple[Any, ...]]]) -> int:
+    def load_chain(self, write: Writer, batches: Iterator[list[tuple[Any, ...]]]) -> int:
         loaded = 0
         statement = f"INSERT INTO {self.chain} VALUES (?, ?, ?, ?, ?)"  # noqa: S608
         for rows in batches:
@@ -246,6 +283,6 @@ class _Store:
                 (seq, position, UUID(stream) if self.postgres else stream, version, digest)
                 for seq, position, stream, version, digest in rows
             ]
-            self._run(statement, many=prepared, commit=True)
+            write(statement, prepared)
             loaded += len(rows)
         return loaded

@@ -1,7 +1,9 @@
 """Backup and restore round-trip the history, from either backend into a new SQLite instance:
 the restored copy verifies, replays to the same read models, and keeps erased people erased."""
 
+import base64
 import gc
+import os
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -181,3 +183,71 @@ def test_a_backup_and_a_verification_read_page_by_page_with_the_collector_paused
     assert len(seen) >= 3  # events, links, and the verification's first page
     assert not any(seen)
     assert gc.isenabled()
+
+
+def test_a_backup_that_does_not_verify_is_refused_before_anything_is_written(
+    instances: Instances, tmp_path: Path
+) -> None:
+    """Restored first and verified after, an edited event came in with exit 0; the auditor
+    had to think of running `audit verify` to learn of it."""
+    source = instances.start()
+    network = build_network(source.ledger, instances.clock)
+    network.enrol()
+    copy, edited = tmp_path / "ledger.backup", tmp_path / "edited.backup"
+    backup(source, copy)
+    edited.write_bytes(copy.read_bytes())
+    with sqlite3.connect(edited) as db:
+        db.execute("UPDATE events SET state = ? WHERE position = 3", (b'{"forged":1}',))
+    target = build(Settings(env=Environment.TEST, data_dir=tmp_path / "restored"))
+    try:
+        with pytest.raises(BackupError, match="does not verify") as refused:
+            restore(target, edited)
+        written = _Store(target).count()
+        again = restore(target, copy)
+    finally:
+        target.close()
+
+    assert "position 3" in str(refused.value)
+    assert written == 0
+    assert again.events == 4
+
+
+def test_a_restore_that_fails_halfway_leaves_an_empty_store_and_the_erased_unreadable(
+    instances: Instances, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each batch was committed on its own and the erasures re-applied last: a failure left
+    events without links (a second attempt refused: "not empty") beside an older key backup
+    that opened an erased person's name again."""
+    kek = base64.b64encode(os.urandom(32)).decode()
+    source = build(instances.settings.model_copy(update={"master_key": kek}), clock=instances.clock)
+    network = build_network(source.ledger, instances.clock)
+    person = network.enrol()
+    older_key = source.key_store.get(person)
+    assert older_key is not None
+    source.ledger.erase_young_person(network.admin, person, reason="art. 17")
+    copy = tmp_path / "ledger.backup"
+    backup(source, copy)
+    source.close()
+    target_settings = Settings(env=Environment.TEST, data_dir=tmp_path / "restored", master_key=kek)
+    target = build(target_settings)
+    target.key_store.put(person, *older_key)  # the key store restored from an older backup
+
+    def full_disk(*_: object) -> None:
+        raise OSError("no space left on device")
+
+    try:
+        with monkeypatch.context() as failing:
+            failing.setattr(_Store, "load_receipts", full_disk)
+            with pytest.raises(OSError, match="no space"):
+                restore(target, copy)
+        left = _Store(target).count(), ChainStore(target.ledger.recorder).count()
+        key_after_failure = target.key_store.get(person)
+        restored = restore(target, copy)
+        name = target.ledger.vault.open(target.ledger.young_person(person).personal.first_name)
+    finally:
+        target.close()
+
+    assert left == (0, 0)
+    assert key_after_failure is None
+    assert restored.erasures_reapplied == 1
+    assert name is None, "the key is gone: the name cannot be opened"

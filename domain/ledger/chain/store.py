@@ -24,8 +24,9 @@ class ChainedEvent:
 
 
 class ChainStore:
-    def __init__(self, recorder: ApplicationRecorder) -> None:
-        self._tables = StoredTables.of(recorder)
+    def __init__(self, source: ApplicationRecorder | StoredTables) -> None:
+        """Over a recorder's tables, or over tables named directly (a backup file's)."""
+        self._tables = source if isinstance(source, StoredTables) else StoredTables.of(source)
         self._events = self._tables.events
         self._chain = self._tables.chain
         self._position = self._tables.position

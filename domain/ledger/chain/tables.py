@@ -58,6 +58,20 @@ class StoredTables:
 
             yield read
 
+    @contextmanager
+    def writing(self) -> Iterator["Writer"]:
+        """Writes that commit together or not at all (a restore: a load that fails halfway
+        leaves the store as empty as it found it, and a second attempt is not refused)."""
+        with self.datastore.transaction(commit=True) as cursor:
+
+            def write(statement: str, many: list[Any] | None = None) -> None:
+                if many is None:
+                    cursor.execute(self._placeholders(statement))
+                elif many:
+                    cursor.executemany(self._placeholders(statement), many)
+
+            yield write
+
     def _placeholders(self, statement: str) -> str:
         return statement.replace("?", "%s") if self.postgres else statement
 
@@ -80,6 +94,7 @@ class StoredTables:
 
 
 Reader = Callable[[str, Sequence[object]], list[tuple[Any, ...]]]
+Writer = Callable[[str, list[Any] | None], None]
 
 
 def _plain(row: Any) -> tuple[Any, ...]:
