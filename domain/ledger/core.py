@@ -12,12 +12,18 @@ import random
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
-from typing import TypeVar
+from typing import Any, TypeVar, cast
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError, JSONTranscoder
+from eventsourcing.persistence import (
+    EventStore,
+    IntegrityError,
+    JSONTranscoder,
+    Mapper,
+    MapperDeserialisationError,
+)
 
 from domain.actor import Actor
 from domain.case_file.young_person import YoungPerson
@@ -33,6 +39,7 @@ from domain.ledger.staging import Stager
 from domain.ledger.transcodings import register_domain_transcodings
 from domain.ledger.working_set import WorkingSet
 from domain.network.programme import Programme
+from domain.privacy.snapshot_seal import SnapshotRefused
 from domain.privacy.vault import Vault
 
 logger = logging.getLogger(__name__)
@@ -65,6 +72,7 @@ class LedgerCore(Application[UUID]):
     snapshotting_intervals = {YoungPerson: SNAPSHOT_INTERVAL}
 
     def __init__(self, env: Mapping[str, str], vault: Vault, clock: Clock = utc_now) -> None:
+        self.vault = vault  # before the library's constructor: the snapshot store needs it
         super().__init__(env=dict(env))
         if not isinstance(self.recorder, ReceiptRecorder):
             msg = f"{type(self.recorder).__name__} cannot keep command receipts (receipt_rows.py)"
@@ -81,10 +89,23 @@ class LedgerCore(Application[UUID]):
             self.mapper,
             self.snapshotting_intervals if self.snapshots is not None else {},
             type(self).snapshot_class,
+            snapshot_mapper=None if self.snapshots is None else self.snapshots.mapper,
         )
         self._in_flight: InFlight | None = None
         self.stager = Stager(
             self.working_set, self.encoder, self.appender, self.committer, self.vault
+        )
+
+    def construct_snapshot_store(self) -> EventStore[UUID]:
+        """Snapshots are stored sealed, and a load refuses one whose seal does not verify
+        (`domain/privacy/snapshot_seal.py`)."""
+        mapper: Mapper[UUID] = Mapper(
+            transcoder=self.mapper.transcoder,
+            compressor=self.mapper.compressor,
+            cipher=self.vault.snapshot_seal(),
+        )
+        return self.factory.event_store(
+            mapper=mapper, recorder=self.factory.aggregate_recorder(purpose="snapshots")
         )
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
@@ -327,7 +348,19 @@ class LedgerCore(Application[UUID]):
             found: Aggregate = self.repository.get(aggregate_id)
         except AggregateNotFoundError:
             return None
+        except MapperDeserialisationError as error:
+            if not isinstance(error.__cause__, SnapshotRefused):
+                raise
+            logger.warning("%s: %s; folding its events instead", aggregate_id, error.__cause__)
+            return self._folded(aggregate_id)
         return found
+
+    def _folded(self, aggregate_id: UUID) -> Aggregate | None:
+        """The aggregate from its events alone, which the chain covers (no snapshot)."""
+        folded: Any = None
+        for event in self.events.get(aggregate_id):
+            folded = event.mutate(folded)  # type: ignore[attr-defined]
+        return cast("Aggregate | None", folded)
 
     def _fetch(self, aggregate_id: UUID) -> Aggregate | None:
         kept = self.working_set.lookup(aggregate_id)

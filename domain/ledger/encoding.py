@@ -42,10 +42,14 @@ class Encoder:
         mapper: Mapper[Any],
         intervals: Mapping[Any, int],
         default_snapshot_class: Any,
+        *,
+        snapshot_mapper: Mapper[Any] | None = None,
     ) -> None:
         """`intervals`: the first snapshot's version for each snapshotted aggregate class
-        (empty when the ledger keeps no snapshots)."""
+        (empty when the ledger keeps no snapshots); `snapshot_mapper`: the snapshot store's
+        (it seals them), the events' by default."""
         self._mapper = mapper
+        self._snapshot_mapper = snapshot_mapper or mapper
         self._intervals = intervals
         self._default_snapshot_class = default_snapshot_class
 
@@ -60,9 +64,9 @@ class Encoder:
             snapshot_class = self._snapshot_class(aggregate, pending)
             if snapshot_class is not None:
                 snapshots.append(snapshot_class.take(aggregate))
-        to_stored = self._mapper.to_stored_event
+        to_stored, to_snapshot = self._mapper.to_stored_event, self._snapshot_mapper.to_stored_event
         return Encoded(
-            [to_stored(e) for e in events], [to_stored(s) for s in snapshots], list(receipts)
+            [to_stored(e) for e in events], [to_snapshot(s) for s in snapshots], list(receipts)
         )
 
     def _snapshot_class(self, aggregate: Aggregate, pending: Sequence[Any]) -> Any:

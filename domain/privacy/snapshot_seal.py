@@ -1,0 +1,71 @@
+"""Snapshots carry a tag only the instance can make, and a load trusts none without it.
+
+The hash chain covers the log, and snapshots are not in it: they are derived, taken as case
+files grow. But a command decides on the state it loads, and a cold load starts from the latest
+snapshot: someone with write access to the database who rewrote a snapshot — the lead
+association of a case, say — had every later command decide on forged state, and what those
+commands recorded was chained like any honest event, so `audit verify` passed before and after.
+
+So every snapshot's stored state carries an HMAC-SHA-256 under a key derived (HKDF) from the
+key-encryption key, which never sits in the database, and the name of that KEK. A load whose
+snapshot does not verify — altered, written before this seal, or sealed under a KEK since
+retired — ignores it and folds the case's events from the start, which the chain does cover;
+the next snapshot due is sealed again. A snapshot is only an optimisation, so refusing it
+costs time, never correctness.
+"""
+
+import hmac
+from functools import lru_cache
+
+from cryptography.hazmat.primitives.hashes import SHA256
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from eventsourcing.persistence import Cipher
+
+from domain.privacy.keyring import Keyring
+
+MARK = b"PS1"
+_TAG = 32
+_INFO = b"parcours snapshot integrity v1"
+
+
+class SnapshotRefused(Exception):
+    """A snapshot whose tag does not verify: it is not used."""
+
+
+class SnapshotSeal(Cipher):
+    """`eventsourcing`'s cipher interface over stored snapshot states: `encrypt` tags (the
+    state stays readable: it holds only what the events hold, sealed fields sealed), `decrypt`
+    verifies and strips the tag or raises `SnapshotRefused`."""
+
+    def __init__(self, keyring: Keyring) -> None:  # not the library's (environment) signature
+        self._keyring = keyring
+
+    def encrypt(self, plaintext: bytes) -> bytes:
+        current = self._keyring.current
+        name = current.kek_id.encode()
+        return MARK + bytes([len(name)]) + name + _tag(current.key, name, plaintext) + plaintext
+
+    def decrypt(self, ciphertext: bytes) -> bytes:
+        if not ciphertext.startswith(MARK):
+            raise SnapshotRefused("the snapshot carries no seal (taken before snapshots were)")
+        at = len(MARK)
+        length = ciphertext[at]
+        name = ciphertext[at + 1 : at + 1 + length]
+        tag = ciphertext[at + 1 + length : at + 1 + length + _TAG]
+        state = ciphertext[at + 1 + length + _TAG :]
+        try:
+            kek = self._keyring.named(name.decode())
+        except (LookupError, UnicodeDecodeError):
+            raise SnapshotRefused("the snapshot was sealed under a key no longer held") from None
+        if not hmac.compare_digest(tag, _tag(kek.key, name, state)):
+            raise SnapshotRefused("the snapshot was altered: its seal does not match")
+        return state
+
+
+def _tag(kek: bytes, name: bytes, state: bytes) -> bytes:
+    return hmac.digest(_derived(kek), name + b"\x00" + state, "sha256")
+
+
+@lru_cache(maxsize=8)  # the current KEK and those kept during a rotation
+def _derived(kek: bytes) -> bytes:
+    return HKDF(algorithm=SHA256(), length=32, salt=None, info=_INFO).derive(kek)

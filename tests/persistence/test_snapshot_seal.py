@@ -1,0 +1,103 @@
+"""Snapshots are outside the hash chain, and commands decide on what they load: a snapshot
+whose seal does not verify is not trusted, on both backends (`snapshot_seal.py`)."""
+
+import base64
+import os
+
+import pytest
+
+from api.bootstrap import Parcours, build
+from domain.errors import NotPermitted
+from domain.ledger.encoding import SNAPSHOT_INTERVAL
+from domain.privacy.keyring import KeyEncryptionKey, Keyring
+from domain.privacy.snapshot_seal import MARK, SnapshotRefused, SnapshotSeal
+from tests.conftest import Instances
+from tests.domain.givens import intervention
+from tests.persistence.test_chain import raw
+from tests.support import Network, build_network
+
+
+def long_case(parcours: Parcours, instances: Instances) -> tuple[Network, object]:
+    network = build_network(parcours.ledger, instances.clock)
+    person = network.enrol()
+    for _ in range(SNAPSHOT_INTERVAL + 2):
+        intervention(network, network.worker_a, person)
+    return network, person
+
+
+def snapshots_table(parcours: Parcours) -> str:
+    assert parcours.ledger.snapshots is not None
+    table = str(parcours.ledger.snapshots.recorder.events_table_name)  # type: ignore[attr-defined]
+    schema = parcours.settings.database_schema
+    return table if parcours.settings.database_url is None else f'"{schema}".{table}'
+
+
+def test_a_rewritten_snapshot_is_not_trusted_and_commands_decide_on_the_events(
+    instances: Instances,
+) -> None:
+    """Rewritten to make B the case's lead, a snapshot let B's worker propose a handover of
+    a case B does not lead — a properly chained event on forged state, which `audit verify`
+    could not tell."""
+    parcours = instances.start()
+    network, person = long_case(parcours, instances)
+    table = snapshots_table(parcours)
+    with raw(instances.settings) as sql:
+        [[state]] = sql(f"SELECT state FROM {table}")
+        stored = bytes(state)
+        forged = stored.replace(network.a.hex.encode(), network.b.hex.encode())
+        sql(f"UPDATE {table} SET state = ?", forged)
+
+    elsewhere = instances.start()  # a process that has not the case in memory
+    loaded = elsewhere.ledger.young_person(person)  # type: ignore[arg-type]
+
+    assert stored.startswith(MARK)
+    assert forged != stored
+    assert loaded.lead_association_id == network.a
+    assert loaded.version == SNAPSHOT_INTERVAL + 3
+    with pytest.raises(NotPermitted):
+        elsewhere.ledger.propose_handover(
+            network.worker_b,
+            person,  # type: ignore[arg-type]
+            to_association_id=network.c,
+        )
+
+
+def test_a_snapshot_sealed_under_a_retired_kek_is_folded_from_the_events(
+    instances: Instances,
+) -> None:
+    """After a KEK rotation and the old KEK's destruction, no snapshot verifies any more:
+    loads fold the events (the snapshot is only an optimisation), they do not fail."""
+    old, new = base64.b64encode(os.urandom(32)).decode(), base64.b64encode(os.urandom(32)).decode()
+    before = instances.settings.model_copy(update={"master_key": old, "master_key_id": "kek-1"})
+    parcours = build(before, clock=instances.clock)
+    try:
+        network, person = long_case(parcours, instances)
+        live = parcours.ledger.young_person(person)  # type: ignore[arg-type]
+    finally:
+        parcours.close()
+    after = before.model_copy(update={"master_key": new, "master_key_id": "kek-2"})
+    rotated = build(after, clock=instances.clock)
+    try:
+        loaded = rotated.ledger.young_person(person)  # type: ignore[arg-type]
+    finally:
+        rotated.close()
+
+    assert (loaded.version, loaded.lead_association_id) == (live.version, network.a)
+
+
+def test_a_seal_opens_only_what_it_sealed_under_a_key_it_holds() -> None:
+    kek = KeyEncryptionKey("kek-1", os.urandom(32))
+    seal = SnapshotSeal(Keyring(kek))
+    sealed = seal.encrypt(b'{"lead":"a"}')
+
+    assert seal.decrypt(sealed) == b'{"lead":"a"}'
+    for altered, why in [
+        (sealed.replace(b'"a"', b'"b"'), "altered"),
+        (b'{"lead":"a"}', "no seal"),
+        (sealed[:-1], "altered"),
+    ]:
+        with pytest.raises(SnapshotRefused, match=why):
+            seal.decrypt(altered)
+    other = SnapshotSeal(Keyring(KeyEncryptionKey("kek-2", os.urandom(32))))
+    with pytest.raises(SnapshotRefused, match="no longer held"):
+        other.decrypt(sealed)
