@@ -22,7 +22,7 @@ from strawberry.types import Info as StrawberryInfo
 from api.access_log import Access, AccessLog, append
 from api.bootstrap import Parcours
 from domain.actor import Actor
-from domain.errors import NotPermitted
+from domain.errors import InvalidInput, NotPermitted
 from projections.queries.case_details import CaseDetails, case_details_of
 from projections.queries.cases import AccessFacts, CaseOverview, access_facts_of, case_overviews
 from projections.queries.directory import (
@@ -32,6 +32,10 @@ from projections.queries.directory import (
     competences_of,
 )
 from projections.store import ReadStore, Tx
+
+MAX_STORE_CALLS = 200
+"""Store calls one query or mutation may make beside the DataLoaders' batches (a case page
+makes about ten)."""
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -105,6 +109,9 @@ class Context(BaseContext):
     """When the websocket's token runs out (an HTTP request's token is checked as it comes)."""
     connection_scoped: bool = False
     """A websocket's context: each operation runs on a fresh one made from it."""
+    store_calls_left: int | None = None
+    """What the operation may still ask of the store (`OperationContext` sets it for queries
+    and mutations; a subscription polls for as long as it runs)."""
 
     def __post_init__(self) -> None:
         super().__init__()
@@ -158,8 +165,24 @@ class Context(BaseContext):
         )
 
     async def run(self, query: Callable[..., T], *args: object) -> T:
-        """Runs a read-model query against this instance's store, off the event loop."""
+        """Runs a read-model query against this instance's store, off the event loop, within
+        the operation's budget of store calls."""
+        self._spend_a_store_call()
         return await off_loop(query, self.store, *args)
+
+    def _spend_a_store_call(self) -> None:
+        """Lists under lists (a timeline for each of 500 young people, under 14 aliases) cost
+        a query each: 15,000 statements for one document that passed every depth, alias and
+        token limit. DataLoaders' batches are not counted: they cost one per level."""
+        if self.store_calls_left is None:
+            return
+        if self.store_calls_left <= 0:
+            msg = (
+                f"this operation asks the store more than {MAX_STORE_CALLS} times:"
+                " ask for fewer items per page, or fewer lists inside lists"
+            )
+            raise InvalidInput(msg, field="first")
+        self.store_calls_left -= 1
 
     def flush_accesses(self, tx: Tx | None = None) -> None:
         """Records the request's reads: in `tx` when the request read in one session (they then

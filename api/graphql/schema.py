@@ -14,7 +14,9 @@ from strawberry.extensions import (
 )
 from strawberry.tools import merge_types
 from strawberry.types import StreamExecutionResult
+from strawberry.types.graphql import OperationType
 
+from api.graphql import context as context_module
 from api.graphql.context import Context
 from api.graphql.mutations.case_file import CaseFileMutations
 from api.graphql.mutations.case_work import CaseWorkMutations
@@ -51,12 +53,21 @@ def is_unexpected(error: GraphQLError) -> bool:
 class OperationContext(SchemaExtension):
     """Runs each operation of a websocket on a context of its own (`Context.for_operation`):
     strawberry hands every operation of a connection the one context it built at the
-    handshake. First of the extensions, so that every later one sees the operation's."""
+    handshake; and gives each query or mutation its budget of store calls. First of the
+    extensions, so that every later one sees the operation's context."""
 
     def on_operation(self) -> Iterator[None]:
         context = self.execution_context.context
         if isinstance(context, Context) and context.connection_scoped:
             self.execution_context.context = context.for_operation()
+        yield
+
+    def on_execute(self) -> Iterator[None]:
+        """A query or a mutation gets its budget of store calls; a subscription none."""
+        context = self.execution_context.context
+        subscription = self.execution_context.operation_type is OperationType.SUBSCRIPTION
+        if isinstance(context, Context) and not subscription:
+            context.store_calls_left = context_module.MAX_STORE_CALLS
         yield
 
 

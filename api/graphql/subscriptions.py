@@ -7,7 +7,7 @@ withdrawn or an involvement ended stops the flow at the next change.
 
 import asyncio
 from collections.abc import AsyncGenerator
-from uuid import UUID
+from datetime import UTC, datetime
 
 import strawberry
 
@@ -19,28 +19,11 @@ from api.graphql.types.timeline import TimelineEntry
 from api.graphql.types.young_person import visible_young_person
 from api.policy import Capability
 from domain.errors import NotPermitted
-from projections.queries.referrals import ReferralRow, referrals_of_association
-from projections.queries.timeline import TimelineEntry as EntryRow
-from projections.queries.timeline import timeline_page
-from projections.store import ReadStore
+from projections.queries.referrals import referral_changes
+from projections.queries.timeline import timeline_changes
+from projections.store import moment
 
 POLL_SECONDS = 0.2
-
-
-def _changed_referrals(store: ReadStore, association: str, after: int) -> list[ReferralRow]:
-    page = referrals_of_association(store, association, first=500)
-    return sorted((r for _, r in page.items if r.position > after), key=lambda r: r.position)
-
-
-def _new_entries(store: ReadStore, young_person: UUID, after: int) -> list[EntryRow]:
-    entries: list[EntryRow] = []
-    cursor: str | None = None
-    while True:
-        page = timeline_page(store, young_person, first=500, after=cursor)
-        entries += [e for _, e in page.items if e.position > after]
-        if not page.has_next:
-            return sorted(entries, key=lambda e: e.position)
-        cursor = page.end_cursor
 
 
 @strawberry.type
@@ -55,7 +38,7 @@ class Subscription:
             raise NotPermitted("the token names no association")
         seen = info.context.parcours.projections.source.head()
         while True:
-            for row in await info.context.run(_changed_referrals, association, seen):
+            for row in await info.context.run(referral_changes, association, seen):
                 seen = max(seen, row.position)
                 # The connection's context lives as long as the socket: each message is
                 # authorised on fresh facts (an involvement that ended hides the case).
@@ -71,13 +54,14 @@ class Subscription:
         if key is None or await visible_young_person(info, str(key)) is None:
             raise NotPermitted("no such young person")
         seen = info.context.parcours.projections.source.head()
+        revised = moment(datetime.now(UTC))
         while True:
             info.context.loaders.clear()
             person = await visible_young_person(info, str(key))
             if person is None:
                 return
-            for row in await info.context.run(_new_entries, key, seen):
-                seen = max(seen, row.position)
+            for row, began in await info.context.run(timeline_changes, key, seen, revised):
+                seen, revised = max(seen, row.position), max(revised, began)
                 view = policy.entry_view(
                     info.context.viewer,
                     person.facts,

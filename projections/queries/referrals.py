@@ -59,6 +59,22 @@ class HandoverRow:
     position: int
 
 
+CHANGES_AT_ONCE = 500
+
+
+def referral_changes(store: ReadStore, association_id: str, after: int) -> list[ReferralRow]:
+    """The association's referrals (either side) changed after log position `after`, oldest
+    change first: what a subscription sends next, read without the rows it has sent."""
+    with store.transaction() as tx:
+        rows = Reader(tx, CasesProjection).all(
+            f"SELECT {REFERRAL_COLUMNS} FROM {{cases_referrals}}"
+            " WHERE (to_association_id = ? OR from_association_id = ?) AND position > ?"
+            " ORDER BY position LIMIT ?",
+            (association_id, association_id, after, CHANGES_AT_ONCE),
+        )
+    return [referral_row(r) for r in rows]
+
+
 def referrals_of_association(
     store: ReadStore,
     association_id: str,

@@ -12,6 +12,7 @@ import jwt
 import pytest
 
 from api.auth.tokens import InstanceTokens, verifier_from_settings
+from api.graphql import context as context_module
 from domain.vocabulary import Role
 from tests.e2e.conftest import Api, global_id
 from tests.e2e.scenes import (
@@ -20,6 +21,7 @@ from tests.e2e.scenes import (
     case_led_by_a,
     mutate,
     person_id,
+    settle,
 )
 
 ME = {"query": "{ me { userId } }"}
@@ -422,3 +424,26 @@ def test_a_deeply_nested_body_is_a_client_error_not_a_500(api: Api) -> None:
     assert "Variable '$t' has invalid value" in answers[0].json()["errors"][0]["message"]
     assert answers[1].status_code == 400
     assert "nested too deeply" in answers[1].text
+
+
+def test_lists_inside_lists_are_bounded_by_a_budget_of_store_calls(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each young person's handovers cost a query: under a page of young people, and under
+    aliases, one document passing every depth, alias and token limit made thousands."""
+    monkeypatch.setattr(context_module, "MAX_STORE_CALLS", 4)
+    n = api.network
+    for first_name in ("Ada", "Bao", "Chloé", "Driss", "Emma"):
+        n.enrol(n.worker_a, first_name=first_name)
+    settle(api)
+    document = "query($n: Int) { youngPeople(first: $n) { edges { node { handovers { id } } } } }"
+
+    within = api.raw(n.worker_a, document, n=2)
+    beyond = api.raw(n.worker_a, document, n=5)
+
+    assert "errors" not in within
+    messages = {e["message"] for e in beyond["errors"]}
+    assert messages == {
+        "this operation asks the store more than 4 times:"
+        " ask for fewer items per page, or fewer lists inside lists"
+    }

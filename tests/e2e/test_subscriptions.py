@@ -16,7 +16,7 @@ from api.app import create_app
 from api.auth.tokens import verifier_from_settings
 from domain.vocabulary import DeclineReason, Domain
 from tests.e2e.conftest import Api, serving
-from tests.e2e.scenes import PAST, case_led_by_a, person_id, settle
+from tests.e2e.scenes import PAST, case_led_by_a, person_id, record, settle
 
 WAIT = 5.0
 """The longest any single message may take (the server polls its read models every 0.2 s)."""
@@ -38,9 +38,8 @@ async def receive(ws: ClientConnection) -> dict[str, Any]:
 
 
 @asynccontextmanager
-async def subscribed(
-    api: Api, token: str, query: str, **variables: Any
-) -> AsyncIterator[ClientConnection]:
+async def connected(api: Api, token: str) -> AsyncIterator[ClientConnection]:
+    """A socket past its `connection_init`."""
     async with connect(
         ws_url(api),
         subprotocols=[Subprotocol("graphql-transport-ws")],
@@ -50,6 +49,14 @@ async def subscribed(
         init = {"type": "connection_init", "payload": {"Authorization": f"Bearer {token}"}}
         await ws.send(json.dumps(init))
         assert (await receive(ws))["type"] == "connection_ack"
+        yield ws
+
+
+@asynccontextmanager
+async def subscribed(
+    api: Api, token: str, query: str, **variables: Any
+) -> AsyncIterator[ClientConnection]:
+    async with connected(api, token) as ws:
         payload = {"query": query, "variables": variables}
         await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": payload}))
         await asyncio.sleep(SETTLING)
@@ -286,20 +293,6 @@ def test_a_socket_is_closed_when_its_token_runs_out(api: Api) -> None:
     assert run(scenario) == (4403, "token expired")
 
 
-@asynccontextmanager
-async def connected(api: Api, token: str) -> AsyncIterator[ClientConnection]:
-    async with connect(
-        ws_url(api),
-        subprotocols=[Subprotocol("graphql-transport-ws")],
-        open_timeout=WAIT,
-        close_timeout=1,
-    ) as ws:
-        init = {"type": "connection_init", "payload": {"Authorization": f"Bearer {token}"}}
-        await ws.send(json.dumps(init))
-        assert (await receive(ws))["type"] == "connection_ack"
-        yield ws
-
-
 def test_only_graphql_transport_ws_is_spoken(api: Api) -> None:
     """The legacy graphql-ws protocol never times out a socket that does not authenticate."""
 
@@ -348,3 +341,25 @@ def test_a_page_of_another_origin_opens_a_socket_only_if_its_origin_is_allowed(
         answers = run(both)
 
     assert answers == ["connection_ack", "refused 403"]
+
+
+def test_a_timeline_subscriber_receives_corrections_and_nothing_from_before(api: Api) -> None:
+    """Changes are read from the subscription's position on (the whole timeline was read
+    again five times a second): an entry recorded before it is not sent, its amendment is."""
+    n = api.network
+    case = case_led_by_a(api)
+    earlier = record(api, n.worker_b, case, Domain.HOUSING, "flat visit")
+
+    async def scenario() -> Any:
+        async with subscribed(api, api.token(n.worker_b), TIMELINE, id=person_id(case)) as ws:
+            await asyncio.to_thread(
+                n.ledger.amend_intervention,
+                n.worker_b,
+                case,
+                intervention_id=earlier,
+                reason="typo",
+                summary="flat visit, rent arrears",
+            )
+            return await data_of(ws)
+
+    assert run(scenario)["data"]["timelineUpdated"]["summary"] == "flat visit, rent arrears"
