@@ -26,6 +26,7 @@ from api.bootstrap import Parcours, audit_key_path, ensure_schema
 from api.cli.app import app, err, opened, out
 from api.settings import Settings
 from domain.ledger.chain import checkpoints
+from domain.ledger.chain.snapshots import SnapshotCheck, check_snapshots
 from domain.ledger.chain.store import ChainStore
 from domain.ledger.chain.verify import Verdict, verify
 from projections.catalogue import PROJECTIONS
@@ -84,16 +85,32 @@ def verify_command(
         store = ChainStore(parcours.ledger.recorder)
         known = _checkpoints(parcours, checkpoint_dir)
         verdict = _verified(store, known)
-    if verdict.intact:
+        snapshots = _snapshots_checked(parcours)
+    if verdict.intact and not snapshots.altered:
         out.print(
             f"intact: {verdict.checked} events, head link {verdict.head_seq} "
-            f"{verdict.head_hash.hex()}, {len(known)} checkpoint(s) matched"
+            f"{verdict.head_hash.hex()}, {len(known)} checkpoint(s) matched; "
+            f"{snapshots.sealed} snapshot(s) sealed, {snapshots.unverifiable} not verifiable"
+            " (folded from the events when loaded)"
         )
         return
-    err.print(f"[red]TAMPERED[/red]: first bad {escape(str(verdict.first))}")
-    for finding in verdict.findings[1:10]:
-        err.print(f"  also: {escape(str(finding))}")
+    if not verdict.intact:
+        err.print(f"[red]TAMPERED[/red]: first bad {escape(str(verdict.first))}")
+        for finding in verdict.findings[1:10]:
+            err.print(f"  also: {escape(str(finding))}")
+    for stream, version in snapshots.altered[:10]:
+        err.print(
+            f"[red]TAMPERED[/red]: the snapshot of {stream} at version {version} was altered"
+            " (not used: loads fold the events)"
+        )
     raise typer.Exit(1)
+
+
+def _snapshots_checked(parcours: Parcours) -> SnapshotCheck:
+    snapshots = parcours.ledger.snapshots
+    if snapshots is None:
+        return SnapshotCheck()
+    return check_snapshots(snapshots.recorder, parcours.ledger.vault.snapshot_seal())
 
 
 def _verified(store: ChainStore, known: list[checkpoints.Checkpoint]) -> Verdict:

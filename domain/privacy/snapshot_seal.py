@@ -32,6 +32,16 @@ class SnapshotRefused(Exception):
     """A snapshot whose tag does not verify: it is not used."""
 
 
+class SnapshotUnverifiable(SnapshotRefused):
+    """Taken before snapshots were sealed, or sealed under a KEK no longer held: not evidence
+    of tampering, only a snapshot that cannot be trusted."""
+
+
+class SnapshotAltered(SnapshotRefused):
+    """Sealed under a KEK held, and its tag does not match: it was changed after it was
+    written."""
+
+
 class SnapshotSeal(Cipher):
     """`eventsourcing`'s cipher interface over stored snapshot states: `encrypt` tags (the
     state stays readable: it holds only what the events hold, sealed fields sealed), `decrypt`
@@ -47,7 +57,7 @@ class SnapshotSeal(Cipher):
 
     def decrypt(self, ciphertext: bytes) -> bytes:
         if not ciphertext.startswith(MARK):
-            raise SnapshotRefused("the snapshot carries no seal (taken before snapshots were)")
+            raise SnapshotUnverifiable("the snapshot carries no seal (taken before snapshots were)")
         at = len(MARK)
         length = ciphertext[at]
         name = ciphertext[at + 1 : at + 1 + length]
@@ -56,9 +66,10 @@ class SnapshotSeal(Cipher):
         try:
             kek = self._keyring.named(name.decode())
         except (LookupError, UnicodeDecodeError):
-            raise SnapshotRefused("the snapshot was sealed under a key no longer held") from None
+            msg = "the snapshot was sealed under a key no longer held"
+            raise SnapshotUnverifiable(msg) from None
         if not hmac.compare_digest(tag, _tag(kek.key, name, state)):
-            raise SnapshotRefused("the snapshot was altered: its seal does not match")
+            raise SnapshotAltered("the snapshot was altered: its seal does not match")
         return state
 
 

@@ -5,13 +5,15 @@ import base64
 import os
 
 import pytest
+from typer.testing import CliRunner
 
 from api.bootstrap import Parcours, build
+from api.cli import app
 from domain.errors import NotPermitted
 from domain.ledger.encoding import SNAPSHOT_INTERVAL
 from domain.privacy.keyring import KeyEncryptionKey, Keyring
 from domain.privacy.snapshot_seal import MARK, SnapshotRefused, SnapshotSeal
-from tests.conftest import Instances
+from tests.conftest import Instances, cli_environment
 from tests.domain.givens import intervention
 from tests.persistence.test_chain import raw
 from tests.support import Network, build_network
@@ -101,3 +103,24 @@ def test_a_seal_opens_only_what_it_sealed_under_a_key_it_holds() -> None:
     other = SnapshotSeal(Keyring(KeyEncryptionKey("kek-2", os.urandom(32))))
     with pytest.raises(SnapshotRefused, match="no longer held"):
         other.decrypt(sealed)
+
+
+def test_audit_verify_names_an_altered_snapshot(instances: Instances) -> None:
+    """Loads never use it, but an altered snapshot is evidence of a write behind the ledger's
+    back: the auditor hears of it, with the stream and the version."""
+    parcours = instances.start()
+    network, person = long_case(parcours, instances)
+    environment = cli_environment(instances.settings)
+    before = CliRunner().invoke(app, ["audit", "verify"], env=environment)
+    table = snapshots_table(parcours)
+    with raw(instances.settings) as sql:
+        [[state]] = sql(f"SELECT state FROM {table}")
+        forged = bytes(state).replace(network.a.hex.encode(), network.b.hex.encode())
+        sql(f"UPDATE {table} SET state = ?", forged)
+
+    after = CliRunner().invoke(app, ["audit", "verify"], env=environment)
+
+    assert before.exit_code == 0, before.output
+    assert "1 snapshot(s) sealed, 0 not verifiable" in before.output
+    assert after.exit_code == 1
+    assert f"the snapshot of {person} at version {SNAPSHOT_INTERVAL} was altered" in after.output

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import ApplicationRecorder
+from eventsourcing.persistence import AggregateRecorder
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,7 @@ class StoredTables:
     datastore: Any
 
     @classmethod
-    def of(cls, recorder: ApplicationRecorder) -> "StoredTables":
+    def of(cls, recorder: AggregateRecorder) -> "StoredTables":
         table = str(getattr(recorder, "events_table_name", "stored_events"))
         datastore = getattr(recorder, "datastore", None)
         schema = getattr(datastore, "schema", None)
