@@ -7,7 +7,8 @@ so a compromised API process cannot mint tokens the provider's other clients wou
 import contextlib
 import json
 import threading
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -23,6 +24,10 @@ OIDC_REQUIRED_CLAIMS = ("sub", "exp", "iss", "aud")
 """`role` is checked by `viewer_from_claims`; `iat` and `jti` are optional for providers."""
 JWKS_TIMEOUT_SECONDS = 5.0
 JWKS_CACHE_SECONDS = 300.0
+JWKS_GRACE_SECONDS = 3600.0
+"""How long keys that verified tokens keep doing so while the provider does not answer."""
+JWKS_BACKOFF_SECONDS = 30.0
+"""How long a failed fetch of the provider's keys is not tried again."""
 
 
 class KeySource(Protocol):
@@ -80,25 +85,58 @@ class JwksFile:
 
 class JwksUrl:
     """Keys fetched over https from the provider and cached; an unknown `kid` triggers one
-    refetch (rate-limited by PyJWKClient), which is how providers announce a new key."""
+    refetch (rate-limited by PyJWKClient), which is how providers announce a new key.
 
-    def __init__(self, url: str) -> None:
-        self._client = PyJWKClient(url, lifespan=JWKS_CACHE_SECONDS, timeout=JWKS_TIMEOUT_SECONDS)
+    During a provider outage the keys that verified tokens lately still do, for
+    `grace` seconds after the provider last answered, and a failed fetch is not tried again
+    for `backoff` seconds: PyJWKClient fetches under a global lock with a 5-second timeout, so
+    once its cache expired every OIDC request queued behind the previous one's timeout, holding
+    a store thread each, and every user was refused although their keys had not changed."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        lifespan: float = JWKS_CACHE_SECONDS,
+        grace: float = JWKS_GRACE_SECONDS,
+        backoff: float = JWKS_BACKOFF_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._client = PyJWKClient(url, lifespan=lifespan, timeout=JWKS_TIMEOUT_SECONDS)
+        self._grace, self._backoff, self._clock = grace, backoff, clock
+        self._known: dict[str, PyJWK] = {}
+        self._answered_at: float | None = None
+        self._failed_at: float | None = None
 
     def key_for(self, header: Mapping[str, Any]) -> PyJWK:
         kid = header.get("kid")
         if not isinstance(kid, str):
             raise AuthenticationError("token header names no key id (kid)")
+        now = self._clock()
+        if self._failed_at is not None and now - self._failed_at < self._backoff:
+            return self._kept(kid, now)
         try:
-            return self._client.get_signing_key(kid)
+            key = self._client.get_signing_key(kid)
         except jwt.PyJWKClientConnectionError:
-            msg = "the identity provider's keys cannot be fetched right now; retry later"
-            raise KeysUnavailable(msg) from None
+            self._failed_at = now
+            return self._kept(kid, now)
         except jwt.PyJWKSetError:
             msg = "the identity provider publishes no usable key right now; retry later"
             raise KeysUnavailable(msg) from None
         except jwt.PyJWKClientError:
             raise AuthenticationError(_UNKNOWN_KEY) from None
+        self._failed_at, self._answered_at = None, now
+        self._known[kid] = key
+        return key
+
+    def _kept(self, kid: str, now: float) -> PyJWK:
+        """A key that verified tokens before the provider stopped answering, while in grace."""
+        key = self._known.get(kid)
+        fresh = self._answered_at is not None and now - self._answered_at < self._grace
+        if key is None or not fresh:
+            msg = "the identity provider's keys cannot be fetched right now; retry later"
+            raise KeysUnavailable(msg)
+        return key
 
 
 _UNKNOWN_KEY = "token is signed with a key the identity provider does not publish"

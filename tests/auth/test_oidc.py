@@ -3,7 +3,9 @@
 import base64
 import hashlib
 import hmac
+import http.server
 import os
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -206,3 +208,62 @@ def test_an_unreachable_provider_is_reported_as_unavailable(rsa_key: rsa.RSAPriv
 
     with pytest.raises(KeysUnavailable, match="retry later"):
         verifier.verify(rs256(rsa_key, provider_claims()))
+
+
+class _Provider(http.server.BaseHTTPRequestHandler):
+    """A provider's JWKS endpoint that can go down (503); counts the fetches it was asked."""
+
+    document = b""
+    down = False
+    fetches = 0
+
+    def do_GET(self) -> None:
+        type(self).fetches += 1
+        status, body = (503, b"") if type(self).down else (200, type(self).document)
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *_: object) -> None:
+        pass
+
+
+def test_during_a_provider_outage_lately_used_keys_verify_and_fetches_back_off(
+    jwks_path: Path, rsa_key: rsa.RSAPrivateKey
+) -> None:
+    """Fetches run under one lock with a 5-second timeout: once the cache expired during an
+    outage, every OIDC request queued behind the previous one's and was refused anyway."""
+    _Provider.document, _Provider.down, _Provider.fetches = jwks_path.read_bytes(), False, 0
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Provider)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    now = [0.0]
+    keys = JwksUrl(
+        f"http://127.0.0.1:{server.server_address[1]}/jwks",
+        lifespan=0.001,
+        grace=3600,
+        backoff=30,
+        clock=lambda: now[0],
+    )
+    verifier = OidcVerifier(OIDC_ISSUER, OIDC_AUDIENCE, keys)
+    token = rs256(rsa_key, provider_claims())
+    try:
+        answered = verifier.verify(token).user_id
+        _Provider.down = True
+        time.sleep(0.01)  # past PyJWKClient's own cache
+        now[0] = 60.0
+        in_outage = verifier.verify(token).user_id
+        fetched = _Provider.fetches
+        now[0] = 70.0
+        in_backoff = verifier.verify(token).user_id
+        fetches_in_backoff = _Provider.fetches - fetched
+        now[0] = 3700.0
+        with pytest.raises(KeysUnavailable, match="retry later"):
+            verifier.verify(token)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+    assert answered == in_outage == in_backoff == "worker-1"
+    assert fetched == 2
+    assert fetches_in_backoff == 0
