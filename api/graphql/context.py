@@ -31,6 +31,12 @@ from projections.queries.directory import (
     associations_by_id,
     competences_of,
 )
+from projections.queries.referrals import (
+    HandoverRow,
+    ReferralRow,
+    handovers_of_cases,
+    referrals_of_cases,
+)
 from projections.store import ReadStore, Tx
 
 MAX_STORE_CALLS = 200
@@ -78,10 +84,20 @@ class Loaders:
     cases: DataLoader[str, CaseOverview | None]
     facts: DataLoader[str, AccessFacts | None]
     details: DataLoader[str, CaseDetails | None]
+    referrals: DataLoader[str, list[ReferralRow] | None]
+    handovers: DataLoader[str, list[HandoverRow] | None]
 
     def clear(self) -> None:
         """Forgets what this request loaded: after a write, reads must see the new state."""
-        for loader in (self.associations, self.competences, self.cases, self.facts, self.details):
+        for loader in (
+            self.associations,
+            self.competences,
+            self.cases,
+            self.facts,
+            self.details,
+            self.referrals,
+            self.handovers,
+        ):
             loader.clear_all()
 
     @classmethod
@@ -92,6 +108,8 @@ class Loaders:
             cases=batch_loader(store, _cases),
             facts=batch_loader(store, _facts),
             details=batch_loader(store, _details),
+            referrals=batch_loader(store, referrals_of_cases),
+            handovers=batch_loader(store, handovers_of_cases),
         )
 
 

@@ -105,7 +105,8 @@ def test_a_page_of_young_people_costs_the_same_for_any_size(
 ) -> None:
     twenty_cases_each_referred(api)
     query = """query($first: Int) { youngPeople(first: $first) { edges { node {
-        displayName leadAssociation { name } consents { id } } } } }"""
+        displayName leadAssociation { name } consents { id }
+        referrals { status } handovers { status } } } } }"""
 
     assert cost(api, statements, query, 2) == cost(api, statements, query, 20)
 

@@ -21,7 +21,6 @@ from domain import vocabulary
 from domain.privacy.vault import ERASED
 from projections.queries.case_details import CaseDetails, GoalRow, NeedRow
 from projections.queries.cases import AccessFacts, CaseOverview, ConsentScope
-from projections.queries.referrals import handovers_of_case, referrals_of_case
 from projections.queries.timeline import timeline_page
 
 
@@ -214,7 +213,7 @@ class YoungPerson(Node):
         if self.pinned is not None:
             rows = list(self.pinned.referrals)
         else:
-            rows = await info.context.run(referrals_of_case, self._uuid)
+            rows = await info.context.loaders.referrals.load(self.case.young_person_id) or []
         own = policy.visible_association(info.context.viewer)
         return [
             Referral(row=r)
@@ -228,7 +227,7 @@ class YoungPerson(Node):
         info.context.read(self.case.young_person_id, "handovers")
         if self.pinned is not None:
             return [Handover(row=r) for r in self.pinned.handovers]
-        rows = await info.context.run(handovers_of_case, self._uuid)
+        rows = await info.context.loaders.handovers.load(self.case.young_person_id) or []
         return [Handover(row=r) for r in rows]
 
     @strawberry.field(
