@@ -68,7 +68,7 @@ def checkpoint(
             err.print(f"[red]TAMPERED[/red]: first bad {escape(str(verdict.first))}")
             err.print("no checkpoint signed: the chain does not verify")
             raise typer.Exit(1)
-        seq, position, digest = verdict.head_seq, head[1], verdict.head_hash
+        seq, position, digest = verdict.head_seq, verdict.head_position, verdict.head_hash
         made = checkpoints.Checkpoint(seq, position, digest, checkpoints.now_text())
         path = checkpoints.write(made, key, out_dir)
     out.print(f"checkpoint at link {seq} (position {position}): {escape(str(path))}")

@@ -37,17 +37,22 @@ from projections.queries.paging import InvalidCursorError, InvalidPageSizeError
 MAX_DEPTH = 12
 MAX_ALIASES = 30
 MAX_TOKENS = 4000
-VISIBLE = (DomainError, InvalidCursorError, InvalidPageSizeError, GraphQLError)
-"""A `GraphQLError` as the original is GraphQL's own refusal of the request, wrapped: a
-variable of the wrong type (`Variable '$t' has invalid value: String cannot represent a non
-string value: 5`), a scalar that does not parse. Masked, a client sending a number for a
-String learned only "Unexpected error."."""
+VISIBLE = (DomainError, InvalidCursorError, InvalidPageSizeError)
 
 
 def is_unexpected(error: GraphQLError) -> bool:
-    """Masks everything but GraphQL's own errors and our typed refusals: no internals leak."""
+    """Masks everything but GraphQL's own errors and our typed refusals: no internals leak.
+
+    A `GraphQLError` wrapped in another is GraphQL's own refusal of the *request* when the
+    error has no path — a variable of the wrong type (`Variable '$t' has invalid value: String
+    cannot represent a non string value: 5`), a scalar that does not parse — and is shown:
+    masked, a client sending a number for a String learned only "Unexpected error.". With a
+    path it was raised while answering, serialising a value the server produced (an enum or
+    an Int that cannot represent it, the value printed in the message): masked."""
     original = error.original_error
-    return original is not None and not isinstance(original, VISIBLE)
+    if original is None or isinstance(original, VISIBLE):
+        return False
+    return not (isinstance(original, GraphQLError) and error.path is None)
 
 
 class OperationContext(SchemaExtension):

@@ -12,6 +12,9 @@ from api.cli import app
 from api.settings import Settings
 from api.simulation import simulate
 from api.simulation.clock import SimulatedClock
+from domain.actor import Actor
+from domain.ledger.chain.store import ChainStore
+from domain.vocabulary import Role
 
 
 @pytest.fixture
@@ -59,6 +62,40 @@ def test_verify_passes_then_fails_after_tampering_naming_the_position(
 
     assert code == 1
     assert "position 20" in output
+
+
+def test_a_checkpoint_signs_the_head_it_verified_while_commands_are_recorded(
+    environment: dict[str, str],
+    simulated: list[str],
+    settings: Settings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A command recorded between the head's read and the verification's end: signed with the
+    link and hash verified but the position read before, the checkpoint failed every later
+    verification against it."""
+    live = build(settings)
+    head = ChainStore.head
+
+    def then_a_command(store: ChainStore) -> tuple[int, int, bytes] | None:
+        found = head(store)
+        admin = Actor("admin", Role.NETWORK_ADMIN)
+        live.ledger.register_association(admin, name="Arrivée", territory="93", competences=())
+        return found
+
+    monkeypatch.setattr(ChainStore, "head", then_a_command)
+    witness = tmp_path / "witness"
+    try:
+        signed = run(environment, "audit", "checkpoint", "--out", str(witness))
+    finally:
+        live.close()
+    monkeypatch.undo()
+
+    code, output = run(environment, "audit", "verify", "--checkpoints", str(witness))
+
+    assert signed[0] == 0, signed[1]
+    assert code == 0, output
+    assert "1 checkpoint(s) matched" in output
 
 
 def test_a_checkpoint_is_not_signed_over_a_chain_that_does_not_verify(

@@ -38,6 +38,9 @@ class Verdict:
     head_seq: int
     head_hash: bytes
     findings: tuple[Finding, ...]
+    head_position: int = 0
+    """The log position of the last link verified (what a checkpoint of this verdict signs:
+    the store's head read apart may already be further on)."""
 
     @property
     def intact(self) -> bool:
@@ -84,7 +87,13 @@ def verify(
         problem = "a chain link outside the sequence (an event inserted beside the chain)"
         findings.append(Finding(at, seq_outside, problem))
     findings += _against_checkpoints(checkpoints, seq, seen)
-    return Verdict(checked=checked, head_seq=seq, head_hash=previous, findings=tuple(findings))
+    return Verdict(
+        checked=checked,
+        head_seq=seq,
+        head_hash=previous,
+        findings=tuple(findings),
+        head_position=last_position,
+    )
 
 
 def _check(link: ChainedEvent, expected_seq: int, previous: bytes, last: int) -> list[Finding]:
