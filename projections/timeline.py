@@ -28,13 +28,15 @@ HANDLERS: dict[str, list[Handler]] = {}
 ENTRY_COLUMNS = (
     "entry_id, revision, young_person_id, kind, event_type, label, occurred_at, recorded_at,"
     " association_id, actor_user_id, domain, sensitivity, summary, amended, retracted, position,"
-    " valid_from, valid_to"
+    " valid_from, valid_to, changed_at"
 )
 
 
 class TimelineProjection(Projection):
     name = "timeline"
-    version = 1
+    version = 2
+    """2: `changed_at`, the log position of the event that wrote the version (a revision keeps
+    its entry's `position`, so subscriptions could not find corrections by it)."""
     tables = {
         "entries": Table(
             "entry_id TEXT NOT NULL, revision INTEGER NOT NULL, young_person_id TEXT NOT NULL,"
@@ -42,10 +44,12 @@ class TimelineProjection(Projection):
             " occurred_at TEXT NOT NULL, recorded_at TEXT NOT NULL, association_id TEXT,"
             " actor_user_id TEXT NOT NULL, domain TEXT, sensitivity TEXT NOT NULL, summary TEXT,"
             " amended INTEGER NOT NULL, retracted INTEGER NOT NULL, position BIGINT NOT NULL,"
-            " valid_from TEXT NOT NULL, valid_to TEXT, PRIMARY KEY (entry_id, revision)",
+            " valid_from TEXT NOT NULL, valid_to TEXT, changed_at BIGINT NOT NULL,"
+            " PRIMARY KEY (entry_id, revision)",
             (
                 "(young_person_id, occurred_at, position, entry_id) WHERE valid_to IS NULL",
                 "(young_person_id, valid_from)",
+                "(young_person_id, changed_at) WHERE valid_to IS NULL",
             ),
         ),
         "subjects": Table("subject_id TEXT PRIMARY KEY, domain TEXT, association_id TEXT"),
@@ -84,7 +88,7 @@ def add_entry(
     actor_association = ident(e.actor.association_id)
     w.execute(
         f"INSERT INTO {{entries}} ({ENTRY_COLUMNS}) VALUES"
-        " (?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?, NULL)",
+        " (?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?, NULL, ?)",
         (
             entry_id or f"{r.stream}/{r.version}",
             r.stream,
@@ -100,6 +104,7 @@ def add_entry(
             summary,
             r.position,
             r.recorded_moment,
+            r.position,
         ),
     )
 
@@ -145,9 +150,15 @@ def revise(w: Writer, r: Recorded, entry_id: str, **changes: object) -> None:
         "UPDATE {entries} SET valid_to = ? WHERE entry_id = ? AND revision = ?",
         (now, entry_id, current["revision"]),
     )
-    current.update(changes, revision=current["revision"] + 1, valid_from=now, valid_to=None)
+    current.update(
+        changes,
+        revision=current["revision"] + 1,
+        valid_from=now,
+        valid_to=None,
+        changed_at=r.position,
+    )
     w.execute(
-        f"INSERT INTO {{entries}} ({ENTRY_COLUMNS}) VALUES ({', '.join('?' * 18)})",
+        f"INSERT INTO {{entries}} ({ENTRY_COLUMNS}) VALUES ({', '.join('?' * 19)})",
         tuple(current.values()),
     )
 

@@ -7,11 +7,12 @@ withdrawn or an involvement ended stops the flow at the next change.
 
 import asyncio
 from collections.abc import AsyncGenerator
-from datetime import UTC, datetime
+from typing import TypeVar
 
 import strawberry
 
 from api import policy
+from api.graphql import context as context_module
 from api.graphql.context import Info
 from api.graphql.ids import uuid_of
 from api.graphql.types.flows import Referral
@@ -21,9 +22,18 @@ from api.policy import Capability
 from domain.errors import NotPermitted
 from projections.queries.referrals import referral_changes
 from projections.queries.timeline import timeline_changes
-from projections.store import moment
 
 POLL_SECONDS = 0.2
+
+
+T = TypeVar("T")
+
+
+def _budgeted(info: Info, message: T) -> T:
+    """Each message's selection is resolved within the budget of one query: under aliases, a
+    message's nested lists fanned out without bound."""
+    info.context.store_calls_left = context_module.MAX_STORE_CALLS
+    return message
 
 
 @strawberry.type
@@ -38,12 +48,13 @@ class Subscription:
             raise NotPermitted("the token names no association")
         seen = info.context.parcours.projections.source.head()
         while True:
+            info.context.store_calls_left = None  # the poll itself
             for row in await info.context.run(referral_changes, association, seen):
                 seen = max(seen, row.position)
-                # The connection's context lives as long as the socket: each message is
-                # authorised on fresh facts (an involvement that ended hides the case).
+                # The subscription lives as long as it is wanted: each message is authorised
+                # on fresh facts (an involvement that ended hides the case).
                 info.context.loaders.clear()
-                yield Referral(row=row)
+                yield _budgeted(info, Referral(row=row))
             await asyncio.sleep(POLL_SECONDS)
 
     @strawberry.subscription(description="new and corrected entries of one timeline")
@@ -54,14 +65,14 @@ class Subscription:
         if key is None or await visible_young_person(info, str(key)) is None:
             raise NotPermitted("no such young person")
         seen = info.context.parcours.projections.source.head()
-        revised = moment(datetime.now(UTC))
         while True:
+            info.context.store_calls_left = None  # the poll itself
             info.context.loaders.clear()
             person = await visible_young_person(info, str(key))
             if person is None:
                 return
-            for row, began in await info.context.run(timeline_changes, key, seen, revised):
-                seen, revised = max(seen, row.position), max(revised, began)
+            for row, changed_at in await info.context.run(timeline_changes, key, seen):
+                seen = max(seen, changed_at)
                 view = policy.entry_view(
                     info.context.viewer,
                     person.facts,
@@ -71,5 +82,5 @@ class Subscription:
                 )
                 info.context.read(str(key), "timeline:1")
                 info.context.flush_accesses()
-                yield TimelineEntry(row=row, view=view, young_person_id=str(key))
+                yield _budgeted(info, TimelineEntry(row=row, view=view, young_person_id=str(key)))
             await asyncio.sleep(POLL_SECONDS)

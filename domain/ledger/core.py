@@ -21,8 +21,6 @@ from eventsourcing.persistence import (
     EventStore,
     IntegrityError,
     JSONTranscoder,
-    Mapper,
-    MapperDeserialisationError,
 )
 
 from domain.actor import Actor
@@ -35,6 +33,7 @@ from domain.ledger.encoding import SNAPSHOT_INTERVAL, Encoder
 from domain.ledger.group_commit import Decision, GroupCommitter, Job
 from domain.ledger.receipt import Receipt, receipt_id
 from domain.ledger.receipt_rows import ReceiptRecorder
+from domain.ledger.snapshot_mapper import SealedSnapshots
 from domain.ledger.staging import Stager
 from domain.ledger.transcodings import register_domain_transcodings
 from domain.ledger.working_set import WorkingSet
@@ -99,10 +98,8 @@ class LedgerCore(Application[UUID]):
     def construct_snapshot_store(self) -> EventStore[UUID]:
         """Snapshots are stored sealed, and a load refuses one whose seal does not verify
         (`domain/privacy/snapshot_seal.py`)."""
-        mapper: Mapper[UUID] = Mapper(
-            transcoder=self.mapper.transcoder,
-            compressor=self.mapper.compressor,
-            cipher=self.vault.snapshot_seal(),
+        mapper = SealedSnapshots(
+            self.mapper.transcoder, self.mapper.compressor, self.vault.snapshot_seal()
         )
         return self.factory.event_store(
             mapper=mapper, recorder=self.factory.aggregate_recorder(purpose="snapshots")
@@ -348,10 +345,8 @@ class LedgerCore(Application[UUID]):
             found: Aggregate = self.repository.get(aggregate_id)
         except AggregateNotFoundError:
             return None
-        except MapperDeserialisationError as error:
-            if not isinstance(error.__cause__, SnapshotRefused):
-                raise
-            logger.warning("%s: %s; folding its events instead", aggregate_id, error.__cause__)
+        except SnapshotRefused as refused:
+            logger.warning("%s: %s; folding its events instead", aggregate_id, refused)
             return self._folded(aggregate_id)
         return found
 

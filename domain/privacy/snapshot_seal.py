@@ -7,19 +7,21 @@ association of a case, say — had every later command decide on forged state, a
 commands recorded was chained like any honest event, so `audit verify` passed before and after.
 
 So every snapshot's stored state carries an HMAC-SHA-256 under a key derived (HKDF) from the
-key-encryption key, which never sits in the database, and the name of that KEK. A load whose
-snapshot does not verify — altered, written before this seal, or sealed under a KEK since
-retired — ignores it and folds the case's events from the start, which the chain does cover;
-the next snapshot due is sealed again. A snapshot is only an optimisation, so refusing it
-costs time, never correctness.
+key-encryption key, which never sits in the database, and the name of that KEK; the HMAC
+covers the snapshot's stream, version and topic too, which are stored in columns of their own
+(moved to its case's head version, a genuine old snapshot would hide every event after it).
+A load whose snapshot does not verify — altered or moved, written before this seal, or sealed
+under a KEK since retired — ignores it and folds the case's events from the start, which the
+chain does cover; the next snapshot due is sealed again. A snapshot is only an optimisation,
+so refusing it costs time, never correctness.
 """
 
 import hmac
 from functools import lru_cache
+from uuid import UUID
 
 from cryptography.hazmat.primitives.hashes import SHA256
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from eventsourcing.persistence import Cipher
 
 from domain.privacy.keyring import Keyring
 
@@ -42,39 +44,57 @@ class SnapshotAltered(SnapshotRefused):
     written."""
 
 
-class SnapshotSeal(Cipher):
-    """`eventsourcing`'s cipher interface over stored snapshot states: `encrypt` tags (the
-    state stays readable: it holds only what the events hold, sealed fields sealed), `decrypt`
-    verifies and strips the tag or raises `SnapshotRefused`."""
+class SnapshotSeal:
+    """Seals a stored snapshot's state together with its stream, version and topic (the
+    columns beside it: a genuine snapshot moved to the head version of its case, or into
+    another case, would otherwise still verify), and opens only what it sealed. The state
+    stays readable: it holds only what the events hold, sealed fields sealed."""
 
-    def __init__(self, keyring: Keyring) -> None:  # not the library's (environment) signature
+    def __init__(self, keyring: Keyring) -> None:
         self._keyring = keyring
 
-    def encrypt(self, plaintext: bytes) -> bytes:
+    def seal(self, stream: UUID, version: int, topic: str, state: bytes) -> bytes:
         current = self._keyring.current
         name = current.kek_id.encode()
-        return MARK + bytes([len(name)]) + name + _tag(current.key, name, plaintext) + plaintext
+        tag = _tag(current.key, name, stream, version, topic, state)
+        return MARK + bytes([len(name)]) + name + tag + state
 
-    def decrypt(self, ciphertext: bytes) -> bytes:
-        if not ciphertext.startswith(MARK):
+    def open(self, stream: UUID, version: int, topic: str, sealed: bytes) -> bytes:
+        """The state, or `SnapshotRefused`: `SnapshotAltered` when it was changed or moved,
+        `SnapshotUnverifiable` when it carries no seal or one under a KEK no longer held."""
+        if not sealed.startswith(MARK):
             raise SnapshotUnverifiable("the snapshot carries no seal (taken before snapshots were)")
         at = len(MARK)
-        length = ciphertext[at]
-        name = ciphertext[at + 1 : at + 1 + length]
-        tag = ciphertext[at + 1 + length : at + 1 + length + _TAG]
-        state = ciphertext[at + 1 + length + _TAG :]
+        length = sealed[at] if len(sealed) > at else 0
+        if len(sealed) < at + 1 + length + _TAG:
+            raise SnapshotAltered("the snapshot was altered: its seal is cut short")
+        name = sealed[at + 1 : at + 1 + length]
+        tag = sealed[at + 1 + length : at + 1 + length + _TAG]
+        state = sealed[at + 1 + length + _TAG :]
         try:
             kek = self._keyring.named(name.decode())
         except (LookupError, UnicodeDecodeError):
             msg = "the snapshot was sealed under a key no longer held"
             raise SnapshotUnverifiable(msg) from None
-        if not hmac.compare_digest(tag, _tag(kek.key, name, state)):
-            raise SnapshotAltered("the snapshot was altered: its seal does not match")
+        if not hmac.compare_digest(tag, _tag(kek.key, name, stream, version, topic, state)):
+            raise SnapshotAltered("the snapshot was altered or moved: its seal does not match")
         return state
 
 
-def _tag(kek: bytes, name: bytes, state: bytes) -> bytes:
-    return hmac.digest(_derived(kek), name + b"\x00" + state, "sha256")
+def _tag(kek: bytes, name: bytes, stream: UUID, version: int, topic: str, state: bytes) -> bytes:
+    topic_bytes = topic.encode()
+    message = b"".join(
+        (
+            len(name).to_bytes(2, "big"),
+            name,
+            stream.bytes,
+            version.to_bytes(8, "big", signed=True),
+            len(topic_bytes).to_bytes(4, "big"),
+            topic_bytes,
+            state,
+        )
+    )
+    return hmac.digest(_derived(kek), message, "sha256")
 
 
 @lru_cache(maxsize=8)  # the current KEK and those kept during a rotation

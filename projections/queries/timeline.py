@@ -87,22 +87,21 @@ CHANGES_AT_ONCE = 500
 
 
 def timeline_changes(
-    store: ReadStore, young_person_id: UUID, after: int, revised_after: str
-) -> list[tuple[TimelineEntry, str]]:
-    """The current entries of the timeline written after log position `after`, or revised
-    (amended, retracted) after the moment `revised_after`, in log order, each with the moment
-    its version began: what a subscription sends next, read without what it has sent (it read
-    the whole timeline, page by page, five times a second). A revision keeps its entry's
-    position, so it is found by its moment: a subscription by position alone never sent one."""
+    store: ReadStore, young_person_id: UUID, after: int
+) -> list[tuple[TimelineEntry, int]]:
+    """The current entries of the timeline written or revised (amended, retracted) by events
+    after log position `after`, in log order, each with that position: what a subscription
+    sends next, read without what it has sent (it read the whole timeline, page by page, five
+    times a second, and never sent a correction: a revision keeps its entry's position)."""
     conditions, params = _conditions(young_person_id, TimelineFilter())
     with store.transaction() as tx:
         rows = Reader(tx, TimelineProjection).all(
-            f"SELECT {COLUMNS}, valid_from FROM {{timeline_entries}}"
-            f" WHERE {' AND '.join(conditions)} AND (position > ? OR valid_from > ?)"
-            " ORDER BY position, entry_id LIMIT ?",
-            (*params, after, revised_after, CHANGES_AT_ONCE),
+            f"SELECT {COLUMNS}, changed_at FROM {{timeline_entries}}"
+            f" WHERE {' AND '.join(conditions)} AND changed_at > ?"
+            " ORDER BY changed_at, entry_id LIMIT ?",
+            (*params, after, CHANGES_AT_ONCE),
         )
-    return [(_entry(row), str(row[-1])) for row in rows]
+    return [(_entry(row), int(str(row[-1]))) for row in rows]
 
 
 def _conditions(young_person_id: UUID, where: TimelineFilter) -> tuple[list[str], list[object]]:

@@ -8,12 +8,14 @@ from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.typing import Origin, Subprotocol
 
 from api.app import create_app
 from api.auth.tokens import verifier_from_settings
+from api.graphql import context as context_module
 from domain.vocabulary import DeclineReason, Domain
 from tests.e2e.conftest import Api, serving
 from tests.e2e.scenes import PAST, case_led_by_a, person_id, record, settle
@@ -363,3 +365,34 @@ def test_a_timeline_subscriber_receives_corrections_and_nothing_from_before(api:
             return await data_of(ws)
 
     assert run(scenario)["data"]["timelineUpdated"]["summary"] == "flat visit, rent arrears"
+
+
+def test_each_subscription_message_is_resolved_within_a_query_s_budget(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A message's selection may hold lists under lists (under aliases, a timeline of each
+    young person a referral names): each message gets the budget of one query."""
+    monkeypatch.setattr(context_module, "MAX_STORE_CALLS", 0)
+    n = api.network
+    case = case_led_by_a(api, involve_b=False)
+    query = """subscription { referralInbox { status
+        youngPerson { timeline(first: 5) { edges { node { kind } } } } } }"""
+
+    async def scenario() -> Any:
+        async with subscribed(api, api.token(n.worker_b), query) as ws:
+            await asyncio.to_thread(
+                n.ledger.make_referral,
+                n.worker_a,
+                case,
+                to_association_id=n.b,
+                domain=Domain.HOUSING,
+            )
+            return (await receive(ws))["payload"]
+
+    payload = run(scenario)
+
+    assert payload["data"]["referralInbox"]["status"] == "MADE"
+    assert [e["message"] for e in payload["errors"]] == [
+        "this operation asks the store more than 0 times:"
+        " ask for fewer items per page, or fewer lists inside lists"
+    ]

@@ -3,6 +3,7 @@ whose seal does not verify is not trusted, on both backends (`snapshot_seal.py`)
 
 import base64
 import os
+from uuid import uuid4
 
 import pytest
 from typer.testing import CliRunner
@@ -10,6 +11,7 @@ from typer.testing import CliRunner
 from api.bootstrap import Parcours, build
 from api.cli import app
 from domain.errors import NotPermitted
+from domain.ledger.chain.snapshots import check_snapshots
 from domain.ledger.encoding import SNAPSHOT_INTERVAL
 from domain.privacy.keyring import KeyEncryptionKey, Keyring
 from domain.privacy.snapshot_seal import MARK, SnapshotRefused, SnapshotSeal
@@ -87,22 +89,54 @@ def test_a_snapshot_sealed_under_a_retired_kek_is_folded_from_the_events(
     assert (loaded.version, loaded.lead_association_id) == (live.version, network.a)
 
 
-def test_a_seal_opens_only_what_it_sealed_under_a_key_it_holds() -> None:
+def test_a_seal_opens_only_what_it_sealed_where_it_sealed_it() -> None:
     kek = KeyEncryptionKey("kek-1", os.urandom(32))
     seal = SnapshotSeal(Keyring(kek))
-    sealed = seal.encrypt(b'{"lead":"a"}')
+    stream, topic = uuid4(), "domain.case_file.young_person:YoungPerson.Snapshot"
+    sealed = seal.seal(stream, 100, topic, b'{"lead":"a"}')
 
-    assert seal.decrypt(sealed) == b'{"lead":"a"}'
-    for altered, why in [
-        (sealed.replace(b'"a"', b'"b"'), "altered"),
-        (b'{"lead":"a"}', "no seal"),
-        (sealed[:-1], "altered"),
+    assert seal.open(stream, 100, topic, sealed) == b'{"lead":"a"}'
+    for where, altered, why in [
+        ((stream, 100, topic), sealed.replace(b'"a"', b'"b"'), "altered"),
+        ((stream, 400, topic), sealed, "moved"),
+        ((uuid4(), 100, topic), sealed, "moved"),
+        ((stream, 100, "other:Topic"), sealed, "moved"),
+        ((stream, 100, topic), sealed[:-1], "altered"),
+        ((stream, 100, topic), MARK, "cut short"),
+        ((stream, 100, topic), MARK + b"\x05kek-1", "cut short"),
+        ((stream, 100, topic), b'{"lead":"a"}', "no seal"),
     ]:
         with pytest.raises(SnapshotRefused, match=why):
-            seal.decrypt(altered)
+            seal.open(*where, altered)
     other = SnapshotSeal(Keyring(KeyEncryptionKey("kek-2", os.urandom(32))))
     with pytest.raises(SnapshotRefused, match="no longer held"):
-        other.decrypt(sealed)
+        other.open(stream, 100, topic, sealed)
+
+
+def test_a_genuine_snapshot_moved_to_the_head_or_to_another_case_is_not_trusted(
+    instances: Instances,
+) -> None:
+    """The seal covered the state alone: moved to its case's head version, a genuine old
+    snapshot hid every event after it; moved into another case, it replaced that case."""
+    parcours = instances.start()
+    network, person = long_case(parcours, instances)
+    other = network.enrol(first_name="Sami")
+    table = snapshots_table(parcours)
+    other_key: object = other.hex if instances.settings.database_url is None else other
+    with raw(instances.settings) as sql:
+        sql(f"UPDATE {table} SET originator_version = ?", SNAPSHOT_INTERVAL + 2)
+    moved_up = len(instances.start().ledger.young_person(person).interventions)  # type: ignore[arg-type]
+    with raw(instances.settings) as sql:
+        sql(f"UPDATE {table} SET originator_id = ?, originator_version = 1", other_key)
+    elsewhere = instances.start()
+    moved_across = elsewhere.ledger.young_person(other)
+    snapshots = elsewhere.ledger.snapshots
+    assert snapshots is not None
+    check = check_snapshots(snapshots.recorder, elsewhere.ledger.vault.snapshot_seal())
+
+    assert moved_up == SNAPSHOT_INTERVAL + 2, "every intervention is there, none hidden"
+    assert moved_across.version == 1
+    assert check.altered == [(other, 1)]
 
 
 def test_audit_verify_names_an_altered_snapshot(instances: Instances) -> None:

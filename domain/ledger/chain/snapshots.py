@@ -11,10 +11,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from uuid import UUID
 
-from eventsourcing.persistence import AggregateRecorder, Cipher
+from eventsourcing.persistence import AggregateRecorder
 
 from domain.ledger.chain.tables import StoredTables
-from domain.privacy.snapshot_seal import SnapshotAltered, SnapshotUnverifiable
+from domain.privacy.snapshot_seal import SnapshotAltered, SnapshotSeal, SnapshotUnverifiable
 
 BATCH = 1000
 
@@ -26,11 +26,11 @@ class SnapshotCheck:
     altered: list[tuple[UUID, int]] = field(default_factory=list)
 
 
-def check_snapshots(recorder: AggregateRecorder, seal: Cipher) -> SnapshotCheck:
+def check_snapshots(recorder: AggregateRecorder, seal: SnapshotSeal) -> SnapshotCheck:
     found = SnapshotCheck()
-    for stream, version, state in _stored(StoredTables.of(recorder)):
+    for stream, version, topic, state in _stored(StoredTables.of(recorder)):
         try:
-            seal.decrypt(state)
+            seal.open(stream, version, topic, state)
         except SnapshotAltered:
             found.altered.append((stream, version))
         except SnapshotUnverifiable:
@@ -40,16 +40,16 @@ def check_snapshots(recorder: AggregateRecorder, seal: Cipher) -> SnapshotCheck:
     return found
 
 
-def _stored(tables: StoredTables) -> Iterator[tuple[UUID, int, bytes]]:
+def _stored(tables: StoredTables) -> Iterator[tuple[UUID, int, str, bytes]]:
     """Every stored snapshot, page by page in (stream, version) order."""
     statement = (
-        f"SELECT originator_id, originator_version, state FROM {tables.events}"  # noqa: S608
+        f"SELECT originator_id, originator_version, topic, state FROM {tables.events}"  # noqa: S608
         " WHERE originator_id > ? OR (originator_id = ? AND originator_version > ?)"
         " ORDER BY originator_id, originator_version LIMIT ?"
     )
     last: object = tables.stream_key(UUID(int=0))
     version = -1
     while rows := tables.run(statement, (last, last, version, BATCH)):
-        for stream, at, state in rows:
-            yield UUID(str(stream)), int(at), bytes(state)
+        for stream, at, topic, state in rows:
+            yield UUID(str(stream)), int(at), str(topic), bytes(state)
         last, version = rows[-1][0], int(rows[-1][1])
