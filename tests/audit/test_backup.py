@@ -213,7 +213,10 @@ def test_a_backup_that_does_not_verify_is_refused_before_anything_is_written(
 
 
 def test_a_restore_that_fails_halfway_leaves_an_empty_store_and_the_erased_unreadable(
-    instances: Instances, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    instances: Instances,
+    tmp_path: Path,
+    other_backend: Settings,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Each batch was committed on its own and the erasures re-applied last: a failure left
     events without links (a second attempt refused: "not empty") beside an older key backup
@@ -228,8 +231,7 @@ def test_a_restore_that_fails_halfway_leaves_an_empty_store_and_the_erased_unrea
     copy = tmp_path / "ledger.backup"
     backup(source, copy)
     source.close()
-    target_settings = Settings(env=Environment.TEST, data_dir=tmp_path / "restored", master_key=kek)
-    target = build(target_settings)
+    target = build(other_backend.model_copy(update={"master_key": kek}))  # either backend
     target.key_store.put(person, *older_key)  # the key store restored from an older backup
 
     def full_disk(*_: object) -> None:
