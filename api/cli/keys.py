@@ -10,6 +10,7 @@ import typer
 from api.bootstrap import Parcours, keyring
 from api.cli.app import app, opened, out
 from api.keyring_files import DIRECTORY, add_key, destroy_previous
+from domain.ledger.chain.snapshots import reseal_snapshots
 from domain.privacy.vault import Vault
 
 keys_app = typer.Typer(help="Key-encryption keys.")
@@ -40,10 +41,16 @@ def rotate() -> None:
 
 
 def _rewrap(parcours: Parcours) -> None:
-    """A vault over the updated keyring re-wraps every key not under the current KEK."""
+    """A vault over the updated keyring re-wraps every key not under the current KEK, and
+    seals again every snapshot sealed under another (`snapshot_seal.py`): once the previous KEK
+    is destroyed, those would verify no more, and every case would be folded from its events
+    at its next load until its next snapshot."""
 
     vault = Vault(parcours.key_store, keyring(parcours.settings), cache_seconds=0)
     moved = vault.rotate()
-    out.print(
-        f"re-wrapped {moved} subject key(s) under {keyring(parcours.settings).current.kek_id}"
-    )
+    current = keyring(parcours.settings).current.kek_id
+    out.print(f"re-wrapped {moved} subject key(s) under {current}")
+    snapshots = parcours.ledger.snapshots
+    if snapshots is not None:
+        resealed = reseal_snapshots(snapshots.recorder, vault.snapshot_seal())
+        out.print(f"sealed {resealed} snapshot(s) again under {current}")

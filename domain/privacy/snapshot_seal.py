@@ -80,6 +80,22 @@ class SnapshotSeal:
             raise SnapshotAltered("the snapshot was altered or moved: its seal does not match")
         return state
 
+    def sealed_under(self, sealed: bytes) -> str | None:
+        """The name of the KEK a snapshot was sealed under (None without a seal)."""
+        if not sealed.startswith(MARK) or len(sealed) <= len(MARK):
+            return None
+        length = sealed[len(MARK)]
+        return sealed[len(MARK) + 1 : len(MARK) + 1 + length].decode(errors="replace")
+
+    def resealed(self, stream: UUID, version: int, topic: str, sealed: bytes) -> bytes:
+        """The snapshot sealed again under the current KEK (a rotation: once the previous KEK
+        is destroyed, a snapshot sealed under it verifies no more); refused like `open`."""
+        return self.seal(stream, version, topic, self.open(stream, version, topic, sealed))
+
+    @property
+    def current(self) -> str:
+        return self._keyring.current.kek_id
+
 
 def _tag(kek: bytes, name: bytes, stream: UUID, version: int, topic: str, state: bytes) -> bytes:
     topic_bytes = topic.encode()

@@ -158,3 +158,23 @@ def test_audit_verify_names_an_altered_snapshot(instances: Instances) -> None:
     assert "1 snapshot(s) sealed, 0 not verifiable" in before.output
     assert after.exit_code == 1
     assert f"the snapshot of {person} at version {SNAPSHOT_INTERVAL} was altered" in after.output
+
+
+def test_a_key_rotation_seals_the_snapshots_again_under_the_new_kek(
+    instances: Instances,
+) -> None:
+    """Left under the destroyed KEK, every snapshot verified no more after a rotation, and each
+    case was folded from all its events at its next load until its next snapshot."""
+    parcours = instances.start()
+    long_case(parcours, instances)
+    parcours.close()
+
+    rotated = CliRunner().invoke(app, ["keys", "rotate"], env=cli_environment(instances.settings))
+    after = instances.start()
+    snapshots = after.ledger.snapshots
+    assert snapshots is not None
+    check = check_snapshots(snapshots.recorder, after.ledger.vault.snapshot_seal())
+
+    assert rotated.exit_code == 0, rotated.output
+    assert "sealed 1 snapshot(s) again" in rotated.output
+    assert (check.sealed, check.unverifiable, check.altered) == (1, 0, [])

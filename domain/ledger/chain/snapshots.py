@@ -53,3 +53,25 @@ def _stored(tables: StoredTables) -> Iterator[tuple[UUID, int, str, bytes]]:
         for stream, at, topic, state in rows:
             yield UUID(str(stream)), int(at), str(topic), bytes(state)
         last, version = rows[-1][0], int(rows[-1][1])
+
+
+def reseal_snapshots(recorder: AggregateRecorder, seal: SnapshotSeal) -> int:
+    """Seals again, under the current KEK, every snapshot sealed under another one it still
+    holds (during a rotation); altered and unverifiable ones are left as they are (loads do
+    not use them). Returns how many were sealed again."""
+    tables = StoredTables.of(recorder)
+    update = (
+        f"UPDATE {tables.events} SET state = ?"  # noqa: S608
+        " WHERE originator_id = ? AND originator_version = ?"
+    )
+    resealed = 0
+    for stream, version, topic, state in _stored(tables):
+        if seal.sealed_under(state) in (None, seal.current):
+            continue
+        try:
+            again = seal.resealed(stream, version, topic, state)
+        except (SnapshotAltered, SnapshotUnverifiable):
+            continue
+        tables.run(update, (again, tables.stream_key(stream), version), commit=True)
+        resealed += 1
+    return resealed
