@@ -128,8 +128,9 @@ class Context(BaseContext):
     connection_scoped: bool = False
     """A websocket's context: each operation runs on a fresh one made from it."""
     store_calls_left: int | None = None
-    """What the operation may still ask of the store (`OperationContext` sets it for queries
-    and mutations; a subscription polls for as long as it runs)."""
+    """What the operation may still ask of the store: set for a query or a mutation
+    (`OperationContext`) and for each subscription message; a subscription's own polling,
+    which lasts as long as the subscription, is not counted."""
 
     def __post_init__(self) -> None:
         super().__init__()

@@ -429,14 +429,15 @@ def test_a_deeply_nested_body_is_a_client_error_not_a_500(api: Api) -> None:
 def test_lists_inside_lists_are_bounded_by_a_budget_of_store_calls(
     api: Api, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Each young person's handovers cost a query: under a page of young people, and under
+    """Each young person's timeline costs a query: under a page of young people, and under
     aliases, one document passing every depth, alias and token limit made thousands."""
     monkeypatch.setattr(context_module, "MAX_STORE_CALLS", 4)
     n = api.network
     for first_name in ("Ada", "Bao", "Chloé", "Driss", "Emma"):
         n.enrol(n.worker_a, first_name=first_name)
     settle(api)
-    document = "query($n: Int) { youngPeople(first: $n) { edges { node { handovers { id } } } } }"
+    document = """query($n: Int) { youngPeople(first: $n) { edges { node {
+        timeline(first: 1) { edges { cursor } } } } } }"""
 
     within = api.raw(n.worker_a, document, n=2)
     beyond = api.raw(n.worker_a, document, n=5)
