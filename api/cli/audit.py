@@ -16,7 +16,6 @@ from uuid import UUID
 
 import psycopg
 import typer
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from psycopg import sql
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -62,7 +61,11 @@ def checkpoint(
             err.print("[red]error[/red]: the ledger is empty: nothing to checkpoint")
             raise typer.Exit(2)
         key = checkpoints.signing_key(audit_key_path(parcours.settings))
-        earlier = _checkpoints_in(out_dir, key.public_key()) if out_dir.is_dir() else []
+        earlier = (
+            _read_checkpoints("--out", lambda: checkpoints.read_all(out_dir, key.public_key()))
+            if out_dir.is_dir()
+            else []
+        )
         verdict = _verified(store, earlier)
         if not verdict.intact:
             err.print(f"[red]TAMPERED[/red]: first bad {escape(str(verdict.first))}")
@@ -122,19 +125,22 @@ def _verified(store: ChainStore, known: list[checkpoints.Checkpoint]) -> Verdict
 def _checkpoints(parcours: Parcours, directory: Path | None) -> list[checkpoints.Checkpoint]:
     if directory is None:
         return []
-    try:
-        public_key = checkpoints.verifying_key(audit_key_path(parcours.settings))
-        return checkpoints.read_given(directory, public_key)
-    except checkpoints.CheckpointError as error:
-        err.print(f"[red]error[/red]: --checkpoints: {escape(str(error))}")
-        raise typer.Exit(2) from None
+    return _read_checkpoints(
+        "--checkpoints",
+        lambda: checkpoints.read_given(
+            directory, checkpoints.verifying_key(audit_key_path(parcours.settings))
+        ),
+    )
 
 
-def _checkpoints_in(directory: Path, public_key: Ed25519PublicKey) -> list[checkpoints.Checkpoint]:
+def _read_checkpoints(
+    option: str, read: Callable[[], list[checkpoints.Checkpoint]]
+) -> list[checkpoints.Checkpoint]:
+    """The checkpoints `read` finds; one that cannot be trusted stops the command (exit 2)."""
     try:
-        return checkpoints.read_all(directory, public_key)
+        return read()
     except checkpoints.CheckpointError as error:
-        err.print(f"[red]error[/red]: --out: {escape(str(error))}")
+        err.print(f"[red]error[/red]: {option}: {escape(str(error))}")
         raise typer.Exit(2) from None
 
 

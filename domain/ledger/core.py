@@ -17,11 +17,7 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import (
-    EventStore,
-    IntegrityError,
-    JSONTranscoder,
-)
+from eventsourcing.persistence import EventStore, IntegrityError, JSONTranscoder
 
 from domain.actor import Actor
 from domain.case_file.young_person import YoungPerson

@@ -29,6 +29,7 @@ from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from typing import Any, Protocol, TypeVar
 from uuid import UUID, uuid5
+from weakref import WeakKeyDictionary
 
 import orjson
 
@@ -65,8 +66,20 @@ def canonical(command: str, arguments: Mapping[str, object]) -> bytes:
 
 def fingerprint(arguments: bytes, vault: KeyedDigest) -> str:
     """The arguments' keyed fingerprint, as a receipt keeps it: the secret's id, the digest."""
-    secret_id = vault.keyed_digest(SECRET, _SECRET_ID).hex()[:_ID_LENGTH]
-    return VERSION + secret_id + vault.keyed_digest(SECRET, arguments).hex()[:32]
+    return VERSION + _secret_id(vault) + vault.keyed_digest(SECRET, arguments).hex()[:32]
+
+
+_SECRET_IDS: "WeakKeyDictionary[KeyedDigest, str]" = WeakKeyDictionary()
+
+
+def _secret_id(vault: KeyedDigest) -> str:
+    """The secret's id, computed once per vault: the secret is never replaced (a second HMAC
+    on every keyed command for a constant)."""
+    known = _SECRET_IDS.get(vault)
+    if known is None:
+        known = vault.keyed_digest(SECRET, _SECRET_ID).hex()[:_ID_LENGTH]
+        _SECRET_IDS[vault] = known
+    return known
 
 
 def differ(first: str, second: str) -> bool:

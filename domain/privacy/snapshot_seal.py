@@ -64,13 +64,10 @@ class SnapshotSeal:
         `SnapshotUnverifiable` when it carries no seal or one under a KEK no longer held."""
         if not sealed.startswith(MARK):
             raise SnapshotUnverifiable("the snapshot carries no seal (taken before snapshots were)")
-        at = len(MARK)
-        length = sealed[at] if len(sealed) > at else 0
-        if len(sealed) < at + 1 + length + _TAG:
+        found = _parts(sealed)
+        if found is None:
             raise SnapshotAltered("the snapshot was altered: its seal is cut short")
-        name = sealed[at + 1 : at + 1 + length]
-        tag = sealed[at + 1 + length : at + 1 + length + _TAG]
-        state = sealed[at + 1 + length + _TAG :]
+        name, tag, state = found
         try:
             kek = self._keyring.named(name.decode())
         except (LookupError, UnicodeDecodeError):
@@ -81,11 +78,9 @@ class SnapshotSeal:
         return state
 
     def sealed_under(self, sealed: bytes) -> str | None:
-        """The name of the KEK a snapshot was sealed under (None without a seal)."""
-        if not sealed.startswith(MARK) or len(sealed) <= len(MARK):
-            return None
-        length = sealed[len(MARK)]
-        return sealed[len(MARK) + 1 : len(MARK) + 1 + length].decode(errors="replace")
+        """The name of the KEK a snapshot was sealed under (None without a whole seal)."""
+        found = _parts(sealed) if sealed.startswith(MARK) else None
+        return None if found is None else found[0].decode(errors="replace")
 
     def resealed(self, stream: UUID, version: int, topic: str, sealed: bytes) -> bytes:
         """The snapshot sealed again under the current KEK (a rotation: once the previous KEK
@@ -95,6 +90,17 @@ class SnapshotSeal:
     @property
     def current(self) -> str:
         return self._keyring.current.kek_id
+
+
+def _parts(sealed: bytes) -> tuple[bytes, bytes, bytes] | None:
+    """A sealed snapshot's KEK name, tag and state (None when cut short): `MARK`, the name's
+    length in one byte, the name, the tag, the state."""
+    at = len(MARK)
+    length = sealed[at] if len(sealed) > at else 0
+    tag_at = at + 1 + length
+    if len(sealed) < tag_at + _TAG:
+        return None
+    return sealed[at + 1 : tag_at], sealed[tag_at : tag_at + _TAG], sealed[tag_at + _TAG :]
 
 
 def _tag(kek: bytes, name: bytes, stream: UUID, version: int, topic: str, state: bytes) -> bytes:

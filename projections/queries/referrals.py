@@ -60,9 +60,6 @@ class HandoverRow:
     position: int
 
 
-CHANGES_AT_ONCE = 500
-
-
 def referral_changes(store: ReadStore, association_id: str, after: int) -> list[ReferralRow]:
     """The association's referrals (either side) changed after log position `after`, oldest
     change first: what a subscription sends next, read without the rows it has sent."""
@@ -71,7 +68,7 @@ def referral_changes(store: ReadStore, association_id: str, after: int) -> list[
             f"SELECT {REFERRAL_COLUMNS} FROM {{cases_referrals}}"
             " WHERE (to_association_id = ? OR from_association_id = ?) AND position > ?"
             " ORDER BY position LIMIT ?",
-            (association_id, association_id, after, CHANGES_AT_ONCE),
+            (association_id, association_id, after, paging.MAX_PAGE),
         )
     return [referral_row(r) for r in rows]
 
@@ -133,10 +130,6 @@ def referrals_of_cases(
         store, "{cases_referrals}", REFERRAL_COLUMNS, "made_at, referral_id", young_person_ids
     )
     return _grouped([referral_row(r) for r in rows])
-
-
-def handovers_of_case(store: ReadStore, young_person_id: UUID) -> list[HandoverRow]:
-    return handovers_of_cases(store, [str(young_person_id)]).get(str(young_person_id), [])
 
 
 def handovers_of_cases(

@@ -83,9 +83,6 @@ def timeline_page(
     )
 
 
-CHANGES_AT_ONCE = 500
-
-
 def timeline_changes(
     store: ReadStore, young_person_id: UUID, after: int
 ) -> list[tuple[TimelineEntry, int]]:
@@ -99,7 +96,7 @@ def timeline_changes(
             f"SELECT {COLUMNS}, changed_at FROM {{timeline_entries}}"
             f" WHERE {' AND '.join(conditions)} AND changed_at > ?"
             " ORDER BY changed_at, entry_id LIMIT ?",
-            (*params, after, CHANGES_AT_ONCE),
+            (*params, after, paging.MAX_PAGE),
         )
     return [(_entry(row), int(str(row[-1]))) for row in rows]
 

@@ -52,7 +52,7 @@ def signing_key(path: Path) -> Ed25519PrivateKey:
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(base64.b64encode(raw))
-    return Ed25519PrivateKey.from_private_bytes(base64.b64decode(path.read_bytes()))
+    return _loaded(path)
 
 
 def verifying_key(path: Path) -> Ed25519PublicKey:
@@ -62,7 +62,11 @@ def verifying_key(path: Path) -> Ed25519PublicKey:
     if not path.exists():
         msg = f"the audit key {path} is missing: checkpoints cannot be checked without it"
         raise CheckpointError(msg)
-    return Ed25519PrivateKey.from_private_bytes(base64.b64decode(path.read_bytes())).public_key()
+    return _loaded(path).public_key()
+
+
+def _loaded(path: Path) -> Ed25519PrivateKey:
+    return Ed25519PrivateKey.from_private_bytes(base64.b64decode(path.read_bytes()))
 
 
 def public_key_text(key: Ed25519PrivateKey) -> str:
