@@ -39,7 +39,7 @@ def timeline_filter(
     return TimelineFilter(
         occurred_from=occurred_from,
         occurred_to=occurred_to,
-        domains=None if domains is None else [d.value for d in domains],
+        domains=None if domains is None else tuple(d.value for d in domains),
         as_of=as_of,
         visible_domains=DomainVisibility(
             own_association=policy.visible_association(viewer),

@@ -31,17 +31,23 @@ from projections.queries.directory import (
     associations_by_id,
     competences_of,
 )
+from projections.queries.paging import Page
 from projections.queries.referrals import (
     HandoverRow,
     ReferralRow,
     handovers_of_cases,
     referrals_of_cases,
 )
+from projections.queries.timeline import TimelineEntry, TimelineRequest, timeline_pages
 from projections.store import ReadStore, Tx
 
 MAX_STORE_CALLS = 200
 """Store calls one query or mutation may make beside the DataLoaders' batches (a case page
 makes about ten)."""
+MAX_TIMELINE_ENTRIES = 50_000
+"""Timeline entries one query or mutation may ask for, over all its timelines: they are read
+in batches (a statement per hundred young people), so what bounds a document is the rows it
+asks for — 250 young people with 50 entries each, or a hundred pages of 500."""
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -77,6 +83,15 @@ def _cases(store: ReadStore, keys: Sequence[str]) -> dict[str, CaseOverview]:
     return case_overviews(store, [UUID(k) for k in keys])
 
 
+def timeline_loader(store: ReadStore) -> DataLoader[TimelineRequest, Page[TimelineEntry]]:
+    """The timelines a level of the document asks for, read together."""
+
+    async def load(requests: list[TimelineRequest]) -> list[Page[TimelineEntry]]:
+        return await off_loop(timeline_pages, store, requests)
+
+    return DataLoader(load_fn=load)
+
+
 @dataclass
 class Loaders:
     associations: DataLoader[str, AssociationRow | None]
@@ -86,6 +101,7 @@ class Loaders:
     details: DataLoader[str, CaseDetails | None]
     referrals: DataLoader[str, list[ReferralRow] | None]
     handovers: DataLoader[str, list[HandoverRow] | None]
+    timelines: DataLoader[TimelineRequest, Page[TimelineEntry]]
 
     def clear(self) -> None:
         """Forgets what this request loaded: after a write, reads must see the new state."""
@@ -97,6 +113,7 @@ class Loaders:
             self.details,
             self.referrals,
             self.handovers,
+            self.timelines,
         ):
             loader.clear_all()
 
@@ -110,7 +127,38 @@ class Loaders:
             details=batch_loader(store, _details),
             referrals=batch_loader(store, referrals_of_cases),
             handovers=batch_loader(store, handovers_of_cases),
+            timelines=timeline_loader(store),
         )
+
+
+@dataclass
+class Budget:
+    """What one query, mutation or subscription message may ask of the store. Lists under
+    lists under aliases let one document that passed every depth, alias and token limit ask
+    for thousands of statements (a timeline for each of 500 young people, under 14 aliases:
+    15,000) or millions of rows. DataLoaders' batches cost no store call (one per level);
+    the timelines they read are counted in entries asked for."""
+
+    store_calls_left: int = field(default_factory=lambda: MAX_STORE_CALLS)
+    entries_left: int = field(default_factory=lambda: MAX_TIMELINE_ENTRIES)
+
+    def spend_a_store_call(self) -> None:
+        if self.store_calls_left <= 0:
+            msg = (
+                f"this operation asks the store more than {MAX_STORE_CALLS} times:"
+                " ask for fewer items per page, or fewer lists inside lists"
+            )
+            raise InvalidInput(msg, field="first")
+        self.store_calls_left -= 1
+
+    def ask_for_entries(self, count: int) -> None:
+        if count > self.entries_left:
+            msg = (
+                f"this operation asks for more than {MAX_TIMELINE_ENTRIES} timeline entries:"
+                " ask for fewer items per page, or fewer lists inside lists"
+            )
+            raise InvalidInput(msg, field="first")
+        self.entries_left -= count
 
 
 @dataclass
@@ -127,7 +175,7 @@ class Context(BaseContext):
     """When the websocket's token runs out (an HTTP request's token is checked as it comes)."""
     connection_scoped: bool = False
     """A websocket's context: each operation runs on a fresh one made from it."""
-    store_calls_left: int | None = None
+    budget: Budget | None = None
     """What the operation may still ask of the store: set for a query or a mutation
     (`OperationContext`) and for each subscription message; a subscription's own polling,
     which lasts as long as the subscription, is not counted."""
@@ -189,19 +237,16 @@ class Context(BaseContext):
         self._spend_a_store_call()
         return await off_loop(query, self.store, *args)
 
+    async def timeline(self, request: TimelineRequest) -> Page[TimelineEntry]:
+        """A page of a timeline, read with the other timelines of its level in one batch,
+        within the operation's budget of entries."""
+        if self.budget is not None:
+            self.budget.ask_for_entries(request.size)
+        return await self.loaders.timelines.load(request)
+
     def _spend_a_store_call(self) -> None:
-        """Lists under lists (a timeline for each of 500 young people, under 14 aliases) cost
-        a query each: 15,000 statements for one document that passed every depth, alias and
-        token limit. DataLoaders' batches are not counted: they cost one per level."""
-        if self.store_calls_left is None:
-            return
-        if self.store_calls_left <= 0:
-            msg = (
-                f"this operation asks the store more than {MAX_STORE_CALLS} times:"
-                " ask for fewer items per page, or fewer lists inside lists"
-            )
-            raise InvalidInput(msg, field="first")
-        self.store_calls_left -= 1
+        if self.budget is not None:
+            self.budget.spend_a_store_call()
 
     def flush_accesses(self, tx: Tx | None = None) -> None:
         """Records the request's reads: in `tx` when the request read in one session (they then

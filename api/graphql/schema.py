@@ -58,7 +58,7 @@ def is_unexpected(error: GraphQLError) -> bool:
 class OperationContext(SchemaExtension):
     """Runs each operation of a websocket on a context of its own (`Context.for_operation`):
     strawberry hands every operation of a connection the one context it built at the
-    handshake; and gives each query or mutation its budget of store calls. First of the
+    handshake; and gives each query or mutation its budget (`Budget`). First of the
     extensions, so that every later one sees the operation's context."""
 
     def on_operation(self) -> Iterator[None]:
@@ -68,11 +68,12 @@ class OperationContext(SchemaExtension):
         yield
 
     def on_execute(self) -> Iterator[None]:
-        """A query or a mutation gets its budget of store calls; a subscription none."""
+        """A query or a mutation gets its budget of store calls and timeline entries; a
+        subscription none (each of its messages gets one)."""
         context = self.execution_context.context
         subscription = self.execution_context.operation_type is OperationType.SUBSCRIPTION
         if isinstance(context, Context) and not subscription:
-            context.store_calls_left = context_module.MAX_STORE_CALLS
+            context.budget = context_module.Budget()
         yield
 
 

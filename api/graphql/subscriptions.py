@@ -32,7 +32,7 @@ T = TypeVar("T")
 def _budgeted(info: Info, message: T) -> T:
     """Each message's selection is resolved within the budget of one query: under aliases, a
     message's nested lists fanned out without bound."""
-    info.context.store_calls_left = context_module.MAX_STORE_CALLS
+    info.context.budget = context_module.Budget()
     return message
 
 
@@ -48,7 +48,7 @@ class Subscription:
             raise NotPermitted("the token names no association")
         seen = info.context.parcours.projections.source.head()
         while True:
-            info.context.store_calls_left = None  # the poll itself
+            info.context.budget = None  # the poll itself
             for row in await info.context.run(referral_changes, association, seen):
                 seen = max(seen, row.position)
                 # The subscription lives as long as it is wanted: each message is authorised
@@ -66,7 +66,7 @@ class Subscription:
             raise NotPermitted("no such young person")
         seen = info.context.parcours.projections.source.head()
         while True:
-            info.context.store_calls_left = None  # the poll itself
+            info.context.budget = None  # the poll itself
             info.context.loaders.clear()
             person = await visible_young_person(info, str(key))
             if person is None:

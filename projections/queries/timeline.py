@@ -1,4 +1,8 @@
-"""The timeline of one young person: current or as the ledger knew it, keyset-paginated."""
+"""Timelines of young people: current or as the ledger knew it, keyset-paginated.
+
+Pages are asked for in batches (`timeline_pages`): a list of young people, each with a page of
+their timeline, costs a statement per hundred young people instead of one each.
+"""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -48,12 +52,55 @@ class DomainVisibility:
 class TimelineFilter:
     occurred_from: datetime | None = None
     occurred_to: datetime | None = None
-    domains: Sequence[str] | None = None
+    domains: tuple[str, ...] | None = None
     as_of: datetime | None = None
     """Recorded time: the timeline as the ledger knew it then."""
     visible_domains: DomainVisibility | None = None
     """With `domains`: match only entries whose domain the viewer sees, so that filtering by a
     domain cannot reveal the hidden domain of a redacted entry."""
+
+
+BATCH = 100
+"""Pages one statement asks for: SQLite allows 500 members in a compound SELECT."""
+
+Keyset = tuple[str, int, str]
+"""Where a page starts: after this (occurred_at, position, entry_id)."""
+
+
+@dataclass(frozen=True)
+class TimelineRequest:
+    """One page of one young person's timeline, checked before anything is read, so a batch
+    holds only requests that can be answered (a bad cursor fails its own field, not the
+    batch); hashable, so a DataLoader answers the same request once per operation."""
+
+    young_person_id: str
+    size: int
+    after: Keyset | None
+    where: TimelineFilter
+
+    @classmethod
+    def of(
+        cls,
+        young_person_id: UUID | str,
+        first: int | None = None,
+        after: str | None = None,
+        where: TimelineFilter = TimelineFilter(),
+    ) -> "TimelineRequest":
+        keyset = None if after is None else _keyset(after)
+        return cls(str(young_person_id), paging.page_size(first), keyset, where)
+
+
+def _keyset(cursor: str) -> Keyset:
+    occurred, position, entry = paging.decode("timeline", cursor, 3)
+    if not (
+        isinstance(occurred, str)
+        and isinstance(position, int)
+        and not isinstance(position, bool)
+        and isinstance(entry, str)
+    ):
+        msg = "the cursor is not one this server issued"
+        raise paging.InvalidCursorError(msg)
+    return occurred, position, entry
 
 
 def timeline_page(
@@ -63,23 +110,54 @@ def timeline_page(
     after: str | None = None,
     where: TimelineFilter = TimelineFilter(),
 ) -> Page[TimelineEntry]:
-    size = paging.page_size(first)
-    conditions, params = _conditions(young_person_id, where)
-    if after is not None:
-        occurred, position, entry = paging.decode("timeline", after, 3)
-        conditions.append("(occurred_at, position, entry_id) > (?, ?, ?)")
-        params += [occurred, position, entry]
+    return timeline_pages(store, [TimelineRequest.of(young_person_id, first, after, where)])[0]
+
+
+def timeline_pages(
+    store: ReadStore, requests: Sequence[TimelineRequest]
+) -> list[Page[TimelineEntry]]:
+    """The page each request asks for, in the order asked, read in one transaction."""
+    if not requests:
+        return []
+    rows: dict[int, list[Sequence[object]]] = {i: [] for i in range(len(requests))}
     with store.transaction() as tx:
-        rows = Reader(tx, TimelineProjection).all(
-            f"SELECT {COLUMNS} FROM {{timeline_entries}} WHERE {' AND '.join(conditions)}"
-            " ORDER BY occurred_at, position, entry_id LIMIT ?",
-            (*params, size + 1),
+        reader = Reader(tx, TimelineProjection)
+        for start in range(0, len(requests), BATCH):
+            statement, params = _statement(start, requests[start : start + BATCH])
+            for row in reader.all(statement, params):
+                rows[int(str(row[0]))].append(row[1:])
+    return [_page(request, rows[i]) for i, request in enumerate(requests)]
+
+
+def _statement(start: int, requests: Sequence[TimelineRequest]) -> tuple[str, list[object]]:
+    """One SELECT per request, each with its own filter, order and limit; several are put
+    together with UNION ALL, each as a subquery (a compound member may not have a LIMIT of
+    its own), the request's index first in every row."""
+    members: list[str] = []
+    params: list[object] = []
+    for i, request in enumerate(requests, start):
+        conditions, own = _conditions(request.young_person_id, request.where)
+        if request.after is not None:
+            conditions.append("(occurred_at, position, entry_id) > (?, ?, ?)")
+            own += list(request.after)
+        members.append(
+            f"SELECT {i} AS request, {COLUMNS} FROM {{timeline_entries}}"
+            f" WHERE {' AND '.join(conditions)}"
+            " ORDER BY occurred_at, position, entry_id LIMIT ?"
         )
-    entries = [_entry(row) for row in rows[:size]]
+        params += [*own, request.size + 1]
+    if len(members) == 1:
+        return members[0], params
+    union = " UNION ALL ".join(f"SELECT * FROM ({m}) AS r{n}" for n, m in enumerate(members))
+    return f"{union} ORDER BY request, occurred_at, position, entry_id", params
+
+
+def _page(request: TimelineRequest, rows: Sequence[Sequence[object]]) -> Page[TimelineEntry]:
+    entries = [_entry(row) for row in rows[: request.size]]
     return Page(
         items=[(_cursor(e), e) for e in entries],
-        has_next=len(rows) > size,
-        has_previous=after is not None,
+        has_next=len(rows) > request.size,
+        has_previous=request.after is not None,
     )
 
 
@@ -90,7 +168,7 @@ def timeline_changes(
     after log position `after`, in log order, each with that position: what a subscription
     sends next, read without what it has sent (it read the whole timeline, page by page, five
     times a second, and never sent a correction: a revision keeps its entry's position)."""
-    conditions, params = _conditions(young_person_id, TimelineFilter())
+    conditions, params = _conditions(str(young_person_id), TimelineFilter())
     with store.transaction() as tx:
         rows = Reader(tx, TimelineProjection).all(
             f"SELECT {COLUMNS}, changed_at FROM {{timeline_entries}}"
@@ -101,9 +179,9 @@ def timeline_changes(
     return [(_entry(row), int(str(row[-1]))) for row in rows]
 
 
-def _conditions(young_person_id: UUID, where: TimelineFilter) -> tuple[list[str], list[object]]:
+def _conditions(young_person_id: str, where: TimelineFilter) -> tuple[list[str], list[object]]:
     conditions = ["young_person_id = ?"]
-    params: list[object] = [str(young_person_id)]
+    params: list[object] = [young_person_id]
     if where.as_of is None:
         conditions.append("valid_to IS NULL")
     else:

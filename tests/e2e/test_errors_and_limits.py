@@ -426,25 +426,80 @@ def test_a_deeply_nested_body_is_a_client_error_not_a_500(api: Api) -> None:
     assert "nested too deeply" in answers[1].text
 
 
-def test_lists_inside_lists_are_bounded_by_a_budget_of_store_calls(
+def test_a_page_of_young_people_reads_their_timelines_in_one_batch(
     api: Api, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Each young person's timeline costs a query: under a page of young people, and under
-    aliases, one document passing every depth, alias and token limit made thousands."""
-    monkeypatch.setattr(context_module, "MAX_STORE_CALLS", 4)
+    """Each timeline cost a store call of its own: a page of 250 young people with their
+    timelines went over the budget. Now they are read together, each as it reads alone."""
+    monkeypatch.setattr(context_module, "MAX_STORE_CALLS", 2)
+    n = api.network
+    for first_name in ("Ada", "Bao", "Chloé", "Driss", "Emma"):
+        n.enrol(n.worker_a, first_name=first_name)
+    settle(api)
+    listed = api.gql(
+        n.worker_a,
+        """{ youngPeople(first: 5) { edges { node { id
+            timeline(first: 2) { edges { cursor node { kind occurredAt } } } } } } }""",
+    )["youngPeople"]["edges"]
+    alone = [
+        api.gql(
+            n.worker_a,
+            """query($id: ID!) { youngPerson(id: $id) {
+                timeline(first: 2) { edges { cursor node { kind occurredAt } } } } }""",
+            id=edge["node"]["id"],
+        )["youngPerson"]["timeline"]
+        for edge in listed
+    ]
+
+    assert len(listed) == 5
+    assert [edge["node"]["timeline"] for edge in listed] == alone
+    assert all(timeline["edges"] for timeline in alone)
+
+
+def test_timelines_under_lists_are_bounded_by_a_budget_of_entries(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Read in batches, timelines under a page of young people, under aliases, cost few
+    statements but could ask for millions of rows: the entries asked for are counted."""
+    monkeypatch.setattr(context_module, "MAX_TIMELINE_ENTRIES", 10)
     n = api.network
     for first_name in ("Ada", "Bao", "Chloé", "Driss", "Emma"):
         n.enrol(n.worker_a, first_name=first_name)
     settle(api)
     document = """query($n: Int) { youngPeople(first: $n) { edges { node {
-        timeline(first: 1) { edges { cursor } } } } } }"""
+        a: timeline(first: 2) { edges { cursor } } b: timeline(first: 3) { edges { cursor } }
+        } } } }"""
 
     within = api.raw(n.worker_a, document, n=2)
-    beyond = api.raw(n.worker_a, document, n=5)
+    beyond = api.raw(n.worker_a, document, n=3)
 
     assert "errors" not in within
     messages = {e["message"] for e in beyond["errors"]}
     assert messages == {
+        "this operation asks for more than 10 timeline entries:"
+        " ask for fewer items per page, or fewer lists inside lists"
+    }
+
+
+def test_store_calls_are_bounded_by_a_budget(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under aliases, lists that each cost a query: one document passing every depth, alias
+    and token limit could make hundreds of them."""
+    monkeypatch.setattr(context_module, "MAX_STORE_CALLS", 4)
+    n = api.network
+    n.enrol(n.worker_a)
+    settle(api)
+
+    def aliased(count: int) -> str:
+        lists = " ".join(
+            f"l{i}: youngPeople(first: 1) {{ edges {{ cursor }} }}" for i in range(count)
+        )
+        return f"{{ {lists} }}"
+
+    within = api.raw(n.worker_a, aliased(4))
+    beyond = api.raw(n.worker_a, aliased(5))
+
+    assert "errors" not in within
+    assert {e["message"] for e in beyond["errors"]} == {
         "this operation asks the store more than 4 times:"
         " ask for fewer items per page, or fewer lists inside lists"
     }

@@ -372,7 +372,7 @@ def test_each_subscription_message_is_resolved_within_a_query_s_budget(
 ) -> None:
     """A message's selection may hold lists under lists (under aliases, a timeline of each
     young person a referral names): each message gets the budget of one query."""
-    monkeypatch.setattr(context_module, "MAX_STORE_CALLS", 0)
+    monkeypatch.setattr(context_module, "MAX_TIMELINE_ENTRIES", 0)
     n = api.network
     case = case_led_by_a(api, involve_b=False)
     query = """subscription { referralInbox { status
@@ -393,6 +393,6 @@ def test_each_subscription_message_is_resolved_within_a_query_s_budget(
 
     assert payload["data"]["referralInbox"]["status"] == "MADE"
     assert [e["message"] for e in payload["errors"]] == [
-        "this operation asks the store more than 0 times:"
+        "this operation asks for more than 0 timeline entries:"
         " ask for fewer items per page, or fewer lists inside lists"
     ]

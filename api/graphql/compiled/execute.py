@@ -26,7 +26,7 @@ from projections.queries.cases import AccessFacts, access_facts_of, case_overvie
 from projections.queries.directory import AssociationRow, associations_by_id
 from projections.queries.paging import Page
 from projections.queries.timeline import TimelineEntry as EntryRow
-from projections.queries.timeline import timeline_page
+from projections.queries.timeline import TimelineRequest, timeline_pages
 from projections.session import session
 from projections.store import ReadStore
 
@@ -62,10 +62,11 @@ def _person(
     case = case_overviews(store, [UUID(key)]).get(key)
     if case is None:
         return None
-    pages = {
-        field: _page(context, store, facts, key, arguments)
+    requests = {
+        field: _request(context, facts, key, arguments)
         for field, arguments in call.timelines.items()
     }
+    pages = dict(zip(requests, timeline_pages(store, list(requests.values())), strict=True))
     scope = CaseScope(
         young_person_id=case.young_person_id,
         open_token=context.parcours.vault.opener(case.young_person_id),
@@ -84,9 +85,9 @@ def _person(
     return rendered
 
 
-def _page(
-    context: Context, store: ReadStore, facts: AccessFacts, key: str, arguments: TimelineArguments
-) -> Page[EntryRow]:
+def _request(
+    context: Context, facts: AccessFacts, key: str, arguments: TimelineArguments
+) -> TimelineRequest:
     where = timeline_filter(
         context.viewer,
         facts,
@@ -95,7 +96,7 @@ def _page(
         occurred_to=arguments.occurred_to,
         domains=arguments.domains,
     )
-    return timeline_page(store, UUID(key), arguments.first, arguments.after, where)
+    return TimelineRequest.of(key, arguments.first, arguments.after, where)
 
 
 def _associations(

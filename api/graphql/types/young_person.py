@@ -21,7 +21,7 @@ from domain import vocabulary
 from domain.privacy.vault import ERASED
 from projections.queries.case_details import CaseDetails, GoalRow, NeedRow
 from projections.queries.cases import AccessFacts, CaseOverview, ConsentScope
-from projections.queries.timeline import timeline_page
+from projections.queries.timeline import TimelineRequest
 
 
 @strawberry.type
@@ -254,7 +254,7 @@ class YoungPerson(Node):
             domains=domains,
             as_of=as_of or (None if self.pinned is None else self.pinned.as_of),
         )
-        page = await ctx.run(timeline_page, self._uuid, first, after, where)
+        page = await ctx.timeline(TimelineRequest.of(self._uuid, first, after, where))
         note_timeline_read(ctx, self.case.young_person_id, page)
         views = EntryViews(ctx.viewer, self.facts, ctx.today)
         return TimelineConnection.of(

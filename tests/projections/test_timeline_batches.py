@@ -1,0 +1,120 @@
+"""Timeline pages read in batches: a list of young people with their timelines costs a
+statement per batch, and each page is the one its request would get alone."""
+
+from datetime import timedelta
+from uuid import UUID
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from domain.vocabulary import Domain
+from projections.queries import paging, timeline
+from projections.queries.paging import InvalidCursorError
+from projections.queries.timeline import (
+    DomainVisibility,
+    TimelineFilter,
+    TimelineRequest,
+    timeline_page,
+    timeline_pages,
+)
+from tests.projections.conftest import World
+
+DOMAINS = (Domain.EDUCATION, Domain.HOUSING, Domain.MENTAL_HEALTH)
+
+
+def history(world: World, visits: int) -> UUID:
+    """A young person with `visits` interventions over as many days, domains in turn."""
+    network = world.network
+    young_person = network.enrol(occurred_at=network.clock.now - timedelta(days=visits + 1))
+    for day in range(visits):
+        world.parcours.ledger.record_intervention(
+            network.worker_a,
+            young_person,
+            domain=DOMAINS[day % len(DOMAINS)],
+            kind="visit",
+            occurred_at=network.clock.now - timedelta(days=day + 0.5),
+            summary=f"visit {day}",
+        )
+    return young_person
+
+
+filters = st.sampled_from(
+    [
+        TimelineFilter(),
+        TimelineFilter(domains=("EDUCATION",)),
+        TimelineFilter(
+            domains=("MENTAL_HEALTH", "HOUSING"),
+            visible_domains=DomainVisibility(own_association=None, sensitivities=("SOCIAL",)),
+        ),
+        TimelineFilter(domains=()),
+    ]
+)
+
+
+def test_a_batch_answers_each_request_as_it_would_be_answered_alone(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Any mix of young people, page sizes, cursors and filters, over several statements
+    (batches of four here): the batch's pages are, in order, the pages asked for one by one."""
+    monkeypatch.setattr(timeline, "BATCH", 4)
+    people = [history(world, visits) for visits in (0, 3, 7)]
+    store = world.caught_up().parcours.read_store
+    cursors = {
+        person: [None, *(cursor for cursor, _ in timeline_page(store, person, 500).items)]
+        for person in people
+    }
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(
+        st.lists(
+            st.tuples(st.sampled_from(people), st.integers(0, 5), st.integers(0, 8), filters),
+            max_size=11,
+        )
+    )
+    def check(asked: list[tuple[UUID, int, int, TimelineFilter]]) -> None:
+        requests = [
+            TimelineRequest.of(person, size, cursors[person][at % len(cursors[person])], where)
+            for person, size, at, where in asked
+        ]
+        alone = [
+            timeline_page(store, UUID(r.young_person_id), r.size, _cursor_of(r), r.where)
+            for r in requests
+        ]
+
+        assert timeline_pages(store, requests) == alone
+
+    check()
+
+
+def _cursor_of(request: TimelineRequest) -> str | None:
+    return None if request.after is None else paging.encode("timeline", request.after)
+
+
+def test_a_batch_keeps_each_young_person_s_entries_to_their_own_page(world: World) -> None:
+    ada, bao = history(world, 4), history(world, 2)
+    store = world.caught_up().parcours.read_store
+
+    pages = timeline_pages(store, [TimelineRequest.of(ada, 3), TimelineRequest.of(bao, 3)])
+
+    assert [len(p.items) for p in pages] == [3, 3]
+    assert [p.has_next for p in pages] == [True, False]
+    assert [p.items for p in pages] == [
+        timeline_page(store, ada, 3).items,
+        timeline_page(store, bao, 3).items,
+    ]
+
+
+@pytest.mark.parametrize(
+    "values",
+    [[["2026-01-01"], 3, "e"], ["2026-01-01", "3", "e"], ["2026-01-01", True, "e"], [1, 2, 3]],
+)
+def test_a_cursor_with_values_of_the_wrong_kind_is_refused_before_anything_is_read(
+    values: list[object],
+) -> None:
+    """Issued cursors hold a time, a position and an entry id; anything else was sent on to
+    the database (a driver error, a 500) or could not key a batch."""
+    forged = paging.encode("timeline", values)
+
+    with pytest.raises(InvalidCursorError):
+        TimelineRequest.of(UUID(int=1), 10, forged)
