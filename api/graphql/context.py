@@ -234,7 +234,8 @@ class Context(BaseContext):
     async def run(self, query: Callable[..., T], *args: object) -> T:
         """Runs a read-model query against this instance's store, off the event loop, within
         the operation's budget of store calls."""
-        self._spend_a_store_call()
+        if self.budget is not None:
+            self.budget.spend_a_store_call()
         return await off_loop(query, self.store, *args)
 
     async def timeline(self, request: TimelineRequest) -> Page[TimelineEntry]:
@@ -243,10 +244,6 @@ class Context(BaseContext):
         if self.budget is not None:
             self.budget.ask_for_entries(request.size)
         return await self.loaders.timelines.load(request)
-
-    def _spend_a_store_call(self) -> None:
-        if self.budget is not None:
-            self.budget.spend_a_store_call()
 
     def flush_accesses(self, tx: Tx | None = None) -> None:
         """Records the request's reads: in `tx` when the request read in one session (they then
