@@ -45,9 +45,9 @@ MAX_STORE_CALLS = 200
 """Store calls one query or mutation may make beside the DataLoaders' batches (a case page
 makes about ten)."""
 MAX_TIMELINE_ENTRIES = 50_000
-"""Timeline entries one query or mutation may ask for, over all its timelines: they are read
-in batches (a statement per hundred young people), so what bounds a document is the rows it
-asks for — 250 young people with 50 entries each, or a hundred pages of 500."""
+"""Timeline rows one query or mutation may ask for, over all its timelines (a page of n entries
+reads n + 1): they are read in batches (a statement per hundred pages), so what bounds a
+document is the rows it asks for — 500 young people with 99 entries each, or 99 pages of 500."""
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -137,7 +137,8 @@ class Budget:
     lists under aliases let one document that passed every depth, alias and token limit ask
     for thousands of statements (a timeline for each of 500 young people, under 14 aliases:
     15,000) or millions of rows. DataLoaders' batches cost no store call (one per level);
-    the timelines they read are counted in entries asked for."""
+    the timelines they read are counted in the rows each page reads (its size and one more,
+    which tells whether a next page exists), so that even empty pages are not free."""
 
     store_calls_left: int = field(default_factory=lambda: MAX_STORE_CALLS)
     entries_left: int = field(default_factory=lambda: MAX_TIMELINE_ENTRIES)
@@ -154,7 +155,7 @@ class Budget:
     def ask_for_entries(self, count: int) -> None:
         if count > self.entries_left:
             msg = (
-                f"this operation asks for more than {MAX_TIMELINE_ENTRIES} timeline entries:"
+                f"this operation reads more than {MAX_TIMELINE_ENTRIES} timeline entries:"
                 " ask for fewer items per page, or fewer lists inside lists"
             )
             raise InvalidInput(msg, field="first")
@@ -242,7 +243,7 @@ class Context(BaseContext):
         """A page of a timeline, read with the other timelines of its level in one batch,
         within the operation's budget of entries."""
         if self.budget is not None:
-            self.budget.ask_for_entries(request.size)
+            self.budget.ask_for_entries(request.size + 1)
         return await self.loaders.timelines.load(request)
 
     def flush_accesses(self, tx: Tx | None = None) -> None:

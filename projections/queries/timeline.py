@@ -1,10 +1,11 @@
 """Timelines of young people: current or as the ledger knew it, keyset-paginated.
 
 Pages are asked for in batches (`timeline_pages`): a list of young people, each with a page of
-their timeline, costs a statement per hundred young people instead of one each.
+their timeline, costs a statement per hundred pages instead of one per page.
 """
 
-from collections.abc import Sequence
+import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
@@ -59,9 +60,21 @@ class TimelineFilter:
     """With `domains`: match only entries whose domain the viewer sees, so that filtering by a
     domain cannot reveal the hidden domain of a redacted entry."""
 
+    def __post_init__(self) -> None:
+        """Domains as a set (a hashable, sorted tuple): a list of 700 times the same domain
+        made 700 parameters per page."""
+        if self.domains is not None:
+            object.__setattr__(self, "domains", tuple(sorted(set(self.domains))))
+
 
 BATCH = 100
-"""Pages one statement asks for: SQLite allows 500 members in a compound SELECT."""
+"""Pages one statement asks for at most: SQLite allows 500 members in a compound SELECT."""
+MAX_PARAMETERS = 999
+"""Parameters one statement carries at most: SQLite before 3.32 allows 999, and PostgreSQL's
+protocol 65,535 — a batch of a hundred pages each filtered by many domains got there."""
+
+_ENTRY_ID = re.compile(r"[0-9A-Za-z/_:.-]{1,100}")
+_LARGEST_POSITION = 2**63
 
 Keyset = tuple[str, int, str]
 """Where a page starts: after this (occurred_at, position, entry_id)."""
@@ -91,16 +104,29 @@ class TimelineRequest:
 
 
 def _keyset(cursor: str) -> Keyset:
+    """The cursor's sort key, exactly as this server writes one: anything else (a list, a
+    position past 64 bits, a NUL or a lone surrogate in a string) failed in the driver, and
+    in a batch it failed every page read with it."""
     occurred, position, entry = paging.decode("timeline", cursor, 3)
     if not (
         isinstance(occurred, str)
+        and _is_moment(occurred)
         and isinstance(position, int)
         and not isinstance(position, bool)
+        and 0 <= position < _LARGEST_POSITION
         and isinstance(entry, str)
+        and _ENTRY_ID.fullmatch(entry)
     ):
         msg = "the cursor is not one this server issued"
         raise paging.InvalidCursorError(msg)
     return occurred, position, entry
+
+
+def _is_moment(value: str) -> bool:
+    try:
+        return moment(datetime.fromisoformat(value)) == value
+    except ValueError:
+        return False
 
 
 def timeline_page(
@@ -122,34 +148,48 @@ def timeline_pages(
     rows: dict[int, list[Sequence[object]]] = {i: [] for i in range(len(requests))}
     with store.transaction() as tx:
         reader = Reader(tx, TimelineProjection)
-        for start in range(0, len(requests), BATCH):
-            statement, params = _statement(start, requests[start : start + BATCH])
+        for statement, params in _statements(requests):
             for row in reader.all(statement, params):
                 rows[int(str(row[0]))].append(row[1:])
     return [_page(request, rows[i]) for i, request in enumerate(requests)]
 
 
-def _statement(start: int, requests: Sequence[TimelineRequest]) -> tuple[str, list[object]]:
-    """One SELECT per request, each with its own filter, order and limit; several are put
-    together with UNION ALL, each as a subquery (a compound member may not have a LIMIT of
-    its own), the request's index first in every row."""
+def _statements(requests: Sequence[TimelineRequest]) -> Iterator[tuple[str, list[object]]]:
+    """The statements that read the requests: one SELECT per request, each with its own
+    filter, order and limit, put together with UNION ALL up to `BATCH` members or
+    `MAX_PARAMETERS` parameters."""
     members: list[str] = []
     params: list[object] = []
-    for i, request in enumerate(requests, start):
-        conditions, own = _conditions(request.young_person_id, request.where)
-        if request.after is not None:
-            conditions.append("(occurred_at, position, entry_id) > (?, ?, ?)")
-            own += list(request.after)
-        members.append(
-            f"SELECT {i} AS request, {COLUMNS} FROM {{timeline_entries}}"
-            f" WHERE {' AND '.join(conditions)}"
-            " ORDER BY occurred_at, position, entry_id LIMIT ?"
-        )
-        params += [*own, request.size + 1]
+    for i, request in enumerate(requests):
+        member, own = _member(i, request)
+        if members and (len(members) == BATCH or len(params) + len(own) > MAX_PARAMETERS):
+            yield _union(members), params
+            members, params = [], []
+        members.append(member)
+        params += own
+    yield _union(members), params
+
+
+def _member(index: int, request: TimelineRequest) -> tuple[str, list[object]]:
+    """The request's SELECT, its index first in every row."""
+    conditions, params = _conditions(request.young_person_id, request.where)
+    if request.after is not None:
+        conditions.append("(occurred_at, position, entry_id) > (?, ?, ?)")
+        params += list(request.after)
+    statement = (
+        f"SELECT {index} AS request, {COLUMNS} FROM {{timeline_entries}}"
+        f" WHERE {' AND '.join(conditions)}"
+        " ORDER BY occurred_at, position, entry_id LIMIT ?"
+    )
+    return statement, [*params, request.size + 1]
+
+
+def _union(members: Sequence[str]) -> str:
+    """Several members as subqueries (a compound member may not have a LIMIT of its own)."""
     if len(members) == 1:
-        return members[0], params
+        return members[0]
     union = " UNION ALL ".join(f"SELECT * FROM ({m}) AS r{n}" for n, m in enumerate(members))
-    return f"{union} ORDER BY request, occurred_at, position, entry_id", params
+    return f"{union} ORDER BY request, occurred_at, position, entry_id"
 
 
 def _page(request: TimelineRequest, rows: Sequence[Sequence[object]]) -> Page[TimelineEntry]:

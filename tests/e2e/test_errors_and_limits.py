@@ -1,6 +1,7 @@
 """Expected failures as typed results, unexpected ones masked, and the hardening of the edge:
 tokens, body size, abusive documents; read-your-writes and idempotent retries."""
 
+import base64
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -14,6 +15,9 @@ import pytest
 from api.auth.tokens import InstanceTokens, verifier_from_settings
 from api.graphql import context as context_module
 from domain.vocabulary import Role
+from projections.queries import timeline
+from projections.queries.served import Reader
+from projections.store import Params, Row
 from tests.e2e.conftest import Api, global_id
 from tests.e2e.scenes import (
     RESULT_FIELDS,
@@ -430,8 +434,17 @@ def test_a_page_of_young_people_reads_their_timelines_in_one_batch(
     api: Api, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Each timeline cost a store call of its own: a page of 250 young people with their
-    timelines went over the budget. Now they are read together, each as it reads alone."""
+    timelines went over the budget. Now they are read together, in one statement, each as it
+    reads alone."""
     monkeypatch.setattr(context_module, "MAX_STORE_CALLS", 2)
+    statements: list[str] = []
+
+    class Counting(Reader):
+        def all(self, statement: str, params: Params = ()) -> list[Row]:
+            statements.append(statement)
+            return super().all(statement, params)
+
+    monkeypatch.setattr(timeline, "Reader", Counting)
     n = api.network
     for first_name in ("Ada", "Bao", "Chloé", "Driss", "Emma"):
         n.enrol(n.worker_a, first_name=first_name)
@@ -451,6 +464,7 @@ def test_a_page_of_young_people_reads_their_timelines_in_one_batch(
         for edge in listed
     ]
 
+    assert len(statements) == 1 + 5
     assert len(listed) == 5
     assert [edge["node"]["timeline"] for edge in listed] == alone
     assert all(timeline["edges"] for timeline in alone)
@@ -460,14 +474,16 @@ def test_timelines_under_lists_are_bounded_by_a_budget_of_entries(
     api: Api, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Read in batches, timelines under a page of young people, under aliases, cost few
-    statements but could ask for millions of rows: the entries asked for are counted."""
-    monkeypatch.setattr(context_module, "MAX_TIMELINE_ENTRIES", 10)
+    statements but could ask for millions of rows: the rows each page reads are counted (its
+    size and one more, which tells whether there is a next page: an empty page is no free pass
+    to a subquery): 4 per young person here."""
+    monkeypatch.setattr(context_module, "MAX_TIMELINE_ENTRIES", 8)
     n = api.network
     for first_name in ("Ada", "Bao", "Chloé", "Driss", "Emma"):
         n.enrol(n.worker_a, first_name=first_name)
     settle(api)
     document = """query($n: Int) { youngPeople(first: $n) { edges { node {
-        a: timeline(first: 2) { edges { cursor } } b: timeline(first: 3) { edges { cursor } }
+        a: timeline(first: 2) { edges { cursor } } b: timeline(first: 0) { edges { cursor } }
         } } } }"""
 
     within = api.raw(n.worker_a, document, n=2)
@@ -476,9 +492,35 @@ def test_timelines_under_lists_are_bounded_by_a_budget_of_entries(
     assert "errors" not in within
     messages = {e["message"] for e in beyond["errors"]}
     assert messages == {
-        "this operation asks for more than 10 timeline entries:"
+        "this operation reads more than 8 timeline entries:"
         " ask for fewer items per page, or fewer lists inside lists"
     }
+
+
+def test_a_forged_cursor_fails_its_own_timeline_only(api: Api) -> None:
+    """Timelines are read in batches: a cursor the driver could not take (a position past 64
+    bits) failed every page read with it, as an unexpected error."""
+    n = api.network
+    ada, bao = (n.enrol(n.worker_a, first_name=name) for name in ("Ada", "Bao"))
+    settle(api)
+    key = ["timeline", "2026-01-01T00:00:00.000000+00:00", 2**64, "x"]
+    forged = base64.urlsafe_b64encode(json.dumps(key).encode()).decode()
+
+    answer = api.raw(
+        n.worker_a,
+        """query($a: ID!, $b: ID!, $after: String) {
+            forged: youngPerson(id: $a) { timeline(after: $after) { edges { cursor } } }
+            fine: youngPerson(id: $b) { timeline(first: 1) { edges { cursor } } } }""",
+        a=global_id("YoungPerson", ada),
+        b=global_id("YoungPerson", bao),
+        after=forged,
+    )
+
+    assert [(e["message"], e["path"]) for e in answer["errors"]] == [
+        ("the cursor is not one this server issued", ["forged", "timeline"])
+    ]
+    assert answer["data"]["forged"] is None
+    assert len(answer["data"]["fine"]["timeline"]["edges"]) == 1
 
 
 def test_store_calls_are_bounded_by_a_budget(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -393,6 +393,6 @@ def test_each_subscription_message_is_resolved_within_a_query_s_budget(
 
     assert payload["data"]["referralInbox"]["status"] == "MADE"
     assert [e["message"] for e in payload["errors"]] == [
-        "this operation asks for more than 0 timeline entries:"
+        "this operation reads more than 0 timeline entries:"
         " ask for fewer items per page, or fewer lists inside lists"
     ]

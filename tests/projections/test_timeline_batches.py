@@ -1,6 +1,8 @@
 """Timeline pages read in batches: a list of young people with their timelines costs a
 statement per batch, and each page is the one its request would get alone."""
 
+import base64
+import json
 from datetime import timedelta
 from uuid import UUID
 
@@ -11,6 +13,7 @@ from hypothesis import strategies as st
 from domain.vocabulary import Domain
 from projections.queries import paging, timeline
 from projections.queries.paging import InvalidCursorError
+from projections.queries.served import Reader
 from projections.queries.timeline import (
     DomainVisibility,
     TimelineFilter,
@@ -18,6 +21,7 @@ from projections.queries.timeline import (
     timeline_page,
     timeline_pages,
 )
+from projections.store import Params, Row
 from tests.projections.conftest import World
 
 DOMAINS = (Domain.EDUCATION, Domain.HOUSING, Domain.MENTAL_HEALTH)
@@ -45,7 +49,7 @@ filters = st.sampled_from(
         TimelineFilter(domains=("EDUCATION",)),
         TimelineFilter(
             domains=("MENTAL_HEALTH", "HOUSING"),
-            visible_domains=DomainVisibility(own_association=None, sensitivities=("SOCIAL",)),
+            visible_domains=DomainVisibility(own_association=None, sensitivities=("GENERAL",)),
         ),
         TimelineFilter(domains=()),
     ]
@@ -105,16 +109,81 @@ def test_a_batch_keeps_each_young_person_s_entries_to_their_own_page(world: Worl
     ]
 
 
+MOMENT = "2026-01-01T00:00:00.000000+00:00"
+
+
 @pytest.mark.parametrize(
     "values",
-    [[["2026-01-01"], 3, "e"], ["2026-01-01", "3", "e"], ["2026-01-01", True, "e"], [1, 2, 3]],
+    [
+        [[MOMENT], 3, "e"],
+        [MOMENT, "3", "e"],
+        [MOMENT, True, "e"],
+        [1, 2, 3],
+        [MOMENT, 2**64, "e"],
+        [MOMENT, -1, "e"],
+        [MOMENT, 3, "e\x00"],
+        [MOMENT, 3, "\ud800"],
+        ["2026-01-01", 3, "e"],
+        ["2026-01-01T00:00:00", 3, "e"],
+        ["\ud800", 3, "e"],
+    ],
 )
 def test_a_cursor_with_values_of_the_wrong_kind_is_refused_before_anything_is_read(
     values: list[object],
 ) -> None:
-    """Issued cursors hold a time, a position and an entry id; anything else was sent on to
-    the database (a driver error, a 500) or could not key a batch."""
-    forged = paging.encode("timeline", values)
+    """Issued cursors hold a time, a position and an entry id, as the server writes them;
+    anything else was sent on to the database (a driver error, a 500; in a batch, for every
+    page read with it) or could not key a batch."""
+    forged = base64.urlsafe_b64encode(json.dumps(["timeline", *values]).encode()).decode()
 
     with pytest.raises(InvalidCursorError):
         TimelineRequest.of(UUID(int=1), 10, forged)
+
+
+def counting(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
+    """Each statement the timeline queries send, with its number of parameters."""
+    sent: list[tuple[str, int]] = []
+
+    class Counting(Reader):
+        def all(self, statement: str, params: Params = ()) -> list[Row]:
+            sent.append((statement, len(params)))
+            return super().all(statement, params)
+
+    monkeypatch.setattr(timeline, "Reader", Counting)
+    return sent
+
+
+def test_a_statement_reads_a_hundred_pages(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    ada, bao = history(world, 3), history(world, 1)
+    store = world.caught_up().parcours.read_store
+    requests = [TimelineRequest.of((ada, bao)[i % 2], 1 + i % 3) for i in range(101)]
+    alone = [timeline_page(store, UUID(r.young_person_id), r.size) for r in requests]
+    sent = counting(monkeypatch)
+
+    pages = timeline_pages(store, requests)
+
+    assert pages == alone
+    assert len(sent) == 2
+
+
+def test_a_statement_carries_at_most_999_parameters(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A hundred pages each filtered by every domain, sent 700 times over: 70,000 parameters
+    in one statement, past what PostgreSQL's protocol and SQLite take."""
+    young_person = history(world, 6)
+    store = world.caught_up().parcours.read_store
+    every = tuple(d.value for d in Domain) * 700
+    visible = DomainVisibility(own_association="a", sensitivities=("GENERAL", "HEALTH"))
+    where = TimelineFilter(domains=every, visible_domains=visible)
+    requests = [TimelineRequest.of(young_person, 2 + i % 3, where=where) for i in range(100)]
+    alone = timeline_page(store, young_person, 4, where=where)
+    sent = counting(monkeypatch)
+
+    pages = timeline_pages(store, requests)
+
+    assert where.domains == tuple(sorted(d.value for d in Domain))
+    assert max(count for _, count in sent) <= timeline.MAX_PARAMETERS
+    assert len(sent) > 1
+    assert [len(p.items) for p in pages] == [2 + i % 3 for i in range(100)]
+    assert pages[2] == alone
