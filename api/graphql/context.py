@@ -46,7 +46,7 @@ MAX_STORE_CALLS = 200
 makes about ten)."""
 MAX_TIMELINE_ENTRIES = 50_000
 """Timeline rows one query or mutation may ask for, over all its timelines (a page of n entries
-reads n + 1): they are read in batches (a statement per hundred pages), so what bounds a
+reads n + 1): they are read in batches (`timeline_pages`), so what bounds a
 document is the rows it asks for — 500 young people with 99 entries each, or 99 pages of 500."""
 
 K = TypeVar("K")

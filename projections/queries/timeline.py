@@ -1,7 +1,8 @@
 """Timelines of young people: current or as the ledger knew it, keyset-paginated.
 
 Pages are asked for in batches (`timeline_pages`): a list of young people, each with a page of
-their timeline, costs a statement per hundred pages instead of one per page.
+their timeline, costs one statement on PostgreSQL (a LATERAL subquery over arrays) and one per
+hundred pages on SQLite (a union), instead of one per page.
 """
 
 import re
@@ -148,14 +149,53 @@ def timeline_pages(
     rows: dict[int, list[Sequence[object]]] = {i: [] for i in range(len(requests))}
     with store.transaction() as tx:
         reader = Reader(tx, TimelineProjection)
-        for statement, params in _statements(requests):
+        several = len(requests) > 1 and tx.dialect == "postgres"
+        statements = _laterals if several else _statements
+        for statement, params in statements(requests):
             for row in reader.all(statement, params):
                 rows[int(str(row[0]))].append(row[1:])
     return [_page(request, rows[i]) for i, request in enumerate(requests)]
 
 
+def _laterals(requests: Sequence[TimelineRequest]) -> Iterator[tuple[str, list[object]]]:
+    """On PostgreSQL, for several pages, a statement for all the requests of one filter (those
+    of a list's level share it): arrays of the young people, page sizes and cursors, and a
+    LATERAL keyset subquery for each. The union of a hundred subqueries took 8-13 ms to plan;
+    this plans once, whatever the number of pages. A lone page is read by its plain SELECT."""
+    shapes: dict[tuple[tuple[str, ...], tuple[object, ...], bool], list[int]] = {}
+    for i, request in enumerate(requests):
+        conditions, params = _filters(request.where)
+        shape = (tuple(conditions), tuple(params), request.after is not None)
+        shapes.setdefault(shape, []).append(i)
+    for (filters, shared, after), indices in shapes.items():
+        asked = [requests[i] for i in indices]
+        columns: dict[str, tuple[str, Sequence[object]]] = {
+            "request": ("int[]", indices),
+            "person": ("text[]", [r.young_person_id for r in asked]),
+            "lim": ("int[]", [r.size + 1 for r in asked]),
+        }
+        keyset: list[str] = []
+        if after:
+            starts = [r.after for r in asked if r.after is not None]
+            columns["after_at"] = ("text[]", [k[0] for k in starts])
+            columns["after_position"] = ("bigint[]", [k[1] for k in starts])
+            columns["after_entry"] = ("text[]", [k[2] for k in starts])
+            keyset = [
+                "(occurred_at, position, entry_id) > (k.after_at, k.after_position, k.after_entry)"
+            ]
+        where = " AND ".join(["young_person_id = k.person", *filters, *keyset])
+        arrays = ", ".join(f"?::{kind}" for kind, _ in columns.values())
+        yield (
+            f"SELECT k.request, t.* FROM unnest({arrays}) AS k({', '.join(columns)})"
+            f" CROSS JOIN LATERAL (SELECT {COLUMNS} FROM {{timeline_entries}} WHERE {where}"
+            " ORDER BY occurred_at, position, entry_id LIMIT k.lim) AS t"
+            " ORDER BY k.request, t.occurred_at, t.position, t.entry_id",
+            [*(values for _, values in columns.values()), *shared],
+        )
+
+
 def _statements(requests: Sequence[TimelineRequest]) -> Iterator[tuple[str, list[object]]]:
-    """The statements that read the requests: one SELECT per request, each with its own
+    """Elsewhere (SQLite, which has no LATERAL): one SELECT per request, each with its own
     filter, order and limit, put together with UNION ALL up to `BATCH` members or
     `MAX_PARAMETERS` parameters."""
     members: list[str] = []
@@ -220,8 +260,14 @@ def timeline_changes(
 
 
 def _conditions(young_person_id: str, where: TimelineFilter) -> tuple[list[str], list[object]]:
-    conditions = ["young_person_id = ?"]
-    params: list[object] = [young_person_id]
+    conditions, params = _filters(where)
+    return ["young_person_id = ?", *conditions], [young_person_id, *params]
+
+
+def _filters(where: TimelineFilter) -> tuple[list[str], list[object]]:
+    """The filter's conditions, whoever's timeline it is applied to."""
+    conditions: list[str] = []
+    params: list[object] = []
     if where.as_of is None:
         conditions.append("valid_to IS NULL")
     else:

@@ -153,7 +153,11 @@ def counting(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
     return sent
 
 
-def test_a_statement_reads_a_hundred_pages(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_pages_of_one_filter_are_read_by_a_statement_per_hundred_or_by_one(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite: a union of a hundred subqueries per statement; PostgreSQL: one LATERAL
+    statement for all the pages of one filter, whatever their number."""
     ada, bao = history(world, 3), history(world, 1)
     store = world.caught_up().parcours.read_store
     requests = [TimelineRequest.of((ada, bao)[i % 2], 1 + i % 3) for i in range(101)]
@@ -163,7 +167,7 @@ def test_a_statement_reads_a_hundred_pages(world: World, monkeypatch: pytest.Mon
     pages = timeline_pages(store, requests)
 
     assert pages == alone
-    assert len(sent) == 2
+    assert len(sent) == (1 if store.dialect == "postgres" else 2)
 
 
 def test_a_statement_carries_at_most_999_parameters(
@@ -184,6 +188,6 @@ def test_a_statement_carries_at_most_999_parameters(
 
     assert where.domains == tuple(sorted(d.value for d in Domain))
     assert max(count for _, count in sent) <= timeline.MAX_PARAMETERS
-    assert len(sent) > 1
+    assert len(sent) == (1 if store.dialect == "postgres" else 2)
     assert [len(p.items) for p in pages] == [2 + i % 3 for i in range(100)]
     assert pages[2] == alone
