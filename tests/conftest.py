@@ -73,20 +73,23 @@ def settings(backend: str, tmp_path: Path) -> Iterator[Settings]:
 @contextmanager
 def backend_settings(backend: str, data_dir: Path) -> Iterator[Settings]:
     """An empty instance on that backend; on PostgreSQL a schema of its own in the test
-    database, dropped afterwards."""
+    database, dropped afterwards — also when the code using it raised (a probe or a script
+    that failed left its schema behind)."""
     if backend == "sqlite":
         yield Settings(env=Environment.TEST, data_dir=data_dir)
         return
     require_postgres()
     schema = f"t_{os.getpid()}_{uuid.uuid4().hex[:10]}"
-    yield Settings(
-        env=Environment.TEST,
-        data_dir=data_dir,
-        database_url=test_database_url(),
-        database_schema=schema,
-    )
-    with psycopg.connect(test_database_url(), autocommit=True) as db:
-        db.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema)))
+    try:
+        yield Settings(
+            env=Environment.TEST,
+            data_dir=data_dir,
+            database_url=test_database_url(),
+            database_schema=schema,
+        )
+    finally:
+        with psycopg.connect(test_database_url(), autocommit=True) as db:
+            db.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema)))
 
 
 def cli_environment(settings: Settings) -> dict[str, str]:
