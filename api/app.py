@@ -315,4 +315,5 @@ def _readiness(parcours: Parcours) -> dict[str, Any]:
         "lag_bound": bound,
         "failed": failed,
         "prepared": bool(generations),
+        "subscriptions": parcours.subscriptions.count,
     }

@@ -7,13 +7,14 @@ returned `Parcours` container.
 import base64
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from psycopg import connect as pg_connect
 from psycopg import conninfo, sql
 
 from api.keyring_files import development_keyring
+from api.live_subscriptions import LiveSubscriptions
 from api.settings import Settings
 from domain.errors import DomainError
 from domain.ledger import Clock, Ledger, utc_now
@@ -53,6 +54,9 @@ class Parcours:
     key_store: KeyStore
     read_store: ReadStore
     projections: ProjectionRunner
+    subscriptions: LiveSubscriptions = field(default_factory=LiveSubscriptions)
+    """Served by this process's GraphQL subscriptions, counted from when each knows where it
+    starts."""
 
     def settle(self) -> bool:
         """Waits (bounded) until the read models reached everything recorded so far, so a

@@ -47,15 +47,16 @@ class Subscription:
         if association is None:
             raise NotPermitted("the token names no association")
         seen = info.context.parcours.projections.source.head()
-        while True:
-            info.context.budget = None  # the poll itself
-            for row in await info.context.run(referral_changes, association, seen):
-                seen = max(seen, row.position)
-                # The subscription lives as long as it is wanted: each message is authorised
-                # on fresh facts (an involvement that ended hides the case).
-                info.context.loaders.clear()
-                yield _budgeted(info, Referral(row=row))
-            await asyncio.sleep(POLL_SECONDS)
+        with info.context.parcours.subscriptions.serving():
+            while True:
+                info.context.budget = None  # the poll itself
+                for row in await info.context.run(referral_changes, association, seen):
+                    seen = max(seen, row.position)
+                    # The subscription lives as long as it is wanted: each message is
+                    # authorised on fresh facts (an involvement that ended hides the case).
+                    info.context.loaders.clear()
+                    yield _budgeted(info, Referral(row=row))
+                await asyncio.sleep(POLL_SECONDS)
 
     @strawberry.subscription(description="new and corrected entries of one timeline")
     async def timeline_updated(
@@ -65,22 +66,25 @@ class Subscription:
         if key is None or await visible_young_person(info, str(key)) is None:
             raise NotPermitted("no such young person")
         seen = info.context.parcours.projections.source.head()
-        while True:
-            info.context.budget = None  # the poll itself
-            info.context.loaders.clear()
-            person = await visible_young_person(info, str(key))
-            if person is None:
-                return
-            for row, changed_at in await info.context.run(timeline_changes, key, seen):
-                seen = max(seen, changed_at)
-                view = policy.entry_view(
-                    info.context.viewer,
-                    person.facts,
-                    row.association_id,
-                    row.sensitivity,
-                    info.context.today,
-                )
-                info.context.read(str(key), "timeline:1")
-                info.context.flush_accesses()
-                yield _budgeted(info, TimelineEntry(row=row, view=view, young_person_id=str(key)))
-            await asyncio.sleep(POLL_SECONDS)
+        with info.context.parcours.subscriptions.serving():
+            while True:
+                info.context.budget = None  # the poll itself
+                info.context.loaders.clear()
+                person = await visible_young_person(info, str(key))
+                if person is None:
+                    return
+                for row, changed_at in await info.context.run(timeline_changes, key, seen):
+                    seen = max(seen, changed_at)
+                    view = policy.entry_view(
+                        info.context.viewer,
+                        person.facts,
+                        row.association_id,
+                        row.sensitivity,
+                        info.context.today,
+                    )
+                    info.context.read(str(key), "timeline:1")
+                    info.context.flush_accesses()
+                    yield _budgeted(
+                        info, TimelineEntry(row=row, view=view, young_person_id=str(key))
+                    )
+                await asyncio.sleep(POLL_SECONDS)

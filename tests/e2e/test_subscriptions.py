@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Any
 
+import httpx
 import pytest
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
@@ -22,8 +23,6 @@ from tests.e2e.scenes import PAST, case_led_by_a, person_id, record, settle
 
 WAIT = 5.0
 """The longest any single message may take (the server polls its read models every 0.2 s)."""
-SETTLING = 0.3
-"""Lets the server start the subscription before the test changes anything."""
 INBOX = """subscription { referralInbox {
     status domain fromAssociation { name } toAssociation { name } } }"""
 TIMELINE = """subscription($id: ID!) { timelineUpdated(youngPersonId: $id) {
@@ -56,12 +55,17 @@ async def connected(api: Api, token: str) -> AsyncIterator[ClientConnection]:
 
 @asynccontextmanager
 async def subscribed(
-    api: Api, token: str, query: str, **variables: Any
+    api: Api, token: str, query: str, *, live: bool = True, **variables: Any
 ) -> AsyncIterator[ClientConnection]:
+    """A subscription, `live` once the server has started it: a change made before it knew
+    where it starts would not be sent (a fixed pause of 0.3 s did not hold on a loaded
+    machine)."""
     async with connected(api, token) as ws:
+        before = api.parcours.subscriptions.count
         payload = {"query": query, "variables": variables}
         await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": payload}))
-        await asyncio.sleep(SETTLING)
+        while live and api.parcours.subscriptions.count <= before:
+            await asyncio.sleep(0.01)
         yield ws
 
 
@@ -146,7 +150,7 @@ def test_a_worker_of_an_uninvolved_association_cannot_subscribe_to_a_timeline(ap
 
     async def scenario() -> tuple[dict[str, Any], dict[str, Any]]:
         async with subscribed(
-            api, api.token(api.network.worker_c), TIMELINE, id=person_id(case)
+            api, api.token(api.network.worker_c), TIMELINE, live=False, id=person_id(case)
         ) as ws:
             return await receive(ws), await receive(ws)
 
@@ -396,3 +400,18 @@ def test_each_subscription_message_is_resolved_within_a_query_s_budget(
         "this operation reads more than 0 timeline entries:"
         " ask for fewer items per page, or fewer lists inside lists"
     ]
+
+
+def test_readyz_counts_the_subscriptions_served_until_their_socket_closes(api: Api) -> None:
+    def served() -> int:
+        count: int = httpx.get(f"{api.url}/readyz", timeout=10).json()["subscriptions"]
+        return count
+
+    async def scenario() -> tuple[int, int]:
+        async with subscribed(api, api.token(api.network.worker_b), INBOX):
+            during = await asyncio.to_thread(served)
+        while await asyncio.to_thread(served) > 0:
+            await asyncio.sleep(0.05)
+        return during, await asyncio.to_thread(served)
+
+    assert run(scenario) == (1, 0)
