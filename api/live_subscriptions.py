@@ -16,16 +16,25 @@ class LiveSubscriptions:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._count = 0
+        self._started = 0
 
     @property
     def count(self) -> int:
+        """Served now."""
         return self._count
+
+    @property
+    def started(self) -> int:
+        """Started since the process began: a client waiting for its own subscription waits
+        for this to grow, which another subscription ending cannot undo."""
+        return self._started
 
     @contextmanager
     def serving(self) -> Iterator[None]:
         """Counts one subscription for as long as it is served."""
         with self._lock:
             self._count += 1
+            self._started += 1
         try:
             yield
         finally:

@@ -150,8 +150,8 @@ def timeline_pages(
     with store.transaction() as tx:
         reader = Reader(tx, TimelineProjection)
         several = len(requests) > 1 and tx.dialect == "postgres"
-        statements = _laterals if several else _statements
-        for statement, params in statements(requests):
+        statements = _laterals(requests) if several else _statements(list(enumerate(requests)))
+        for statement, params in statements:
             for row in reader.all(statement, params):
                 rows[int(str(row[0]))].append(row[1:])
     return [_page(request, rows[i]) for i, request in enumerate(requests)]
@@ -161,46 +161,63 @@ def _laterals(requests: Sequence[TimelineRequest]) -> Iterator[tuple[str, list[o
     """On PostgreSQL, for several pages, a statement for all the requests of one filter (those
     of a list's level share it): arrays of the young people, page sizes and cursors, and a
     LATERAL keyset subquery for each. The union of a hundred subqueries took 8-13 ms to plan;
-    this plans once, whatever the number of pages. A lone page is read by its plain SELECT."""
+    this plans once, whatever the number of pages. Filters asked by one page only (aliases,
+    or a domain filter under varied consents) go together in a union, as on SQLite."""
     shapes: dict[tuple[tuple[str, ...], tuple[object, ...], bool], list[int]] = {}
     for i, request in enumerate(requests):
         conditions, params = _filters(request.where)
         shape = (tuple(conditions), tuple(params), request.after is not None)
         shapes.setdefault(shape, []).append(i)
+    alone: list[tuple[int, TimelineRequest]] = []
     for (filters, shared, after), indices in shapes.items():
-        asked = [requests[i] for i in indices]
-        columns: dict[str, tuple[str, Sequence[object]]] = {
-            "request": ("int[]", indices),
-            "person": ("text[]", [r.young_person_id for r in asked]),
-            "lim": ("int[]", [r.size + 1 for r in asked]),
-        }
-        keyset: list[str] = []
-        if after:
-            starts = [r.after for r in asked if r.after is not None]
-            columns["after_at"] = ("text[]", [k[0] for k in starts])
-            columns["after_position"] = ("bigint[]", [k[1] for k in starts])
-            columns["after_entry"] = ("text[]", [k[2] for k in starts])
-            keyset = [
-                "(occurred_at, position, entry_id) > (k.after_at, k.after_position, k.after_entry)"
-            ]
-        where = " AND ".join(["young_person_id = k.person", *filters, *keyset])
-        arrays = ", ".join(f"?::{kind}" for kind, _ in columns.values())
-        yield (
-            f"SELECT k.request, t.* FROM unnest({arrays}) AS k({', '.join(columns)})"
-            f" CROSS JOIN LATERAL (SELECT {COLUMNS} FROM {{timeline_entries}} WHERE {where}"
-            " ORDER BY occurred_at, position, entry_id LIMIT k.lim) AS t"
-            " ORDER BY k.request, t.occurred_at, t.position, t.entry_id",
-            [*(values for _, values in columns.values()), *shared],
-        )
+        if len(indices) == 1:
+            alone.append((indices[0], requests[indices[0]]))
+        else:
+            yield _lateral(filters, shared, after, [(i, requests[i]) for i in indices])
+    if alone:
+        yield from _statements(alone)
 
 
-def _statements(requests: Sequence[TimelineRequest]) -> Iterator[tuple[str, list[object]]]:
+def _lateral(
+    filters: Sequence[str],
+    shared: Sequence[object],
+    after: bool,
+    asked: Sequence[tuple[int, TimelineRequest]],
+) -> tuple[str, list[object]]:
+    columns: dict[str, tuple[str, Sequence[object]]] = {
+        "request": ("int[]", [i for i, _ in asked]),
+        "person": ("text[]", [r.young_person_id for _, r in asked]),
+        "lim": ("int[]", [r.size + 1 for _, r in asked]),
+    }
+    keyset: list[str] = []
+    if after:
+        starts = [r.after for _, r in asked if r.after is not None]
+        columns["after_at"] = ("text[]", [k[0] for k in starts])
+        columns["after_position"] = ("bigint[]", [k[1] for k in starts])
+        columns["after_entry"] = ("text[]", [k[2] for k in starts])
+        keyset = [
+            "(occurred_at, position, entry_id) > (k.after_at, k.after_position, k.after_entry)"
+        ]
+    where = " AND ".join(["young_person_id = k.person", *filters, *keyset])
+    arrays = ", ".join(f"?::{kind}" for kind, _ in columns.values())
+    return (
+        f"SELECT k.request, t.* FROM unnest({arrays}) AS k({', '.join(columns)})"
+        f" CROSS JOIN LATERAL (SELECT {COLUMNS} FROM {{timeline_entries}} WHERE {where}"
+        " ORDER BY occurred_at, position, entry_id LIMIT k.lim) AS t"
+        " ORDER BY k.request, t.occurred_at, t.position, t.entry_id",
+        [*(values for _, values in columns.values()), *shared],
+    )
+
+
+def _statements(
+    requests: Sequence[tuple[int, TimelineRequest]],
+) -> Iterator[tuple[str, list[object]]]:
     """Elsewhere (SQLite, which has no LATERAL): one SELECT per request, each with its own
     filter, order and limit, put together with UNION ALL up to `BATCH` members or
     `MAX_PARAMETERS` parameters."""
     members: list[str] = []
     params: list[object] = []
-    for i, request in enumerate(requests):
+    for i, request in requests:
         member, own = _member(i, request)
         if members and (len(members) == BATCH or len(params) + len(own) > MAX_PARAMETERS):
             yield _union(members), params

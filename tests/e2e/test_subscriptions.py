@@ -61,11 +61,14 @@ async def subscribed(
     where it starts would not be sent (a fixed pause of 0.3 s did not hold on a loaded
     machine)."""
     async with connected(api, token) as ws:
-        before = api.parcours.subscriptions.count
+        before = api.parcours.subscriptions.started
         payload = {"query": query, "variables": variables}
         await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": payload}))
-        while live and api.parcours.subscriptions.count <= before:
+        waited = 0.0
+        while live and api.parcours.subscriptions.started <= before and ws.close_code is None:
+            assert waited < WAIT, "the server did not start the subscription"
             await asyncio.sleep(0.01)
+            waited += 0.01
         yield ws
 
 

@@ -3,7 +3,7 @@ statement per batch, and each page is the one its request would get alone."""
 
 import base64
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 from uuid import UUID
 
 import pytest
@@ -43,17 +43,26 @@ def history(world: World, visits: int) -> UUID:
     return young_person
 
 
-filters = st.sampled_from(
-    [
-        TimelineFilter(),
-        TimelineFilter(domains=("EDUCATION",)),
-        TimelineFilter(
-            domains=("MENTAL_HEALTH", "HOUSING"),
-            visible_domains=DomainVisibility(own_association=None, sensitivities=("GENERAL",)),
-        ),
-        TimelineFilter(domains=()),
-    ]
-)
+def filters(now: datetime) -> st.SearchStrategy[TimelineFilter]:
+    """Filters of every kind a page may carry, some shared by several requests of a batch."""
+    return st.sampled_from(
+        [
+            TimelineFilter(),
+            TimelineFilter(domains=("EDUCATION",)),
+            TimelineFilter(
+                domains=("MENTAL_HEALTH", "HOUSING"),
+                visible_domains=DomainVisibility(own_association=None, sensitivities=("GENERAL",)),
+            ),
+            TimelineFilter(
+                domains=("MENTAL_HEALTH",),
+                visible_domains=DomainVisibility(own_association="nobody", sensitivities=()),
+            ),
+            TimelineFilter(domains=()),
+            TimelineFilter(occurred_from=now - timedelta(days=3), occurred_to=now),
+            TimelineFilter(as_of=now - timedelta(minutes=1)),
+            TimelineFilter(as_of=now),
+        ]
+    )
 
 
 def test_a_batch_answers_each_request_as_it_would_be_answered_alone(
@@ -72,7 +81,12 @@ def test_a_batch_answers_each_request_as_it_would_be_answered_alone(
     @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(
         st.lists(
-            st.tuples(st.sampled_from(people), st.integers(0, 5), st.integers(0, 8), filters),
+            st.tuples(
+                st.sampled_from(people),
+                st.integers(0, 5),
+                st.integers(0, 8),
+                filters(world.network.clock.now),
+            ),
             max_size=11,
         )
     )
