@@ -117,10 +117,6 @@ def referrals_by_id(store: ReadStore, ids: Sequence[UUID]) -> dict[str, Referral
     return {str(r[0]): referral_row(r) for r in rows}
 
 
-def referrals_of_case(store: ReadStore, young_person_id: UUID) -> list[ReferralRow]:
-    return referrals_of_cases(store, [str(young_person_id)]).get(str(young_person_id), [])
-
-
 def referrals_of_cases(
     store: ReadStore, young_person_ids: Sequence[str]
 ) -> dict[str, list[ReferralRow]]:

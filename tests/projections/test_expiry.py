@@ -6,8 +6,17 @@ from uuid import UUID
 from domain.vocabulary import Domain
 from projections.policies import ReferralExpiry
 from projections.queries.cases import access_facts
-from projections.queries.referrals import referrals_of_association, referrals_of_case
+from projections.queries.referrals import (
+    ReferralRow,
+    referrals_of_association,
+    referrals_of_cases,
+)
+from projections.store import ReadStore
 from tests.projections.conftest import World
+
+
+def referrals_of(store: ReadStore, young_person: UUID) -> list[ReferralRow]:
+    return referrals_of_cases(store, [str(young_person)]).get(str(young_person), [])
 
 
 def test_a_referral_unanswered_for_the_delay_expires_by_an_event(world: World) -> None:
@@ -25,7 +34,7 @@ def test_a_referral_unanswered_for_the_delay_expires_by_an_event(world: World) -
     )
     early = {
         r.referral_id: r.status
-        for r in referrals_of_case(world.caught_up().parcours.read_store, young_person)
+        for r in referrals_of(world.caught_up().parcours.read_store, young_person)
     }
 
     n.clock.advance(days=1, minutes=1)
@@ -33,7 +42,7 @@ def test_a_referral_unanswered_for_the_delay_expires_by_an_event(world: World) -
     runner.run_policies()
     late = {
         r.referral_id: r.status
-        for r in referrals_of_case(world.caught_up().parcours.read_store, young_person)
+        for r in referrals_of(world.caught_up().parcours.read_store, young_person)
     }
 
     assert early == {str(stale): "MADE", str(fresh): "MADE"}
@@ -56,7 +65,7 @@ def test_a_referral_entered_late_gets_the_full_delay(world: World) -> None:
 
     world.parcours.projections.run_policies()
 
-    [referral] = referrals_of_case(world.caught_up().parcours.read_store, young_person)
+    [referral] = referrals_of(world.caught_up().parcours.read_store, young_person)
     assert referral.status == "MADE"
 
 
@@ -72,7 +81,7 @@ def test_an_erasure_takes_the_referral_out_of_the_inbox_and_ends_the_involvement
     world.parcours.ledger.erase_young_person(n.admin, young_person, reason="art. 17")
 
     store = world.caught_up().parcours.read_store
-    [row] = referrals_of_case(store, young_person)
+    [row] = referrals_of(store, young_person)
     assert (row.referral_id, row.status) == (str(referral), "WITHDRAWN")
     made = referrals_of_association(store, str(n.b), incoming=True, status="MADE")
     assert made.items == []
