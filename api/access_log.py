@@ -92,7 +92,9 @@ class AccessLog:
             conditions.append("young_person_id = ?")
             params.append(young_person_id)
         if after is not None:
-            read_at, access_id = paging.decode("access-log", after, 2)
+            read_at, access_id = paging.decode(
+                "access-log", after, paging.is_moment, paging.is_identifier
+            )
             conditions.append("(read_at, access_id) > (?, ?)")
             params += [read_at, access_id]
         where = f" WHERE {' AND '.join(conditions)}" if conditions else ""

@@ -10,7 +10,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from domain.ledger import Ledger
@@ -32,12 +32,17 @@ class AuditRecord:
     hash: str
 
 
+def _position(cursor: str) -> int:
+    (position,) = paging.decode("audit", cursor, paging.is_position)
+    return cast(int, position)
+
+
 def audit_page(
     ledger: Ledger, stream_id: UUID | None, first: int | None, after: str | None
 ) -> Page[AuditRecord]:
     """The log in order, or one stream's events; keyset-paged by position."""
     size = paging.page_size(first)
-    start = 0 if after is None else int(str(paging.decode("audit", after, 1)[0]))
+    start = 0 if after is None else _position(after)
     if stream_id is None:
         rows: Sequence[Any] = ledger.recorder.select_notifications(
             start=start, limit=size + 1, inclusive_of_start=False

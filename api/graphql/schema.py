@@ -27,17 +27,15 @@ from api.graphql.mutations.practice_notes import PracticeNoteMutations
 from api.graphql.mutations.programmes import ProgrammeMutations
 from api.graphql.outage import DetectStoreOutage
 from api.graphql.queries import Query
+from api.graphql.refusals import VISIBLE, ExplainRefusals
 from api.graphql.subscriptions import Subscription
 from api.graphql.types.directory import Association, Programme
 from api.graphql.types.flows import Handover, Referral
 from api.graphql.types.young_person import YoungPerson
-from domain.errors import DomainError
-from projections.queries.paging import InvalidCursorError, InvalidPageSizeError
 
 MAX_DEPTH = 12
 MAX_ALIASES = 30
 MAX_TOKENS = 4000
-VISIBLE = (DomainError, InvalidCursorError, InvalidPageSizeError)
 
 
 def is_unexpected(error: GraphQLError) -> bool:
@@ -136,5 +134,6 @@ def build_schema() -> strawberry.Schema:
             # After MaskErrors, so that it sees the original errors before they are masked.
             DetectStoreOutage,
             RecordAccesses,
+            ExplainRefusals,
         ],
     )

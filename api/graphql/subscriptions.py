@@ -19,7 +19,7 @@ from api.graphql.types.flows import Referral
 from api.graphql.types.timeline import TimelineEntry
 from api.graphql.types.young_person import visible_young_person
 from api.policy import Capability
-from domain.errors import NotPermitted
+from domain.errors import NotFound, NotPermitted
 from projections.queries.referrals import referral_changes
 from projections.queries.timeline import timeline_changes
 
@@ -64,7 +64,7 @@ class Subscription:
     ) -> AsyncGenerator[TimelineEntry, None]:
         key = uuid_of(young_person_id, "YoungPerson")
         if key is None or await visible_young_person(info, str(key)) is None:
-            raise NotPermitted("no such young person")
+            raise NotFound("no such young person", field="youngPersonId")
         seen = info.context.parcours.projections.source.head()
         with info.context.parcours.subscriptions.serving():
             while True:

@@ -175,7 +175,9 @@ def young_people_involving(
     conditions = ["i.association_id = ?", "i.valid_to IS NULL"]
     params: list[object] = [association_id]
     if after is not None:
-        enrolled, young_person = paging.decode("young-people", after, 2)
+        enrolled, young_person = paging.decode(
+            "young-people", after, paging.is_moment, paging.is_identifier
+        )
         conditions.append("(c.enrolled_at, c.young_person_id) > (?, ?)")
         params += [enrolled, young_person]
     columns = ", ".join(f"c.{c.strip()}" for c in CASE_COLUMNS.split(","))

@@ -95,7 +95,7 @@ def referrals_of_association(
         conditions.append("status = ?")
         params.append(status)
     if after is not None:
-        (position,) = paging.decode("referrals", after, 1)
+        (position,) = paging.decode("referrals", after, paging.is_position)
         conditions.append("position < ?")
         params.append(position)
     with store.transaction() as tx:

@@ -29,7 +29,7 @@ def after_position(
 ) -> None:
     """Adds the keyset condition of a cursor issued by `page` (rows past its position)."""
     if after is not None:
-        (position,) = paging.decode(kind, after, 1)
+        (position,) = paging.decode(kind, after, paging.is_position)
         conditions.append(comparison)
         params.append(position)
 

@@ -162,7 +162,15 @@ def test_a_worker_of_an_uninvolved_association_cannot_subscribe_to_a_timeline(ap
     assert refused == {
         "id": "1",
         "type": "next",
-        "payload": {"data": None, "errors": [{"message": "no such young person"}]},
+        "payload": {
+            "data": None,
+            "errors": [
+                {
+                    "message": "no such young person",
+                    "extensions": {"code": "NOT_FOUND", "field": "youngPersonId"},
+                }
+            ],
+        },
     }
     assert completed == {"id": "1", "type": "complete"}
 

@@ -29,7 +29,8 @@ from api.graphql.compiled.documents import Plans
 from api.graphql.compiled.execute import run_plan
 from api.graphql.context import Context, off_loop
 from api.graphql.outage import DetectStoreOutage, StoreUnavailableError
-from api.graphql.schema import VISIBLE, OperationContext, RecordAccesses
+from api.graphql.refusals import VISIBLE, ExplainRefusals
+from api.graphql.schema import OperationContext, RecordAccesses
 from projections.outage import outage_message
 
 logger = logging.getLogger(__name__)
@@ -42,10 +43,12 @@ UNDERSTOOD = (
     DetectStoreOutage,
     RecordAccesses,
     OperationContext,
+    ExplainRefusals,
 )
 """The schema extensions whose effect this path reproduces: the limits (admission), error
-masking (it answers no errors), the outage's 503 and the access log (execute); and a context of
-the operation's own, which an HTTP request — the only one this path answers — has already."""
+masking and explaining (it answers no errors), the outage's 503 and the access log (execute);
+and a context of the operation's own, which an HTTP request — the only one this path answers —
+has already."""
 
 
 class CompiledQueries:
