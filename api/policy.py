@@ -141,16 +141,20 @@ def entry_view(
     """How one timeline entry (or goal, need…) written by `author` shows to the viewer.
 
     An entry with no author association is the network's own (an erasure carried out by the
-    data-protection officer): it holds no case content, and everyone who sees the case reads it.
+    data-protection officer): it holds no case content, and everyone who sees the case reads
+    it — but its domain shows as another association's would. The withdrawal of a referral
+    that an erasure writes carries the referral's domain: shown as the viewer's own, it
+    revealed to the lead the HEALTH referral another partner had made, whose own entry was
+    redacted without its domain.
     """
     if not may_see_case(viewer, facts):
         return EntryView(readable=False, show_domain=False)
-    own = author is None or author == str(viewer.association_id)
+    own = author == str(viewer.association_id)
     consented = sensitivity in facts.consented_sensitivities(str(viewer.association_id), on)
     if own or consented:
         return EntryView(readable=True, show_domain=True)
     shown = sensitivity in domains_shown_of_others(viewer, facts, on)
-    return EntryView(readable=False, show_domain=shown)
+    return EntryView(readable=author is None, show_domain=shown)
 
 
 def domains_shown_of_others(viewer: Actor, facts: AccessFacts, on: date) -> frozenset[str]:

@@ -6,7 +6,7 @@ from uuid import UUID
 import pytest
 
 from api import policy
-from api.policy import Capability, EntryView
+from api.policy import HIDDEN_DOMAIN_SENSITIVITIES, Capability, EntryView
 from domain.actor import SYSTEM_ACTOR, Actor
 from domain.errors import NotPermitted
 from domain.vocabulary import Role
@@ -260,3 +260,19 @@ def test_the_network_s_own_entries_are_read_by_every_involved_association() -> N
     view = policy.entry_view(viewer, case, None, "GENERAL", date(2026, 3, 2))
 
     assert view == EntryView(readable=True, show_domain=True)
+
+
+@pytest.mark.parametrize("sensitivity", sorted(HIDDEN_DOMAIN_SENSITIVITIES))
+def test_the_network_s_own_entry_hides_a_sensitive_domain_as_another_s_would(
+    sensitivity: str,
+) -> None:
+    """An erasure withdraws the case's open referrals in the network's name, and the entry
+    keeps the referral's domain: without consent it must not show where the referral's own
+    entry, another association's, hides it."""
+    viewer = Actor("w", Role.WORKER, A)
+
+    unconsented = policy.entry_view(viewer, facts(), None, sensitivity, TODAY)
+    consented = policy.entry_view(viewer, facts(consent(sensitivity)), None, sensitivity, TODAY)
+
+    assert unconsented == EntryView(readable=True, show_domain=False)
+    assert consented == EntryView(readable=True, show_domain=True)

@@ -12,6 +12,8 @@ TRAIL = """query($stream: ID) { auditTrail(streamId: $stream) { edges { node {
     streamId version type actorUserId actorAssociationId hash } } } }"""
 ACCESS_LOG = """query($person: ID) { accessLog(youngPersonId: $person) { edges { node {
     userId role associationId youngPersonId what } } } }"""
+REFERRALS_SEEN = """query($id: ID!) { youngPerson(id: $id) {
+    timeline(first: 50) { edges { node { kind association { name } domain redacted } } } } }"""
 HASH = re.compile(r"^[0-9a-f]{64}$")
 
 
@@ -124,6 +126,32 @@ def test_after_erasure_the_lead_reads_erased_and_the_ended_referral_ends_access(
     assert [e["summary"] for e in entries if e["kind"] == "INTERVENTION"] == [None]
     assert [e["kind"] for e in entries][-1] == "ERASURE"
     assert api.gql(n.worker_b, PERSON, id=person_id(case)) == {"youngPerson": None}
+
+
+def test_an_erasure_s_withdrawal_keeps_a_partner_s_health_referral_domain_hidden(
+    api: Api,
+) -> None:
+    """B, a partner, referred the case to C for mental health; A, the lead, has no HEALTH
+    consent and saw B's referral redacted without its domain. The erasure withdrew it in the
+    network's name, an entry everyone who sees the case reads: it showed A the domain."""
+    n = api.network
+    case = case_led_by_a(api)
+    n.ledger.make_referral(n.worker_b, case, to_association_id=n.c, domain=Domain.MENTAL_HEALTH)
+    n.ledger.erase_young_person(n.admin, case, reason="art. 17")
+    settle(api)
+
+    person = api.gql(n.worker_a, REFERRALS_SEEN, id=person_id(case))["youngPerson"]
+
+    referrals = [e["node"] for e in person["timeline"]["edges"] if e["node"]["kind"] == "REFERRAL"]
+    seen = [(e["association"] and e["association"]["name"], e["domain"]) for e in referrals]
+    assert seen == [
+        ("Association A", "HOUSING"),  # made
+        ("Association B", "HOUSING"),  # accepted
+        ("Association B", None),  # made, redacted
+        (None, "HOUSING"),  # withdrawn by the erasure
+        (None, None),  # withdrawn by the erasure: the domain stays hidden
+    ]
+    assert [e["redacted"] for e in referrals] == [False, True, True, False, False]
 
 
 def test_reads_of_case_content_are_logged_with_who_which_association_and_which_case(
