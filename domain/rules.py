@@ -1,7 +1,7 @@
 """Input rules shared by the aggregates; each refusal names the field and the rule."""
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from domain.errors import InvalidInput
 from domain.privacy.sealed import Seal, Sealed
@@ -9,6 +9,8 @@ from domain.privacy.sealed import Seal, Sealed
 FUTURE_TOLERANCE = timedelta(minutes=5)
 SHORT_TEXT = 200
 LONG_TEXT = 10_000
+USER_ID_LENGTH = 255
+"""A user id's longest: OpenID Connect's limit on a subject, which our tokens' `sub` is."""
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -31,6 +33,13 @@ def require_text(
         raise InvalidInput(f"{field} must be at most {max_length} characters", field=field)
     require_plain(stripped, field, prose=prose)
     return stripped
+
+
+def require_user_id(value: str, field: str) -> str:
+    """A user id (a referent, a mentor, a token's subject), held to the same rules wherever it
+    comes from: a token's subject that the domain then refused as a referent failed the
+    enrolment on a field the caller never sent."""
+    return require_text(value, field, USER_ID_LENGTH)
 
 
 def require_plain(value: str, field: str, *, prose: bool = False) -> str:
@@ -73,8 +82,15 @@ def require_range(value: int, field: str, low: int, high: int) -> int:
 
 
 def require_aware(moment: datetime, field: str) -> datetime:
+    """A moment with a time zone that has a time in UTC: read models keep times in UTC, and
+    year 1 at +01:00 has none (the conversion overflowed, an unexpected error)."""
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise InvalidInput(f"{field} must carry a time zone", field=field)
+    try:
+        moment.astimezone(UTC)
+    except OverflowError:
+        msg = f"{field} must fall between the years 1 and 9999 in UTC"
+        raise InvalidInput(msg, field=field) from None
     return moment
 
 

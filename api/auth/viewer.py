@@ -4,7 +4,6 @@ The same rules guard issuing (so the CLI never mints a token the API would refus
 (so a token from an identity provider gets no more than one we issued ourselves).
 """
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -12,14 +11,14 @@ from uuid import UUID
 
 from api.auth.errors import AuthenticationError, InvalidTokenRequest
 from domain.actor import Actor
+from domain.errors import InvalidInput
+from domain.rules import USER_ID_LENGTH, require_user_id
 from domain.vocabulary import Role
 
 TOKEN_ROLES = tuple(role for role in Role if role is not Role.SYSTEM)
 """SYSTEM is the ledger acting by itself; no person or program may ever hold it."""
 ASSOCIATION_ROLES = frozenset({Role.WORKER, Role.COORDINATOR})
 """Roles that act for one association, and so must name it."""
-MAX_USER_ID_LENGTH = 255
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -41,13 +40,20 @@ class Viewer:
 
 
 def user_named(value: object) -> str:
-    """A user id: the `sub` that audits show as "who"; it must be a short, printable string."""
+    """A user id: the `sub` that audits show as "who", held to the domain's rules for a user id
+    (`require_user_id`). Looser here, a subject with a C1 control or a lone surrogate was
+    authenticated and then failed every read as an unexpected error, and one the domain
+    refused as a referent failed enrolments on a field the caller never sent."""
     if not isinstance(value, str) or not value.strip():
         raise InvalidTokenRequest("the user id must be a non-empty string", field="user")
-    if len(value) > MAX_USER_ID_LENGTH or _CONTROL.search(value):
-        msg = f"the user id must be at most {MAX_USER_ID_LENGTH} printable characters"
+    if value != value.strip():
+        msg = "the user id must not begin or end with spaces"
         raise InvalidTokenRequest(msg, field="user")
-    return value
+    try:
+        return require_user_id(value, "user")
+    except InvalidInput:
+        msg = f"the user id must be at most {USER_ID_LENGTH} printable characters"
+        raise InvalidTokenRequest(msg, field="user") from None
 
 
 def role_named(value: object) -> Role:

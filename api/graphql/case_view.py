@@ -12,7 +12,9 @@ from api.graphql.context import Context
 from api.policy import EntryView
 from domain import vocabulary
 from domain.actor import Actor
+from domain.errors import InvalidInput
 from domain.privacy.vault import Opener
+from domain.rules import require_aware
 from projections.queries.cases import AccessFacts
 from projections.queries.paging import Page
 from projections.queries.timeline import DomainVisibility, TimelineFilter
@@ -35,7 +37,14 @@ def timeline_filter(
     as_of: datetime | None = None,
 ) -> TimelineFilter:
     """The rows the viewer's page is drawn from: a filter by domain matches only entries whose
-    domain the viewer sees, so that it cannot reveal the hidden domain of a redacted entry."""
+    domain the viewer sees, so that it cannot reveal the hidden domain of a redacted entry.
+    Times must carry a zone (a naive one was read in the server's own) and `to` must not come
+    before `from` (an empty page said nothing of the mistake)."""
+    for moment, field in ((occurred_from, "from"), (occurred_to, "to"), (as_of, "asOf")):
+        if moment is not None:
+            require_aware(moment, field)
+    if occurred_from is not None and occurred_to is not None and occurred_to < occurred_from:
+        raise InvalidInput("to must not be before from", field="to")
     return TimelineFilter(
         occurred_from=occurred_from,
         occurred_to=occurred_to,

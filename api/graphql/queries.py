@@ -37,6 +37,7 @@ from api.graphql.types.young_person import YoungPerson, visible_young_person
 from api.policy import Capability
 from domain.errors import InvalidInput, NotPermitted
 from domain.ledger.chain.store import ChainStore
+from domain.rules import require_plain
 from projections.queries.cases import young_people_involving
 from projections.queries.coverage import (
     Candidate,
@@ -51,6 +52,9 @@ from projections.queries.paging import Page
 from projections.queries.programmes import programme, programmes_page, resources_of
 from projections.queries.referrals import ReferralRow, referrals_of_association
 from projections.store import ReadStore
+
+MAX_GAPS = 200
+"""Service gaps a list shows at most."""
 
 
 @strawberry.type
@@ -128,7 +132,11 @@ class Query:
     ) -> Connection[Association]:
         policy.require(info.context.viewer, Capability.READ_DIRECTORY)
         page = await info.context.run(
-            associations_page, first, after, None if domain is None else domain.value, territory
+            associations_page,
+            first,
+            after,
+            None if domain is None else domain.value,
+            _territory(territory),
         )
         return connection(page, lambda row: Association(row=row))
 
@@ -220,14 +228,17 @@ class Query:
     @strawberry.field
     async def needs_coverage(self, info: Info, territory: str | None = None) -> list[CoverageCell]:
         policy.require(info.context.viewer, Capability.READ_INDICATORS)
-        return [CoverageCell(row=c) for c in await info.context.run(needs_coverage, territory)]
+        cells = await info.context.run(needs_coverage, _territory(territory))
+        return [CoverageCell(row=c) for c in cells]
 
     @strawberry.field
     async def service_gaps(
         self, info: Info, territory: str | None = None, limit: int = 20
     ) -> list[ServiceGap]:
         policy.require(info.context.viewer, Capability.READ_INDICATORS)
-        gaps = await info.context.run(service_gaps, territory, max(1, min(limit, 200)))
+        if not 1 <= limit <= MAX_GAPS:
+            raise InvalidInput(f"limit must be between 1 and {MAX_GAPS}", field="limit")
+        gaps = await info.context.run(service_gaps, _territory(territory), limit)
         return [ServiceGap(row=g) for g in gaps]
 
     @strawberry.field
@@ -236,7 +247,9 @@ class Query:
     ) -> list[ReferralCandidate]:
         """Who could take a referral: competence in the domain, by remaining capacity."""
         policy.require(info.context.viewer, Capability.WORK_ON_CASES)
-        rows = await info.context.run(_candidates, domain.value, territory, info.context.today)
+        rows = await info.context.run(
+            _candidates, domain.value, _territory(territory), info.context.today
+        )
         return [ReferralCandidate(row=r) for r in rows]
 
     @strawberry.field
@@ -252,6 +265,8 @@ class Query:
         policy.require(info.context.viewer, Capability.READ_INDICATORS)
         require_month_start(from_, "from")
         require_month_start(to, "to")
+        if from_ is not None and to is not None and to < from_:
+            raise InvalidInput("to must not be before from", field="to")
         metrics = await info.context.run(
             _metrics, from_, to, None if domain is None else domain.value
         )
@@ -281,7 +296,7 @@ class Query:
         after: str | None = None,
     ) -> Connection[AuditEvent]:
         policy.require(info.context.viewer, Capability.AUDIT)
-        stream = None if stream_id is None else _stream(stream_id)
+        stream = None if stream_id is None else _stream(stream_id, "streamId")
         page = await off_loop(audit_page, info.context.parcours.ledger, stream, first, after)
         return connection(page, lambda row: AuditEvent(row=row))
 
@@ -294,7 +309,7 @@ class Query:
         after: str | None = None,
     ) -> Connection[AccessLogEntry]:
         policy.require(info.context.viewer, Capability.AUDIT)
-        person = None if young_person_id is None else str(_stream(young_person_id))
+        person = None if young_person_id is None else str(_stream(young_person_id, "youngPersonId"))
         page = await off_loop(info.context.access_log.page, person, first, after)
         return connection(page, lambda row: AccessLogEntry(row=row))
 
@@ -324,10 +339,16 @@ def _metrics(
     return referral_metrics(store, made_from=made_from, made_to=made_to, domain=domain)
 
 
-def _stream(value: str) -> UUID:
+def _stream(value: str, field: str) -> UUID:
     """A raw stream id, or the global id of what the stream records."""
     parsed = parse_global(value)
     try:
         return UUID(parsed[1] if parsed else value)
     except ValueError:
-        raise InvalidInput("not a stream id", field="streamId") from None
+        raise InvalidInput(f"{field} is not a stream id", field=field) from None
+
+
+def _territory(value: str | None) -> str | None:
+    """A territory to filter by, held to the text rules a registered one was: a lone surrogate
+    reached the driver and failed as an unexpected error."""
+    return None if value is None else require_plain(value, "territory")

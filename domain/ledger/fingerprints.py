@@ -56,12 +56,19 @@ def current_arguments() -> bytes | None:
 
 def canonical(command: str, arguments: Mapping[str, object]) -> bytes:
     """The command and the arguments given (not their defaults), serialised so that the same
-    request sent again gives the same bytes."""
-    return orjson.dumps(
-        {"command": command, "arguments": arguments},
-        option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS,
-        default=str,
-    )
+    request sent again gives the same bytes.
+
+    orjson refuses a string that is not valid Unicode (a lone surrogate), which the command
+    itself refuses, naming the field, once it runs: such arguments are given by their `repr`,
+    which escapes the surrogate, so that the fingerprint does not fail first as an unexpected
+    error. Nothing under such a fingerprint is ever stored."""
+    document = {"command": command, "arguments": arguments}
+    try:
+        return orjson.dumps(
+            document, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS, default=str
+        )
+    except TypeError:
+        return b"repr:" + repr(document).encode("utf-8", "backslashreplace")
 
 
 def fingerprint(arguments: bytes, vault: KeyedDigest) -> str:

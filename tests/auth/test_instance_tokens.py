@@ -64,6 +64,9 @@ def test_a_short_secret_is_refused() -> None:
         ("", Role.AUDITOR, None, timedelta(hours=1), "user"),
         ("bad\nuser", Role.AUDITOR, None, timedelta(hours=1), "user"),
         ("x" * 256, Role.AUDITOR, None, timedelta(hours=1), "user"),
+        ("bad\x85user", Role.AUDITOR, None, timedelta(hours=1), "user"),  # a C1 control
+        ("bad\ud800user", Role.AUDITOR, None, timedelta(hours=1), "user"),  # a lone surrogate
+        (" padded", Role.AUDITOR, None, timedelta(hours=1), "user"),
         ("u", Role.SYSTEM, None, timedelta(hours=1), "role"),
         ("u", Role.WORKER, None, timedelta(hours=1), "association"),
         ("u", Role.COORDINATOR, None, timedelta(hours=1), "association"),
@@ -128,6 +131,9 @@ REFUSALS = [
         lambda: forge(claims(role="AUDITOR")), "does not act for an association", id="auditor-assoc"
     ),
     pytest.param(lambda: forge(claims(sub="")), "'sub'", id="empty-sub"),
+    pytest.param(lambda: forge(claims(sub="x\x85y")), "'sub'", id="c1-control-sub"),
+    pytest.param(lambda: forge(claims(sub="x\udcffy")), "'sub'", id="lone-surrogate-sub"),
+    pytest.param(lambda: forge(claims(sub="x" * 256)), "'sub'", id="long-sub"),
 ]
 
 
@@ -143,6 +149,16 @@ def test_forged_tokens_are_refused_with_their_reason(
     assert reason in refused.value.message
     assert token not in refused.value.message
     assert SECRET.decode() not in refused.value.message
+
+
+def test_a_subject_the_domain_takes_as_a_referent_is_accepted(instance: InstanceTokens) -> None:
+    """The longest subject OpenID Connect allows is a user id the domain takes too: such a
+    worker's enrolment names them as its referent."""
+    longest = "u" * 255
+
+    token = instance.issue(longest, Role.AUDITOR, None)
+
+    assert instance.verify(token).user_id == longest
 
 
 def test_a_token_far_too_long_is_refused_before_parsing(verifier: TokenVerifier) -> None:

@@ -9,9 +9,11 @@ from uuid import UUID
 import pytest
 
 from api.cli.association import parse_competence
+from domain.actor import Actor
 from domain.errors import InvalidInput
 from domain.network.association import Competence
-from domain.vocabulary import Domain
+from domain.rules import USER_ID_LENGTH
+from domain.vocabulary import Domain, Role
 from tests.support import Network
 
 REFUSED_IN_NAMES = ["Cam\ud800", "A\x00B", "\x1b[2JA", "two\nlines", "tab\there", "x\x9bz"]
@@ -41,6 +43,31 @@ def test_an_enrolment_with_a_name_that_is_not_plain_text_is_refused(
 
     assert refused.value.field == field
     assert network.position() == before
+
+
+@pytest.mark.parametrize("field", ["first_name", "territory", "referent_user_id"])
+def test_a_keyed_enrolment_with_a_lone_surrogate_is_refused_naming_the_field(
+    network: Network, field: str
+) -> None:
+    """A keyed command's arguments are fingerprinted before the command runs; the fingerprint
+    could not serialise a lone surrogate and failed first, as an unexpected error."""
+    before = network.position()
+
+    with pytest.raises(InvalidInput) as refused:
+        network.enrol(None, **{field: "Cam\ud800"}, idempotency_key="k-1")
+
+    assert refused.value.field == field
+    assert network.position() == before
+
+
+def test_a_referent_may_have_the_longest_user_id_a_token_carries(network: Network) -> None:
+    longest = Actor("u" * USER_ID_LENGTH, Role.WORKER, network.a)
+
+    young_person = network.enrol(longest)
+
+    assert network.ledger.young_person(young_person).referent_user_id == longest.user_id
+    with pytest.raises(InvalidInput, match="at most 255"):
+        network.enrol(None, referent_user_id="u" * (USER_ID_LENGTH + 1))
 
 
 @pytest.mark.parametrize("text", REFUSED_IN_PROSE)

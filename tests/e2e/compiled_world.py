@@ -218,10 +218,11 @@ def _timeline_arguments(draw: st.DrawFn, doc: Document, world: World) -> str:
         cursors = BAD_CURSORS if doc.flawed and not bad_size else world.cursors
         cursor = draw(st.sampled_from(cursors))
         found.append(doc.argument("after", "String", f'"{cursor}"', cursor, draw(as_var)))
-    for name in ("from", "to"):
-        if draw(st.booleans()):
-            moment = draw(st.sampled_from(MOMENTS))
-            found.append(doc.argument(name, "DateTime", f'"{moment}"', moment, draw(as_var)))
+    period = {n: draw(st.sampled_from(MOMENTS)) for n in ("from", "to") if draw(st.booleans())}
+    if len(period) == 2 and not doc.flawed:  # a period ending before it starts is refused
+        period = dict(zip(("from", "to"), sorted(period.values()), strict=True))
+    for name, moment in period.items():
+        found.append(doc.argument(name, "DateTime", f'"{moment}"', moment, draw(as_var)))
     if draw(st.booleans()):
         domains = draw(st.lists(st.sampled_from([d.value for d in Domain]), max_size=3))
         literal = f"[{', '.join(domains)}]"

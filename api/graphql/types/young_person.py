@@ -19,6 +19,7 @@ from api.graphql.types.node import Node
 from api.graphql.types.timeline import TimelineConnection, TimelineEntry
 from domain import vocabulary
 from domain.privacy.vault import ERASED
+from domain.rules import require_aware
 from projections.queries.case_details import CaseDetails, GoalRow, NeedRow
 from projections.queries.cases import AccessFacts, CaseOverview, ConsentScope
 from projections.queries.timeline import TimelineRequest
@@ -291,6 +292,8 @@ async def visible_young_person(
 ) -> YoungPerson | None:
     """The case if the viewer may see it (now); None otherwise, exactly as for an unknown id.
     With `as_of`, the case as the ledger knew it at that recorded time."""
+    if as_of is not None:
+        require_aware(as_of, "asOf")  # checked first: the answer says nothing of the case
     facts = await info.context.loaders.facts.load(young_person_id)
     if facts is None or not shows_case(info.context.viewer, facts):
         return None

@@ -21,7 +21,7 @@ from domain.case_file.personal_data import PersonalData
 from domain.case_file.plan import Goal
 from domain.case_file.referral import Referral
 from domain.errors import InvalidInput, NotFound, NotPermitted, RuleViolation
-from domain.rules import SHORT_TEXT, require_range, require_text
+from domain.rules import SHORT_TEXT, require_range, require_text, require_user_id
 
 NO_PARTNERS: frozenset[UUID] = frozenset()
 T = TypeVar("T")
@@ -49,7 +49,7 @@ class CaseFile(Aggregate):
             personal=personal,
             territory=require_text(territory, "territory", SHORT_TEXT),
             lead_association_id=actor.association_id,
-            referent_user_id=require_text(referent_user_id or actor.user_id, "referent_user_id"),
+            referent_user_id=require_user_id(referent_user_id or actor.user_id, "referent_user_id"),
             occurred_at=occurred_at,
         )
 

@@ -12,7 +12,7 @@ from domain.case_file.layers.base import association_of
 from domain.case_file.layers.referrals import CaseReferrals
 from domain.errors import RuleViolation
 from domain.privacy.sealed import Seal, Sealed
-from domain.rules import require_text, seal_optional
+from domain.rules import require_user_id, seal_optional
 from domain.vocabulary import HandoverStatus
 
 PROPOSED = "the handover was proposed"
@@ -88,7 +88,7 @@ class CaseHandovers(CaseReferrals):
         self._handover_accepted(
             actor=actor,
             handover_id=handover_id,
-            referent_user_id=require_text(referent_user_id or actor.user_id, "referent_user_id"),
+            referent_user_id=require_user_id(referent_user_id or actor.user_id, "referent_user_id"),
             occurred_at=time.after(occurred_at, handover.proposed_at, PROPOSED),
         )
 

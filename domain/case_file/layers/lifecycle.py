@@ -10,7 +10,7 @@ from domain.case_file.case_time import CaseTime
 from domain.case_file.layers.base import NO_PARTNERS, CaseFile
 from domain.errors import NotFound, RuleViolation
 from domain.privacy.sealed import Seal, Sealed
-from domain.rules import require_text, seal_optional
+from domain.rules import require_user_id, seal_optional
 
 
 class CaseLifecycle(CaseFile):
@@ -19,7 +19,7 @@ class CaseLifecycle(CaseFile):
     ) -> None:
         self._require_lead(actor)
         self._require_open()
-        referent = require_text(referent_user_id, "referent_user_id")
+        referent = require_user_id(referent_user_id, "referent_user_id")
         if referent == self.referent_user_id:
             raise RuleViolation("this worker is already the referent", field="referent_user_id")
         self._referent_changed(
@@ -50,7 +50,7 @@ class CaseLifecycle(CaseFile):
                 field="mentor_association_id",
                 code="NOT_INVOLVED",
             )
-        mentor = require_text(mentor_user_id, "mentor_user_id")
+        mentor = require_user_id(mentor_user_id, "mentor_user_id")
         if mentor in self.mentors:
             raise RuleViolation("this worker is already a mentor", field="mentor_user_id")
         self._mentor_assigned(
