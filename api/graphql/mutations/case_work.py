@@ -11,6 +11,7 @@ import strawberry
 
 from api.graphql.context import Info
 from api.graphql.errors import InvalidInput, NotFound, NotPermitted, RuleViolation
+from api.graphql.ids import to_global
 from api.graphql.input_paths import NO_PATHS, Paths
 from api.graphql.mutations.case_file import PERSONAL_DATA, PersonalDataInput
 from api.graphql.mutations.perform import need_id, not_yet_visible, perform
@@ -115,8 +116,15 @@ Command = Callable[[Ledger, Actor, UUID], UUID]
 
 
 async def _on_case(
-    info: Info, young_person_id: str, command: Command, paths: Paths = NO_PATHS
+    info: Info,
+    young_person_id: str,
+    command: Command,
+    paths: Paths = NO_PATHS,
+    changed: str | None = None,
 ) -> CaseFileResult:
+    """Runs a command on a case; `changed` is the kind of what the command returns when that
+    is not the case itself (a goal, a need, a programme), given back as its global id: the raw
+    UUID it was given back as was taken by no input."""
     ledger, actor = info.context.parcours.ledger, info.context.viewer
     outcome = await perform(
         info,
@@ -129,11 +137,11 @@ async def _on_case(
         return outcome
     case = str(need_id(young_person_id, "YoungPerson", "young_person_id"))
     person = await visible_young_person(info, case)
-    changed = None if str(outcome) == case else strawberry.ID(str(outcome))
+    changed_id = None if str(outcome) == case or changed is None else to_global(changed, outcome)
     return (
         not_yet_visible()
         if person is None
-        else CaseFileUpdated(young_person=person, changed_id=changed)
+        else CaseFileUpdated(young_person=person, changed_id=changed_id)
     )
 
 
@@ -163,6 +171,7 @@ class CaseWorkMutations:
                 occurred_at=input.occurred_at,
                 idempotency_key=input.idempotency_key,
             ),
+            changed="Goal",
         )
 
     @strawberry.mutation
@@ -179,7 +188,7 @@ class CaseWorkMutations:
                 idempotency_key=input.idempotency_key,
             )
 
-        return await _on_case(info, input.young_person_id, command)
+        return await _on_case(info, input.young_person_id, command, changed="Goal")
 
     @strawberry.mutation
     async def achieve_goal(self, info: Info, input: GoalInput) -> CaseFileResult:
@@ -201,6 +210,7 @@ class CaseWorkMutations:
                 occurred_at=input.occurred_at,
                 idempotency_key=input.idempotency_key,
             ),
+            changed="Need",
         )
 
     @strawberry.mutation
@@ -215,6 +225,7 @@ class CaseWorkMutations:
                 occurred_at=input.occurred_at,
                 idempotency_key=input.idempotency_key,
             ),
+            changed="Need",
         )
 
     @strawberry.mutation
@@ -331,6 +342,7 @@ class CaseWorkMutations:
                 occurred_at=input.occurred_at,
                 idempotency_key=input.idempotency_key,
             ),
+            changed="Programme",
         )
 
     @strawberry.mutation
@@ -349,19 +361,21 @@ class CaseWorkMutations:
                 occurred_at=input.occurred_at,
                 idempotency_key=input.idempotency_key,
             ),
+            changed="Programme",
         )
 
 
 async def _end_goal(info: Info, input: GoalInput, status: vocabulary.GoalStatus) -> CaseFileResult:
-    return await _on_case(
-        info,
-        input.young_person_id,
-        lambda ledger, actor, case: ledger.end_goal(
+    def command(ledger: Ledger, actor: Actor, case: UUID) -> UUID:
+        if input.progress is not None:  # it was dropped without a word
+            raise errors.InvalidInput("progress is given with a review only", field="progress")
+        return ledger.end_goal(
             actor,
             case,
             goal_id=need_id(input.goal_id, "Goal", "goal_id"),
             status=status,
             occurred_at=input.occurred_at,
             idempotency_key=input.idempotency_key,
-        ),
-    )
+        )
+
+    return await _on_case(info, input.young_person_id, command, changed="Goal")

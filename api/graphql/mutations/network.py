@@ -10,7 +10,7 @@ import strawberry
 
 from api.graphql.context import Info
 from api.graphql.errors import InvalidInput, NotFound, NotPermitted, RuleViolation
-from api.graphql.ids import uuid_of
+from api.graphql.ids import to_global, uuid_of
 from api.graphql.input_paths import each_at, under
 from api.graphql.mutations.perform import Failure, need_id, not_yet_visible, optional_id, perform
 from api.graphql.types.directory import Association, association
@@ -96,16 +96,21 @@ class ReleaseAllocationInput:
 
 
 async def _association_payload(
-    info: Info, association_id: str, outcome: UUID | Failure
+    info: Info, association_id: str, outcome: UUID | Failure, changed: str | None = None
 ) -> AssociationResult:
+    """`changed` is the kind of what the command returns when that is not the association (a
+    resource, an allocation), given back as its global id: the raw UUID it was given back as
+    was taken by no input."""
     if not isinstance(outcome, UUID):
         return outcome
     found = await association(info, association_id)
-    changed = None if str(outcome) == association_id else strawberry.ID(str(outcome))
+    changed_id = (
+        None if str(outcome) == association_id or changed is None else to_global(changed, outcome)
+    )
     return (
         not_yet_visible()
         if found is None
-        else AssociationUpdated(association=found, changed_id=changed)
+        else AssociationUpdated(association=found, changed_id=changed_id)
     )
 
 
@@ -195,7 +200,9 @@ class NetworkMutations:
                 idempotency_key=input.idempotency_key,
             ),
         )
-        return await _association_payload(info, _raw(input.association_id), outcome)
+        return await _association_payload(
+            info, _raw(input.association_id), outcome, "SharedResource"
+        )
 
     @strawberry.mutation
     async def withdraw_resource(
@@ -213,7 +220,7 @@ class NetworkMutations:
                 idempotency_key=input.idempotency_key,
             ),
         )
-        return await _resource_payload(info, input.resource_id, outcome)
+        return await _resource_payload(info, input.resource_id, outcome, "SharedResource")
 
     @strawberry.mutation
     async def allocate_resource(
@@ -236,7 +243,7 @@ class NetworkMutations:
                 idempotency_key=input.idempotency_key,
             ),
         )
-        return await _resource_payload(info, input.resource_id, outcome)
+        return await _resource_payload(info, input.resource_id, outcome, "Allocation")
 
     @strawberry.mutation
     async def release_allocation(
@@ -255,7 +262,7 @@ class NetworkMutations:
                 idempotency_key=input.idempotency_key,
             ),
         )
-        return await _resource_payload(info, input.resource_id, outcome)
+        return await _resource_payload(info, input.resource_id, outcome, "Allocation")
 
 
 def _raw(global_id: str) -> str:
@@ -264,9 +271,9 @@ def _raw(global_id: str) -> str:
 
 
 async def _resource_payload(
-    info: Info, resource_id: str, outcome: UUID | Failure
+    info: Info, resource_id: str, outcome: UUID | Failure, changed: str
 ) -> AssociationResult:
     """A resource command answers with the association that pooled the resource."""
     resource = uuid_of(resource_id, "SharedResource")
     owner = None if resource is None else await info.context.run(resource_owner, resource)
-    return await _association_payload(info, owner or "", outcome)
+    return await _association_payload(info, owner or "", outcome, changed)
