@@ -20,9 +20,10 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 from starlette.background import BackgroundTask
 
+from api import policy
 from api.auth.dependencies import CurrentViewer
 from api.bootstrap import Parcours
-from domain.vocabulary import Role
+from api.policy import Capability
 from projections.exports.errors import ExportError
 from projections.exports.suppression import DEFAULT_K
 
@@ -45,7 +46,7 @@ async def download_export(
     k: Annotated[int, Query(ge=DEFAULT_K, description="Suppression threshold.")] = DEFAULT_K,
 ) -> StreamingResponse:
     """The study's export as a zip: datasets, aggregates, report, codebook and manifest."""
-    if viewer.role is not Role.EVALUATOR:
+    if not policy.allows(viewer.actor, Capability.DOWNLOAD_EXPORTS):
         raise HTTPException(403, detail="only evaluators download evaluation exports")
     parcours: Parcours = request.app.state.parcours
     directory = Path(tempfile.mkdtemp(prefix="parcours-download-"))

@@ -39,7 +39,8 @@ class Capability(Enum):
     AUDIT = "read the audit trail and the access log"
     READ_INDICATORS = "read the network's indicators"
     READ_DIRECTORY = "read the directory"
-    EVALUATE = "list and download evaluation studies"
+    LIST_STUDIES = "list the evaluation studies"
+    DOWNLOAD_EXPORTS = "download evaluation exports"
 
 
 GRANTS: dict[Capability, frozenset[Role]] = {
@@ -53,7 +54,8 @@ GRANTS: dict[Capability, frozenset[Role]] = {
         {Role.WORKER, Role.COORDINATOR, Role.NETWORK_ADMIN, Role.EVALUATOR}
     ),
     Capability.READ_DIRECTORY: frozenset(Role) - {Role.SYSTEM},
-    Capability.EVALUATE: frozenset({Role.EVALUATOR, Role.NETWORK_ADMIN}),
+    Capability.LIST_STUDIES: frozenset({Role.EVALUATOR, Role.NETWORK_ADMIN}),
+    Capability.DOWNLOAD_EXPORTS: frozenset({Role.EVALUATOR}),
 }
 
 

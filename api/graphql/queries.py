@@ -274,7 +274,7 @@ class Query:
 
     @strawberry.field(description="evaluators and network admins: the registered studies")
     async def studies(self, info: Info) -> list[EvaluationStudy]:
-        policy.require(info.context.viewer, Capability.EVALUATE)
+        policy.require(info.context.viewer, Capability.LIST_STUDIES)
         rows = await info.context.run(studies)
         return [EvaluationStudy(name=r.name, registered_at=r.registered_at) for r in rows]
 

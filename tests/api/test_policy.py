@@ -216,6 +216,10 @@ def test_a_consent_lets_a_filter_match_the_domains_it_opens() -> None:
         (EVALUATOR, Capability.AUDIT),
         (EVALUATOR, Capability.WRITE_PRACTICE_NOTES),
         (EVALUATOR, Capability.RUN_THE_NETWORK),
+        (ADMIN, Capability.DOWNLOAD_EXPORTS),
+        (COORDINATOR_B, Capability.LIST_STUDIES),
+        (AUDITOR, Capability.LIST_STUDIES),
+        (AUDITOR, Capability.WRITE_PRACTICE_NOTES),
         (SYSTEM_ACTOR, Capability.READ_DIRECTORY),
     ],
 )
@@ -223,6 +227,13 @@ def test_a_role_is_refused_what_it_was_not_granted(viewer: Actor, capability: Ca
     assert policy.allows(viewer, capability) is False
     with pytest.raises(NotPermitted):
         policy.require(viewer, capability)
+
+
+def test_only_evaluators_download_exports_and_admins_only_list_the_studies() -> None:
+    """The export route decided by itself (evaluators only) while the policy granted admins
+    "list and download": the two could drift apart unseen."""
+    assert policy.GRANTS[Capability.DOWNLOAD_EXPORTS] == frozenset({Role.EVALUATOR})
+    assert policy.GRANTS[Capability.LIST_STUDIES] == frozenset({Role.EVALUATOR, Role.NETWORK_ADMIN})
 
 
 def test_only_auditors_read_the_audit_trail_and_the_access_log() -> None:
