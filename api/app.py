@@ -10,7 +10,7 @@ import asyncio
 import logging
 import threading
 import weakref
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager, suppress
 from datetime import UTC, datetime
@@ -24,6 +24,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response
 from starlette.requests import HTTPConnection
+from strawberry.asgi import ASGIWebSocketAdapter
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.fastapi import GraphQLRouter
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
@@ -56,9 +57,25 @@ with 32, sixteen clients of timeline pages got 132 pages/s; with 8, 168 (issue 7
 does not hold them: the store breaker answers at once once it has seen the store down."""
 
 
+class RefusingWebSocketAdapter(ASGIWebSocketAdapter):
+    """A websocket message our `decode_json` refuses (a NUL, bytes that are not UTF-8, nesting
+    too deep) closes the socket with 4400 and the rule, as graphql-transport-ws asks for an
+    invalid message: strawberry only knew `JSONDecodeError`, and the refusal, an HTTP 400 on
+    a body, escaped the socket's handler as a server error."""
+
+    async def iter_json(self, *, ignore_parsing_errors: bool = False) -> AsyncGenerator[object]:
+        try:
+            async for message in super().iter_json(ignore_parsing_errors=ignore_parsing_errors):
+                yield message
+        except HTTPException as refused:
+            await self.ws.close(4400, reason=refused.reason)
+
+
 class ParcoursGraphQLRouter(GraphQLRouter[Context, None]):
     """Authenticates websockets from their `connection_init` payload, answers the hottest
     documents through the compiled path, and encodes responses with orjson."""
+
+    websocket_adapter_class = RefusingWebSocketAdapter
 
     def __init__(
         self, schema: strawberry.Schema, *, compiled: CompiledQueries | None, **options: Any

@@ -22,6 +22,7 @@ from api.auth.errors import InvalidTokenRequest
 from api.auth.viewer import association_named, role_named, user_named
 from domain.actor import Actor
 from domain.errors import InvalidInput, NotFound
+from domain.rules import USER_ID_LENGTH
 from domain.vocabulary import Role
 
 Names = Mapping[str, UUID]
@@ -29,7 +30,7 @@ Names = Mapping[str, UUID]
 
 class ActorLine(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    user_id: str = Field(min_length=1, max_length=200)
+    user_id: str = Field(min_length=1, max_length=USER_ID_LENGTH)
     role: Role
     association_id: UUID | None = None
 
@@ -72,11 +73,19 @@ class ImportLine(BaseModel):
 _ACTOR_FIELDS = {"user": "user_id", "role": "role", "association": "association_id"}
 
 
+MAX_DEPTH = 32
+"""How deep a line's values may nest: a command's arguments go four or five levels down, and
+a line nested hundreds deep made the import stop with a traceback (a recursion limit in the
+arguments' check or in resolving names) instead of naming the line."""
+
+
 def parse(text: str | bytes) -> ImportLine:
     try:
         data = orjson.loads(text)
     except orjson.JSONDecodeError as error:
         raise InvalidInput(f"not a JSON object: {error}", field="line") from None
+    if _deeper_than(data, MAX_DEPTH):
+        raise InvalidInput(f"values may nest at most {MAX_DEPTH} levels deep", field="line")
     if not isinstance(data, dict):
         raise InvalidInput("not a JSON object", field="line")
     try:
@@ -99,3 +108,20 @@ def resolve(value: object, names: Names) -> Any:
     if isinstance(value, list):
         return [resolve(item, names) for item in value]
     return value
+
+
+def _deeper_than(value: object, limit: int) -> bool:
+    """Whether lists and objects nest more than `limit` levels (walked without recursion)."""
+    level: list[dict[str, object] | list[object]] = (
+        [value] if isinstance(value, dict | list) else []
+    )
+    for _ in range(limit):
+        level = [
+            item
+            for found in level
+            for item in (found.values() if isinstance(found, dict) else found)
+            if isinstance(item, dict | list)
+        ]
+        if not level:
+            return False
+    return True

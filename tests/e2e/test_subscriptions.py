@@ -426,3 +426,22 @@ def test_readyz_counts_the_subscriptions_served_until_their_socket_closes(api: A
         return during, await asyncio.to_thread(served)
 
     assert run(scenario) == (1, 0)
+
+
+def test_a_message_with_a_nul_closes_the_socket_with_4400_naming_the_rule(api: Api) -> None:
+    """graphql-transport-ws closes on an invalid message; the refusal of a NUL, a 400 for an
+    HTTP body, escaped the socket's handler as a server error and the client learnt nothing."""
+    case = case_led_by_a(api)
+
+    async def scenario() -> tuple[int | None, str | None]:
+        async with connected(api, api.token(api.network.worker_a)) as ws:
+            payload = {"query": TIMELINE, "variables": {"id": person_id(case) + "\u0000"}}
+            await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": payload}))
+            try:
+                await receive(ws)
+            except ConnectionClosed as closed:
+                frame = closed.rcvd
+                return (None, None) if frame is None else (frame.code, frame.reason)
+            return (None, "answered")
+
+    assert run(scenario) == (4400, "strings may not contain the NUL character (U+0000)")

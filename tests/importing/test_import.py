@@ -177,6 +177,18 @@ def test_an_invalid_line_stops_the_import_and_names_line_and_field(parcours: Par
             b' "role": "NETWORK_ADMIN"}, "args": {"name": "n", "territory": "93"}, "key": "k"}',
             "actor.user_id",
         ),
+        (  # nested past orjson's bound for dumping the arguments: a traceback, no line
+            b'{"command": "register_association", "actor": {"user_id": "x",'
+            b' "role": "NETWORK_ADMIN"}, "args": {"name": ' + b"[" * 300 + b"]" * 300 + b"},"
+            b' "key": "k"}',
+            "line",
+        ),
+        (  # nested past Python's recursion limit in resolving names
+            b'{"command": "register_association", "actor": {"user_id": "x",'
+            b' "role": "NETWORK_ADMIN"}, "args": {"name": ' + b"[" * 1000 + b"]" * 1000 + b"},"
+            b' "key": "k"}',
+            "line",
+        ),
     ],
 )
 def test_refusals_name_the_field(parcours: Parcours, line: bytes, field: str) -> None:
