@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from api.bootstrap import Parcours
 from domain.collector import each_paused
@@ -52,42 +52,70 @@ class BackupReport:
 
 
 def backup(parcours: Parcours, out: Path) -> BackupReport:
+    """Written into a private file beside `out` and renamed to it once complete: a backup that
+    fails (the store unreachable, a full disk) leaves no file behind, so that running it again
+    is not refused because `out` exists, and no half backup is ever taken for a whole one."""
     if out.exists():
         raise BackupError(f"{out} exists: choose a new file")
+    if not out.parent.is_dir():
+        raise BackupError(f"{out.parent} is not a directory")
     store = _Store(parcours)
-    target = sqlite3.connect(out)
+    partial = out.with_name(f".{out.name}.partial-{uuid4().hex[:12]}")
     try:
-        for statement in SCHEMA:
-            target.execute(statement)
-        with store.tables.snapshot() as read:
-            counts = _copy_out(store, read, target)
-        target.commit()
+        with _writing(out):
+            target = sqlite3.connect(partial)
+        try:
+            with _writing(out):
+                for statement in SCHEMA:
+                    target.execute(statement)
+            with store.tables.snapshot() as read:
+                counts = _copy_out(store, read, target, out)
+            with _writing(out):
+                target.commit()
+        finally:
+            target.close()
+        partial.rename(out)
     finally:
-        target.close()
+        partial.unlink(missing_ok=True)
     return BackupReport(*counts)
 
 
-def _copy_out(store: "_Store", read: Reader, target: sqlite3.Connection) -> tuple[int, int, int]:
+@contextmanager
+def _writing(out: Path) -> Iterator[None]:
+    """The backup file's own failures (a full disk, a directory not writable) named as such:
+    the store's are left to the outage handling, which names them otherwise."""
+    try:
+        yield
+    except sqlite3.Error as error:
+        raise BackupError(f"{out} cannot be written: {error}") from None
+
+
+def _copy_out(
+    store: "_Store", read: Reader, target: sqlite3.Connection, out: Path
+) -> tuple[int, int, int]:
     """Events, links and receipts, all read from one snapshot of the store: a command recorded
     meanwhile is in the backup whole (events, links and receipt) or not at all."""
     counts = [0, 0, 0]
 
     def events(rows: list[tuple[Any, ...]]) -> None:
-        target.executemany(
-            "INSERT INTO events VALUES (?, ?, ?, ?, ?)",
-            [(p, _uuid_text(o), v, t, bytes(s)) for p, o, v, t, s in rows],
-        )
+        with _writing(out):
+            target.executemany(
+                "INSERT INTO events VALUES (?, ?, ?, ?, ?)",
+                [(p, _uuid_text(o), v, t, bytes(s)) for p, o, v, t, s in rows],
+            )
         counts[0] += len(rows)
 
     def links(rows: list[tuple[Any, ...]]) -> None:
-        target.executemany(
-            "INSERT INTO chain VALUES (?, ?, ?, ?, ?)",
-            [(q, p, _uuid_text(o), v, bytes(h)) for q, p, o, v, h in rows],
-        )
+        with _writing(out):
+            target.executemany(
+                "INSERT INTO chain VALUES (?, ?, ?, ?, ?)",
+                [(q, p, _uuid_text(o), v, bytes(h)) for q, p, o, v, h in rows],
+            )
         counts[1] += len(rows)
 
     def receipts(rows: list[tuple[str, str, str | None, str, str]]) -> None:
-        target.executemany("INSERT INTO receipts VALUES (?, ?, ?, ?, ?)", rows)
+        with _writing(out):
+            target.executemany("INSERT INTO receipts VALUES (?, ?, ?, ?, ?)", rows)
         counts[2] += len(rows)
 
     # Each batch read and written with the cyclic collector paused (domain/collector.py).
@@ -109,6 +137,7 @@ def restore(parcours: Parcours, source: Path) -> BackupReport:
         )
     backup_db = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
     try:
+        _require_backup(backup_db, source)
         _require_intact(backup_db)
         erased = [
             UUID(str(row[0]))
@@ -131,6 +160,21 @@ def restore(parcours: Parcours, source: Path) -> BackupReport:
 
 
 _EVENTS_IN_ORDER = "SELECT * FROM events ORDER BY position"
+
+
+def _require_backup(backup_db: sqlite3.Connection, source: Path) -> None:
+    """A file `parcours backup` made: anything else (a text file, an empty or another SQLite
+    database) ended the restore with a traceback."""
+    try:
+        found = {
+            str(row[0])
+            for row in backup_db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
+    except sqlite3.DatabaseError:
+        found = set()
+    if not {"events", "chain", "receipts"} <= found:
+        msg = f"{source} is not a file made by `parcours backup`; nothing was restored"
+        raise BackupError(msg)
 
 
 def _require_intact(backup_db: sqlite3.Connection) -> None:

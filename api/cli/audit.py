@@ -54,6 +54,9 @@ def checkpoint(
     """Sign the chain's current head (Ed25519) into a file kept outside the database, once
     the chain verifies against the checkpoints already there: signing a head blindly would
     vouch for whatever was tampered with and recomputed since the last one."""
+    if out_dir.exists() and not out_dir.is_dir():
+        err.print(f"[red]error[/red]: --out: {escape(str(out_dir))} is not a directory")
+        raise typer.Exit(2)
     with opened() as parcours:
         store = ChainStore(parcours.ledger.recorder)
         head = store.head()

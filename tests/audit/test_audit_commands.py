@@ -173,3 +173,18 @@ def test_erase_destroys_the_key_and_the_ledger_still_verifies(
     again = run(environment, "erase", simulated[1], "--reason", "twice")
     assert again[0] == 2
     assert "ERASED" in again[1]
+
+
+def test_a_checkpoint_into_a_file_is_refused_naming_out(
+    environment: dict[str, str], simulated: list[str], tmp_path: Path
+) -> None:
+    """`--out` naming a file ended in a `FileExistsError` traceback."""
+    existing = tmp_path / "witness.txt"
+    existing.write_text("kept\n")
+
+    code, output = run(environment, "audit", "checkpoint", "--out", str(existing))
+
+    assert code == 2
+    assert "--out" in output
+    assert "is not a directory" in output
+    assert existing.read_text() == "kept\n"

@@ -253,3 +253,64 @@ def test_a_restore_that_fails_halfway_leaves_an_empty_store_and_the_erased_unrea
     assert key_after_failure is None
     assert restored.erasures_reapplied == 1
     assert name is None, "the key is gone: the name cannot be opened"
+
+
+@pytest.mark.parametrize(
+    "content", [b"", b"not a backup at all\n", None], ids=["empty", "text", "other-sqlite"]
+)
+def test_a_file_that_is_no_backup_is_refused_naming_it(
+    instances: Instances, tmp_path: Path, content: bytes | None
+) -> None:
+    """A text file, an empty one or another SQLite database ended the restore in a
+    traceback (`no such table`, `file is not a database`)."""
+    source = tmp_path / "not.backup"
+    if content is None:
+        with sqlite3.connect(source) as db:
+            db.execute("CREATE TABLE notes (body TEXT)")
+    else:
+        source.write_bytes(content)
+    target = instances.start()
+
+    with pytest.raises(BackupError, match="is not a file made by `parcours backup`"):
+        restore(target, source)
+
+    assert _Store(target).count() == 0
+
+
+def test_a_backup_into_a_missing_directory_is_refused_naming_it(
+    instances: Instances, tmp_path: Path
+) -> None:
+    """It was answered "the ledger's database is unavailable": the failure was the file's."""
+    source = instances.start()
+
+    with pytest.raises(BackupError, match="is not a directory"):
+        backup(source, tmp_path / "missing" / "ledger.backup")
+
+
+def test_a_backup_that_fails_leaves_no_file_and_can_be_run_again(
+    instances: Instances, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A backup half written was left at `out`: a second attempt was refused ("exists"), and
+    the half file could be taken for a whole backup."""
+    source = instances.start()
+    build_network(source.ledger, instances.clock).enrol()
+    directory = tmp_path / "backups"
+    directory.mkdir()
+    out = directory / "ledger.backup"
+
+    class DiskFullError(Exception):
+        pass
+
+    def disk_full(*args: object, **kwargs: object) -> None:
+        raise DiskFullError
+
+    with monkeypatch.context() as patched:
+        patched.setattr("api.backup._copy_out", disk_full)
+        with pytest.raises(DiskFullError):
+            backup(source, out)
+    left = sorted(p.name for p in directory.iterdir())
+    report = backup(source, out)
+
+    assert left == []
+    assert report.events == 4
+    assert out.is_file()
