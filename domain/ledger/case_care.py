@@ -31,8 +31,8 @@ class CaseCareCommands(CaseFileCommands):
         idempotency_key: str | None = None,
     ) -> UUID:
         def act(yp: YoungPerson, ctx: CaseContext) -> UUID:
-            for association_id in recipients or ():
-                self.load(Association, association_id, "association_ids")
+            for index, association_id in enumerate(recipients or ()):
+                self.load(Association, association_id, f"association_ids[{index}]")
             consent_id = uuid4()
             yp.give_consent(
                 actor=actor,

@@ -176,14 +176,18 @@ class NetworkCommands(LedgerCore):
         """Partners default to the associations delivering the components."""
 
         def decide() -> Decision:
-            if partners is None:  # an empty list is refused, not taken as "the default"
-                chosen, field = (
-                    tuple(dict.fromkeys(c.association_id for c in components)),
-                    "components",
-                )
-            else:
-                chosen, field = partners, "partner_ids"
-            for association_id in chosen:
+            # Each association named by its place in the input (an empty list of partners is
+            # refused, not taken as "the default").
+            named = (
+                [
+                    (c.association_id, f"components[{i}].association_id")
+                    for i, c in enumerate(components)
+                ]
+                if partners is None
+                else [(p, f"partner_ids[{i}]") for i, p in enumerate(partners)]
+            )
+            chosen = partners if partners is not None else tuple(dict.fromkeys(a for a, _ in named))
+            for association_id, field in named:
                 self.load(Association, association_id, field)
             programme = Programme.launch(
                 actor=actor,

@@ -81,10 +81,10 @@ def test_a_consent_names_only_registered_associations(network: Network) -> None:
     young_person = network.enrol()
 
     error = refused(
-        network, NotFound, lambda: consent(network, young_person, recipients=(uuid4(),))
+        network, NotFound, lambda: consent(network, young_person, recipients=(network.b, uuid4()))
     )
 
-    assert error.field == "association_ids"
+    assert error.field == "association_ids[1]"
 
 
 def test_a_consent_does_not_expire_before_it_is_given(network: Network) -> None:

@@ -59,8 +59,8 @@ def test_every_component_is_delivered_by_a_partner(network: Network) -> None:
     ("partners", "component_by", "error", "field"),
     [
         ((), "a", InvalidInput, "partner_ids"),  # named, but none: not "the default"
-        ("unknown", "a", NotFound, "partner_ids"),
-        (None, "unknown", NotFound, "components"),  # the default: the components' associations
+        ("unknown", "a", NotFound, "partner_ids[1]"),  # each named by its place in the list
+        (None, "unknown", NotFound, "components[1].association_id"),  # the default: theirs
     ],
 )
 def test_a_programme_s_partners_are_refused_naming_the_input_that_gave_them(
@@ -71,7 +71,7 @@ def test_a_programme_s_partners_are_refused_naming_the_input_that_gave_them(
     field: str,
 ) -> None:
     unknown = uuid4()
-    given = (unknown,) if partners == "unknown" else partners
+    given = (network.a, unknown) if partners == "unknown" else partners
     by = unknown if component_by == "unknown" else network.a
 
     refusal = refused(
@@ -80,7 +80,7 @@ def test_a_programme_s_partners_are_refused_naming_the_input_that_gave_them(
         lambda: network.ledger.launch_programme(
             network.admin,
             name="Passerelle",
-            components=(Component(by, Domain.HOUSING),),
+            components=(Component(network.a, Domain.EDUCATION), Component(by, Domain.HOUSING)),
             partners=given,  # type: ignore[arg-type]
         ),
     )

@@ -90,7 +90,7 @@ def test_a_malformed_global_id_is_an_invalid_input_naming_its_field(api: Api) ->
             domain="HOUSING",
             severity=2,
         ),
-        "associationIds": mutate(
+        "associationIds[0]": mutate(
             api,
             b,
             "giveConsent",
@@ -100,6 +100,17 @@ def test_a_malformed_global_id_is_an_invalid_input_naming_its_field(api: Api) ->
             associationIds=[person_id(case)],
             purpose="support",
             givenBy="YOUNG_PERSON",
+        ),
+        "partnerIds[1]": mutate(
+            api,
+            api.network.admin,
+            "launchProgramme",
+            "LaunchProgrammeInput",
+            name="Passerelle",
+            components=[
+                {"associationId": global_id("Association", api.network.a), "domain": "HOUSING"}
+            ],
+            partnerIds=[global_id("Association", api.network.a), "x"],
         ),
         "referralId": mutate(api, b, "acceptReferral", "RespondToReferralInput", referralId="%%%"),
         "handoverId": mutate(api, b, "acceptHandover", "RespondToHandoverInput", handoverId="x"),

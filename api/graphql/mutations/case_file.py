@@ -189,7 +189,8 @@ class CaseFileMutations:
                 None
                 if input.association_ids is None
                 else tuple(
-                    need_id(a, "Association", "association_ids") for a in input.association_ids
+                    need_id(a, "Association", f"association_ids[{i}]")
+                    for i, a in enumerate(input.association_ids)
                 )
             )
             return ledger.give_consent(

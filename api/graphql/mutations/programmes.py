@@ -94,7 +94,10 @@ class ProgrammeMutations:
                 ends_on=input.ends_on,
                 partners=None
                 if input.partner_ids is None
-                else tuple(need_id(p, "Association", "partner_ids") for p in input.partner_ids),
+                else tuple(
+                    need_id(p, "Association", f"partner_ids[{i}]")
+                    for i, p in enumerate(input.partner_ids)
+                ),
                 idempotency_key=input.idempotency_key,
             ),
         )
