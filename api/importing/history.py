@@ -9,6 +9,7 @@ number and the rule it broke; every line before it is recorded, and running the 
 again records only what was not recorded yet.
 """
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from uuid import UUID
@@ -24,11 +25,37 @@ Progress = Callable[[int], None]
 
 
 class ImportFailed(Exception):
+    """The line that stopped the import and its refusal, whose field is named as the line
+    writes it (`args.recipients[1]`, `key`), not as the ledger or a request calls it."""
+
     def __init__(self, line: int, error: DomainError) -> None:
+        error.field = line_field(error.field)
         field = f" ({error.field})" if error.field else ""
         super().__init__(f"line {line}{field}: {error}")
         self.line = line
         self.error = error
+
+
+_LINE_FIELDS = {
+    "idempotency_key": "key",
+    "association_ids": "args.recipients",
+    "partner_ids": "args.partners",
+}
+"""The ledger's and the requests' names of fields that an import line names otherwise."""
+_OF_THE_LINE = ("line", "command", "key", "as", "actor", "args")
+_FIRST_STEP = re.compile(r"[^.\[]*")
+
+
+def line_field(field: str | None) -> str | None:
+    """Where a refusal points in the line: the ledger names an argument alone (`first_name`,
+    `association_ids[1]`), a line holds it under `args`, some under another name."""
+    if field is None:
+        return None
+    step = _FIRST_STEP.match(field)
+    head = "" if step is None else step.group(0)
+    if head in _OF_THE_LINE:
+        return field
+    return _LINE_FIELDS.get(head, f"args.{head}") + field[len(head) :]
 
 
 @dataclass
@@ -49,7 +76,7 @@ class _Importer:
         """Runs one line; a name it gives is noted in `given` with what the name meant before."""
         try:
             command = command_of(self.ledger, line.command)
-            arguments_given = arguments(line.command, resolve(line.args, self.names))
+            arguments_given = arguments(line.command, resolve(line.args, self.names, "args"))
             outcome = command(
                 line.actor_with(self.names), idempotency_key=line.key, **arguments_given
             )

@@ -49,7 +49,7 @@ class ImportLine(BaseModel):
         """Who did it, held to the rules of a token's claims (a printable user id, a role a
         token may carry, an association for a worker or coordinator only) and to the policy's
         capability for the command: an import is not a way round what a request may do."""
-        given = resolve(self.actor, names)
+        given = resolve(self.actor, names, "actor")
         try:
             fields = ActorLine.model_validate(given)
             actor = Actor(
@@ -96,17 +96,18 @@ def parse(text: str | bytes) -> ImportLine:
         raise InvalidInput(f"{name}: {first['msg']}", field=name) from None
 
 
-def resolve(value: object, names: Names) -> Any:
-    """`value` with every `{"$ref": name}` replaced by the outcome that took that name."""
+def resolve(value: object, names: Names, path: str) -> Any:
+    """`value` (found at `path` in the line) with every `{"$ref": name}` replaced by the
+    outcome that took that name; an unknown name is refused naming where the reference is."""
     if isinstance(value, dict):
         if set(value) == {"$ref"}:
             name = value["$ref"]
             if not isinstance(name, str) or name not in names:
-                raise NotFound(f"no earlier line took the name {name!r}", field="$ref")
+                raise NotFound(f"no earlier line took the name {name!r}", field=path)
             return names[name]
-        return {key: resolve(item, names) for key, item in value.items()}
+        return {key: resolve(item, names, f"{path}.{key}") for key, item in value.items()}
     if isinstance(value, list):
-        return [resolve(item, names) for item in value]
+        return [resolve(item, names, f"{path}[{i}]") for i, item in enumerate(value)]
     return value
 
 

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from api.bootstrap import Parcours
 from api.cli import app
-from api.importing.history import ImportFailed, import_history
+from api.importing.history import ImportFailed, import_history, line_field
 from api.settings import Settings
 from bench.history import history
 from domain.errors import NotPermitted
@@ -141,7 +141,7 @@ def test_an_invalid_line_stops_the_import_and_names_line_and_field(parcours: Par
         (
             b'{"command": "record_intervention", "actor": {"user_id": "x", "role": "WORKER"},'
             b' "args": {"young_person_id": {"$ref": "nobody"}}, "key": "k"}',
-            "$ref",
+            "args.young_person_id",  # where the reference is
         ),
         (
             b'{"command": "register_association",'
@@ -153,7 +153,7 @@ def test_an_invalid_line_stops_the_import_and_names_line_and_field(parcours: Par
             b'{"command": "register_association",'
             b' "actor": {"user_id": "x", "role": "NETWORK_ADMIN"},'
             b' "args": {"name": "", "territory": "93"}, "key": "k"}',
-            "name",
+            "args.name",  # as the line writes it, not as the ledger calls it
         ),
         (
             b'{"command": "register_association",'
@@ -306,7 +306,7 @@ def test_the_cli_says_which_line_is_invalid(tmp_path: Path, environment: dict[st
     result = CliRunner().invoke(app, ["import", str(source)], env=environment)
 
     assert result.exit_code == 2
-    assert "line 2 ($ref)" in result.output
+    assert "line 2 (actor.association_id)" in result.output
 
 
 @pytest.mark.parametrize("name", ["[/x]", "[bold]hidden"])
@@ -437,5 +437,48 @@ def test_a_key_used_again_for_another_line_stops_the_import_at_that_line(
         )
 
     assert failure.value.line == 3
-    assert failure.value.error.field == "idempotency_key"
+    assert failure.value.error.field == "key"
     assert len(_young_people(parcours)) == 1
+
+
+def test_a_refusal_names_the_argument_as_the_line_writes_it(parcours: Parcours) -> None:
+    """The ledger names a consent's recipients `association_ids`, as a request does; the
+    line calls them `args.recipients`, and the operator must find the item in the file."""
+    consent: dict[str, object] = {
+        "command": "give_consent",
+        "actor": worker("a"),
+        "key": "consent-1",
+        "args": {
+            "young_person_id": {"$ref": "p"},
+            "sensitivities": ["HEALTH"],
+            "purpose": "care coordination",
+            "given_by": "YOUNG_PERSON",
+            "recipients": [{"$ref": "a"}, "9b7e6c1e-8f0a-4a55-9d8e-1c2b3a4d5e6f"],
+            "occurred_at": "2025-01-07T09:00:00+00:00",
+        },
+    }
+
+    with pytest.raises(ImportFailed) as failure:
+        import_history(parcours.ledger, lines(association("a"), enrolment("p", "a"), consent))
+
+    assert failure.value.line == 3
+    assert failure.value.error.field == "args.recipients[1]"
+    assert "line 3 (args.recipients[1])" in str(failure.value)
+
+
+@pytest.mark.parametrize(
+    ("field", "in_the_line"),
+    [
+        (None, None),
+        ("first_name", "args.first_name"),
+        ("association_ids[2]", "args.recipients[2]"),
+        ("partner_ids", "args.partners"),
+        ("components[1].association_id", "args.components[1].association_id"),
+        ("idempotency_key", "key"),
+        ("args.domain", "args.domain"),
+        ("actor.role", "actor.role"),
+        ("line", "line"),
+    ],
+)
+def test_the_ledger_s_field_names_become_the_line_s(field: str | None, in_the_line: str) -> None:
+    assert line_field(field) == in_the_line
