@@ -30,7 +30,7 @@ from api.graphql.mutations.perform import (
 from api.graphql.types.flows import Handover, Referral
 from api.graphql.types.young_person import YoungPerson, visible_young_person
 from api.policy import Capability
-from domain import vocabulary
+from domain import errors, vocabulary
 from projections.queries.referrals import (
     HandoverRow,
     ReferralRow,
@@ -317,12 +317,8 @@ class FlowMutations:
         return await _answer_handover(
             info,
             input.handover_id,
-            lambda case, handover: info.context.parcours.ledger.end_handover(
-                info.context.viewer,
-                case,
-                handover_id=handover,
-                status=vocabulary.HandoverStatus.DECLINED,
-                idempotency_key=input.idempotency_key,
+            lambda case, handover: _end_handover(
+                info, input, case, handover, vocabulary.HandoverStatus.DECLINED
             ),
         )
 
@@ -336,14 +332,30 @@ class FlowMutations:
         return await _answer_handover(
             info,
             input.handover_id,
-            lambda case, handover: info.context.parcours.ledger.end_handover(
-                info.context.viewer,
-                case,
-                handover_id=handover,
-                status=vocabulary.HandoverStatus.CANCELLED,
-                idempotency_key=input.idempotency_key,
+            lambda case, handover: _end_handover(
+                info, input, case, handover, vocabulary.HandoverStatus.CANCELLED
             ),
         )
+
+
+def _end_handover(
+    info: Info,
+    input: RespondToHandoverInput,
+    case: UUID,
+    handover: UUID,
+    status: vocabulary.HandoverStatus,
+) -> UUID:
+    """A decline or a cancellation names no referent: one given was dropped without a word."""
+    if input.referent_user_id is not None:
+        msg = "referent_user_id is given with an acceptance only"
+        raise errors.InvalidInput(msg, field="referent_user_id")
+    return info.context.parcours.ledger.end_handover(
+        info.context.viewer,
+        case,
+        handover_id=handover,
+        status=status,
+        idempotency_key=input.idempotency_key,
+    )
 
 
 async def _move_referral(

@@ -13,7 +13,7 @@ from api.graphql.input_paths import each_at
 from api.graphql.mutations.perform import Failure, need_id, not_yet_visible, perform
 from api.graphql.types.directory import Programme
 from api.policy import Capability
-from domain import vocabulary
+from domain import errors, vocabulary
 from domain.network.programme import Component
 from projections.queries.programmes import programme
 
@@ -130,16 +130,18 @@ class ProgrammeMutations:
         input: PartnershipInput,
     ) -> ProgrammeResult:
         ledger, actor = info.context.parcours.ledger, info.context.viewer
-        outcome = await perform(
-            info,
-            Capability.MANAGE_OWN_ASSOCIATION,
-            lambda: ledger.leave_partnership(
+
+        def leave() -> UUID:
+            if input.domains:  # they were dropped without a word
+                raise errors.InvalidInput("domains are given to join only", field="domains")
+            return ledger.leave_partnership(
                 actor,
                 need_id(input.programme_id, "Programme", "programme_id"),
                 association_id=need_id(input.association_id, "Association", "association_id"),
                 idempotency_key=input.idempotency_key,
-            ),
-        )
+            )
+
+        outcome = await perform(info, Capability.MANAGE_OWN_ASSOCIATION, leave)
         return await _programme_payload(info, outcome)
 
     @strawberry.mutation

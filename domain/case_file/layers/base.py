@@ -49,7 +49,9 @@ class CaseFile(Aggregate):
             personal=personal,
             territory=require_text(territory, "territory", SHORT_TEXT),
             lead_association_id=actor.association_id,
-            referent_user_id=require_user_id(referent_user_id or actor.user_id, "referent_user_id"),
+            referent_user_id=require_user_id(
+                actor.user_id if referent_user_id is None else referent_user_id, "referent_user_id"
+            ),
             occurred_at=occurred_at,
         )
 

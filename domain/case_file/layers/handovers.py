@@ -88,7 +88,9 @@ class CaseHandovers(CaseReferrals):
         self._handover_accepted(
             actor=actor,
             handover_id=handover_id,
-            referent_user_id=require_user_id(referent_user_id or actor.user_id, "referent_user_id"),
+            referent_user_id=require_user_id(
+                actor.user_id if referent_user_id is None else referent_user_id, "referent_user_id"
+            ),
             occurred_at=time.after(occurred_at, handover.proposed_at, PROPOSED),
         )
 
