@@ -5,11 +5,12 @@ import strawberry
 from api import policy
 from api.graphql.context import Info
 from api.graphql.ids import parse_global, uuid_of
-from api.graphql.types.directory import Programme, association
+from api.graphql.types.directory import PracticeNote, Programme, SharedResource, association
 from api.graphql.types.flows import Handover, Referral
 from api.graphql.types.node import Node
 from api.graphql.types.young_person import visible_young_person
 from api.policy import Capability
+from projections.queries.directory import practice_notes_by_id, resource
 from projections.queries.programmes import programme
 from projections.queries.referrals import handovers_by_id, referrals_by_id
 
@@ -25,7 +26,7 @@ async def resolve_node(info: Info, global_id: strawberry.ID) -> Node | None:
     viewer = info.context.viewer
     if kind == "YoungPerson":
         return await visible_young_person(info, str(key))
-    if kind in ("Association", "Programme") and not policy.allows(
+    if kind in ("Association", "Programme", "SharedResource") and not policy.allows(
         viewer, Capability.READ_DIRECTORY
     ):
         return None
@@ -34,9 +35,22 @@ async def resolve_node(info: Info, global_id: strawberry.ID) -> Node | None:
     if kind == "Programme":
         row = await info.context.run(programme, key)
         return None if row is None else Programme(row=row)
+    if kind == "SharedResource":
+        pooled = await info.context.run(resource, key)
+        return None if pooled is None else SharedResource(row=pooled)
+    if kind == "PracticeNote":
+        return await _note(info, str(key))
     if kind in ("Referral", "Handover"):
         return await _flow(info, kind, str(key))
     return None
+
+
+async def _note(info: Info, key: str) -> Node | None:
+    """A practice note, for those who read the notes (`practiceNotes`)."""
+    if not policy.allows(info.context.viewer, Capability.WRITE_PRACTICE_NOTES):
+        return None
+    note = (await info.context.run(practice_notes_by_id, [key])).get(key)
+    return None if note is None else PracticeNote(row=note)
 
 
 async def _flow(info: Info, kind: str, key: str) -> Node | None:

@@ -249,6 +249,14 @@ def resource_owner(store: ReadStore, resource_id: UUID | str) -> str | None:
     return None if row is None else str(row[0])
 
 
+def resource(store: ReadStore, resource_id: UUID | str) -> ResourceRow | None:
+    """One pooled resource with its allocations, by id (`node`)."""
+    owner = resource_owner(store, resource_id)
+    if owner is None:
+        return None
+    return next((r for r in resources_of(store, owner) if r.resource_id == str(resource_id)), None)
+
+
 @dataclass(frozen=True)
 class StudyRow:
     study_id: str

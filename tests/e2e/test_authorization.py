@@ -284,3 +284,32 @@ def test_another_association_s_health_need_is_listed_only_under_consent(api: Api
     assert before == ["HOUSING"]
     assert after == ["HOUSING", "MENTAL_HEALTH"]
     assert lead == after
+
+
+def test_a_practice_note_and_a_resource_are_found_by_node_under_their_lists_rules(
+    api: Api,
+) -> None:
+    """Both implement Node, yet `node(id:)` answered null for every one of them."""
+    from domain.vocabulary import Domain, ResourceKind  # noqa: PLC0415
+
+    n = api.network
+    note = n.ledger.publish_practice_note(
+        n.worker_a, title="Accueil", body="what we learned", domains=(Domain.EDUCATION,)
+    )
+    pooled = n.ledger.offer_resource(
+        n.coordinator_a, n.a, kind=ResourceKind.PREMISES, name="Salle B", capacity=2
+    )
+    settle(api)
+    document = """query($id: ID!) { node(id: $id) { id
+        ... on PracticeNote { domains } ... on SharedResource { capacity } } }"""
+    note_id, resource_id = global_id("PracticeNote", note), global_id("SharedResource", pooled)
+
+    assert api.gql(n.worker_b, document, id=note_id) == {
+        "node": {"id": note_id, "domains": ["EDUCATION"]}
+    }
+    assert api.gql(n.worker_b, document, id=resource_id) == {
+        "node": {"id": resource_id, "capacity": 2}
+    }
+    assert api.gql(api.auditor(), document, id=note_id) == {"node": None}  # reads no notes
+    unknown = global_id("SharedResource", uuid4())
+    assert api.gql(n.worker_b, document, id=unknown) == {"node": None}
