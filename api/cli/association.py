@@ -9,7 +9,7 @@ from rich.markup import escape
 
 from api.cli.app import app, opened, operator, out
 from domain.errors import InvalidInput
-from domain.network.association import Competence, competence
+from domain.network.association import Association, Competence, competence
 from domain.vocabulary import Domain
 
 association_app = typer.Typer(help="Associations of the network.")
@@ -45,6 +45,9 @@ def register(
         association_id = parcours.ledger.register_association(
             operator(), name=name, territory=territory, competences=declared
         )
+        # What was recorded (trimmed by the domain's rules), not what was typed.
+        registered = parcours.ledger.load(Association, association_id, "association_id")
+    name, territory = registered.name, registered.territory
     if as_json:
         typer.echo(json.dumps({"id": str(association_id), "name": name, "territory": territory}))
     else:

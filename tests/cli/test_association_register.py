@@ -109,3 +109,18 @@ def test_a_name_with_brackets_is_printed_as_given_and_registered_once(
     finally:
         parcours.close()
     assert [n.topic.rsplit(".", 1)[-1] for n in notes] == ["Registered"]
+
+
+def test_the_json_line_gives_the_name_and_territory_as_recorded(
+    environment: dict[str, str],
+) -> None:
+    """It echoed what was typed (`"  Abri  "`) while the ledger recorded it trimmed."""
+    result = CliRunner().invoke(
+        app,
+        ["association", "register", "--name", "  Abri  ", "--territory", " 93 ", "--json"],
+        env=environment,
+    )
+
+    assert result.exit_code == 0, result.output
+    created = json.loads(result.output.strip().splitlines()[-1])
+    assert (created["name"], created["territory"]) == ("Abri", "93")
