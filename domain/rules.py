@@ -106,24 +106,36 @@ def require_occurred_at(
     return occurred_at
 
 
-GOAL_HORIZON_YEARS = 10
+HORIZON_YEARS = 10
+"""The longest a plan, a consent, a programme or an allocation may run: work with young people
+is planned a few years ahead, and a typo such as 0226 or 2206 in a date must be refused, not
+kept as a consent of 180 years."""
 
 
 def require_target_date(target: date | None, set_on: date, field: str = "target_date") -> None:
     """A goal's target lies between the day it was set and a horizon an action plan can mean
-    (plans follow young people for a few years): a typo such as 0226 or 2206 is refused."""
+    (plans follow young people for a few years)."""
     if target is None:
         return
     if target < set_on:
         raise InvalidInput(f"{field} must not be before the day the goal is set", field=field)
-    if target.year - set_on.year > GOAL_HORIZON_YEARS or (
-        target.year - set_on.year == GOAL_HORIZON_YEARS
-        and (target.month, target.day) > (set_on.month, set_on.day)
+    require_within_horizon(target, set_on, field, "the day the goal is set")
+
+
+def require_within_horizon(later: date, earlier: date, field: str, earlier_is: str) -> None:
+    """`later` at most `HORIZON_YEARS` after `earlier` (a 29 February counts to the 28th)."""
+    years = later.year - earlier.year
+    if years > HORIZON_YEARS or (
+        years == HORIZON_YEARS and (later.month, later.day) > (earlier.month, earlier.day)
     ):
-        msg = f"{field} must be within {GOAL_HORIZON_YEARS} years of the day the goal is set"
-        raise InvalidInput(msg, field=field)
+        raise InvalidInput(
+            f"{field} must be within {HORIZON_YEARS} years of {earlier_is}", field=field
+        )
 
 
 def require_period(starts_on: date | None, ends_on: date | None, field: str = "ends_on") -> None:
-    if starts_on is not None and ends_on is not None and ends_on < starts_on:
-        raise InvalidInput(f"{field} must not be before the start", field=field)
+    """A period that ends after it starts, and within the horizon of its start."""
+    if starts_on is not None and ends_on is not None:
+        if ends_on < starts_on:
+            raise InvalidInput(f"{field} must not be before the start", field=field)
+        require_within_horizon(ends_on, starts_on, field, "the start")

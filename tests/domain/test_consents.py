@@ -1,6 +1,6 @@
 """Consents: for at least one sensitivity and a purpose, recorded by the lead association."""
 
-from datetime import date
+from datetime import date, timedelta
 from uuid import UUID, uuid4
 
 import pytest
@@ -146,3 +146,25 @@ def test_an_involved_association_that_is_not_the_lead_records_no_consent(
     )
     assert "lead" in error.message
     assert case_of(network, young_person).consents == {}
+
+
+@pytest.mark.parametrize(("days_after", "accepted"), [(0, True), (1, False)])
+def test_a_consent_expires_within_ten_years_of_being_given(
+    network: Network, days_after: int, accepted: bool
+) -> None:
+    """A typo such as 2206 for 2026 kept a consent open for 180 years."""
+    young_person = network.enrol()
+    given_on = network.clock.now.date()
+    expires_on = given_on.replace(year=given_on.year + 10) + timedelta(days=days_after)
+
+    def give() -> UUID:
+        return consent(network, young_person, expires_on=expires_on)
+
+    if accepted:
+        assert network.then(give) == ["ConsentGiven"]
+    else:
+        error = refused(network, InvalidInput, give)
+        assert (error.field, str(error)) == (
+            "expires_on",
+            "expires_on must be within 10 years of the consent",
+        )

@@ -325,3 +325,22 @@ def test_an_enrolment_is_admitted_by_its_day_in_utc_whatever_the_offset_written(
         "EnrolledInProgramme",
         "PlaceTaken",
     ]
+
+
+@pytest.mark.parametrize(
+    ("ends_on", "accepted"), [(date(2036, 3, 1), True), (date(9999, 12, 31), False)]
+)
+def test_a_programme_runs_at_most_ten_years(
+    network: Network, ends_on: date, accepted: bool
+) -> None:
+    def launch() -> UUID:
+        return programme(network, (network.a,), starts_on=date(2026, 3, 1), ends_on=ends_on)
+
+    if accepted:
+        assert network.then(launch) == ["Launched"]
+    else:
+        error = refused(network, InvalidInput, launch)
+        assert (error.field, str(error)) == (
+            "ends_on",
+            "ends_on must be within 10 years of the start",
+        )

@@ -255,3 +255,18 @@ def allocate_to(network: Network, hall: UUID, programme_id: UUID, starts: str, e
         quantity=1,
         programme_id=programme_id,
     )
+
+
+@pytest.mark.parametrize(("ends", "accepted"), [("2036-04-01", True), ("2036-04-02", False)])
+def test_an_allocation_ends_within_ten_years_of_its_start(
+    network: Network, ends: str, accepted: bool
+) -> None:
+    hall = resource(network)
+
+    def allocation() -> UUID:
+        return allocate(network, hall, "2026-04-01", ends, 1)
+
+    if accepted:
+        assert network.then(allocation) == ["Allocated"]
+    else:
+        assert refused(network, InvalidInput, allocation).field == "ends_on"

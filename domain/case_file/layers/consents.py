@@ -12,7 +12,7 @@ from domain.case_file.layers.base import NO_PARTNERS
 from domain.case_file.layers.lifecycle import CaseLifecycle
 from domain.errors import InvalidInput, NotPermitted, RuleViolation
 from domain.privacy.sealed import Seal, Sealed
-from domain.rules import SHORT_TEXT, seal_text
+from domain.rules import SHORT_TEXT, require_within_horizon, seal_text
 from domain.vocabulary import ConsentGiver, Sensitivity
 
 
@@ -48,8 +48,10 @@ class CaseConsents(CaseLifecycle):
                 "name at least one association, or none for every involved association",
                 field="association_ids",
             )
-        if expires_on is not None and expires_on < occurred_at.date():
-            raise InvalidInput("expires_on must not be before the consent", field="expires_on")
+        if expires_on is not None:
+            if expires_on < occurred_at.date():
+                raise InvalidInput("expires_on must not be before the consent", field="expires_on")
+            require_within_horizon(expires_on, occurred_at.date(), "expires_on", "the consent")
         self._consent_given(
             actor=actor,
             consent_id=consent_id,
