@@ -6,7 +6,7 @@ from api import policy
 from api.graphql.context import Info
 from api.graphql.ids import parse_global, uuid_of
 from api.graphql.types.directory import PracticeNote, Programme, SharedResource, association
-from api.graphql.types.flows import Handover, Referral
+from api.graphql.types.flows import read_handover, read_referral
 from api.graphql.types.node import Node
 from api.graphql.types.young_person import visible_young_person
 from api.policy import Capability
@@ -63,9 +63,9 @@ async def _flow(info: Info, kind: str, key: str) -> Node | None:
         parties = (
             None if referral is None else {referral.from_association_id, referral.to_association_id}
         )
-        return Referral(row=referral) if referral and own in (parties or ()) else None
+        return read_referral(info, referral) if referral and own in (parties or ()) else None
     handover = (await info.context.run(handovers_by_id, [key])).get(key)
     parties = (
         None if handover is None else {handover.from_association_id, handover.to_association_id}
     )
-    return Handover(row=handover) if handover and own in (parties or ()) else None
+    return read_handover(info, handover) if handover and own in (parties or ()) else None

@@ -23,7 +23,7 @@ from api.graphql.types.directory import (
     SharedResource,
 )
 from api.graphql.types.directory import association as load_association
-from api.graphql.types.flows import Referral
+from api.graphql.types.flows import Referral, read_referral
 from api.graphql.types.node import Node
 from api.graphql.types.reports import (
     AccessLogEntry,
@@ -187,7 +187,7 @@ class Query:
             first,
             after,
         )
-        return connection(page, lambda row: Referral(row=row))
+        return connection(page, lambda row: read_referral(info, row))
 
     @strawberry.field
     async def programme(self, info: Info, id: strawberry.ID) -> Programme | None:

@@ -15,7 +15,7 @@ from api import policy
 from api.graphql import context as context_module
 from api.graphql.context import Info
 from api.graphql.ids import uuid_of
-from api.graphql.types.flows import Referral
+from api.graphql.types.flows import Referral, read_referral
 from api.graphql.types.timeline import TimelineEntry
 from api.graphql.types.young_person import visible_young_person
 from api.policy import Capability
@@ -55,7 +55,7 @@ class Subscription:
                     # The subscription lives as long as it is wanted: each message is
                     # authorised on fresh facts (an involvement that ended hides the case).
                     info.context.loaders.clear()
-                    yield _budgeted(info, Referral(row=row))
+                    yield _budgeted(info, read_referral(info, row))
                 await asyncio.sleep(POLL_SECONDS)
 
     @strawberry.subscription(description="new and corrected entries of one timeline")

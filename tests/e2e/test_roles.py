@@ -266,7 +266,7 @@ def test_evaluators_list_the_registered_studies_and_workers_may_not(api: Api) ->
 
     assert listed["studies"] == [{"name": "eval-2026", "downloadPath": "/exports/eval-2026.zip"}]
     assert refused["data"] is None
-    assert "may not list and download evaluation studies" in refused["errors"][0]["message"]
+    assert "a worker may not list the evaluation studies" in refused["errors"][0]["message"]
 
 
 def test_reads_of_needs_consents_plan_referrals_and_handovers_are_logged_too(api: Api) -> None:
@@ -326,3 +326,29 @@ def test_referral_indicators_are_asked_by_whole_months(api: Api) -> None:
     ]
     assert error_messages(api, n.worker_b, naive) == ["from must carry a time zone"]
     assert api.gql(n.worker_b, month) == {"referralMetrics": {"made": 1, "accepted": 1}}
+
+
+def test_reads_of_referrals_outside_the_case_are_logged(api: Api) -> None:
+    """A referral tells of a young person (domain, status, dates): read in the association's
+    list or by id, it was not logged, unlike the case's own list of referrals."""
+    n = api.network
+    case = case_led_by_a(api)
+    referral = n.ledger.make_referral(
+        n.worker_a, case, to_association_id=n.c, domain=Domain.EDUCATION
+    )
+    settle(api)
+
+    def logged() -> list[tuple[str, str]]:
+        edges = api.gql(api.auditor(), ACCESS_LOG, person=person_id(case))["accessLog"]["edges"]
+        return sorted((e["node"]["userId"], e["node"]["what"]) for e in edges)
+
+    before = logged()
+    api.gql(n.worker_c, "{ referrals { edges { node { status } } } }")
+    api.gql(
+        n.worker_c,
+        "query($id: ID!) { node(id: $id) { ... on Referral { status } } }",
+        id=global_id("Referral", referral),
+    )
+
+    assert before == []
+    assert logged() == [("worker-c", "referrals")] * 2

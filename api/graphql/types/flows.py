@@ -94,3 +94,17 @@ class Handover(Node):
     @strawberry.field
     def responded_at(self) -> datetime | None:
         return self.row.responded_at
+
+
+def read_referral(info: Info, row: ReferralRow) -> Referral:
+    """A referral as a party reads it in a list, by id or in its inbox: it tells of a young
+    person (status, domain, dates), so the read goes to the access log as the case's own list
+    of referrals does — these reads were not logged."""
+    info.context.read(row.young_person_id, "referrals")
+    return Referral(row=row)
+
+
+def read_handover(info: Info, row: HandoverRow) -> Handover:
+    """A handover read by id, logged as the case's own list of handovers is."""
+    info.context.read(row.young_person_id, "handovers")
+    return Handover(row=row)
