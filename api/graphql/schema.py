@@ -13,11 +13,12 @@ from strawberry.extensions import (
     SchemaExtension,
 )
 from strawberry.tools import merge_types
-from strawberry.types import StreamExecutionResult
+from strawberry.types import ExecutionContext, StreamExecutionResult
 from strawberry.types.graphql import OperationType
 
 from api.graphql import context as context_module
 from api.graphql.context import Context
+from api.graphql.error_log import log_unexpected
 from api.graphql.mutations.case_file import CaseFileMutations
 from api.graphql.mutations.case_work import CaseWorkMutations
 from api.graphql.mutations.flows import FlowMutations
@@ -107,6 +108,15 @@ class RecordAccesses(SchemaExtension):
         result.errors = [*(result.errors or []), GraphQLError(str(error), original_error=error)]
 
 
+class ParcoursSchema(strawberry.Schema):
+    """Logs errors without the personal values their messages may quote (`error_log`)."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        log_unexpected(errors)
+
+
 def build_schema() -> strawberry.Schema:
     mutation = merge_types(
         "Mutation",
@@ -120,7 +130,7 @@ def build_schema() -> strawberry.Schema:
             PracticeNoteMutations,
         ),
     )
-    return strawberry.Schema(
+    return ParcoursSchema(
         query=Query,
         mutation=mutation,
         subscription=Subscription,

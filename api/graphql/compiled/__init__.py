@@ -28,6 +28,7 @@ from api.graphql.compiled.arguments import bind
 from api.graphql.compiled.documents import Plans
 from api.graphql.compiled.execute import run_plan
 from api.graphql.context import Context, off_loop
+from api.graphql.error_log import where
 from api.graphql.outage import DetectStoreOutage, StoreUnavailableError
 from api.graphql.refusals import VISIBLE, ExplainRefusals
 from api.graphql.schema import OperationContext, RecordAccesses
@@ -103,4 +104,8 @@ def _decline(error: Exception) -> None:
     if message is not None:
         raise StoreUnavailableError(message) from error
     if not isinstance(error, VISIBLE):
-        logger.warning("the compiled path failed; the general path answers", exc_info=error)
+        logger.warning(
+            "the compiled path failed (%s); the general path answers\n%s",
+            type(error).__name__,
+            where(error),
+        )
