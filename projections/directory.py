@@ -259,6 +259,13 @@ def _endorsed(w: Writer, r: Recorded) -> None:
     )
 
 
+@handles(HANDLERS, "PracticeNote.Erased")
+def _note_erased(w: Writer, r: Recorded) -> None:
+    """An erased note leaves the lists: its title and body no longer open anyway."""
+    w.execute("DELETE FROM {endorsements} WHERE note_id = ?", (r.stream,))
+    w.execute("DELETE FROM {notes} WHERE note_id = ?", (r.stream,))
+
+
 @handles(HANDLERS, "Study.Registered")
 def _study_registered(w: Writer, r: Recorded) -> None:
     w.execute(

@@ -14,6 +14,7 @@ from domain.network.practice_note import PracticeNote
 from domain.network.programme import Component, Programme
 from domain.network.shared_resource import SharedResource
 from domain.network.study import Study, study_id
+from domain.privacy.sealed import Sealed
 from domain.vocabulary import Domain, ResourceKind
 
 
@@ -286,9 +287,14 @@ class NetworkCommands(LedgerCore):
         body: str,
         idempotency_key: str | None = None,
     ) -> UUID:
+        def seal(text: str) -> Sealed:
+            """The key looked up only to seal, once the note has been found revisable: an
+            erased note's key is gone, and its lookup failed first, as an unexpected error."""
+            return self.vault.sealer(note_id)(text)
+
         def decide() -> Decision:
             note = self.load(PracticeNote, note_id, "note_id")
-            note.revise(actor=actor, title=title, body=body, seal=self.vault.sealer(note_id))
+            note.revise(actor=actor, title=title, body=body, seal=seal)
             return note_id, [note]
 
         return self.execute("revise_practice_note", actor, idempotency_key, decide, target=note_id)
@@ -302,6 +308,33 @@ class NetworkCommands(LedgerCore):
             return note_id, [note]
 
         return self.execute("endorse_practice_note", actor, idempotency_key, decide, target=note_id)
+
+    def erase_practice_note(
+        self, actor: Actor, note_id: UUID, *, idempotency_key: str | None = None
+    ) -> UUID:
+        """Records the erasure, then forgets the fingerprints of the note's commands (a title
+        hashed) and destroys its key: its title and body then open nowhere — events, read
+        models, backups. Asked again after the key store failed in between, it finishes."""
+        note = self.load(PracticeNote, note_id, "note_id")
+        if note.erased_at is not None:
+            note.require_eraser(actor)
+            if self._forget_note(note_id):
+                return note_id
+
+        def decide() -> Decision:
+            found = self.load(PracticeNote, note_id, "note_id")
+            found.erase(actor=actor, at=self.clock())
+            return note_id, [found]
+
+        outcome = self.execute(
+            "erase_practice_note", actor, idempotency_key, decide, target=note_id
+        )
+        self._forget_note(note_id)
+        return outcome
+
+    def _forget_note(self, note_id: UUID) -> bool:
+        self.receipts.forget_fingerprints(note_id)
+        return self.vault.destroy_key(note_id)
 
     # --- evaluation studies --------------------------------------------------------------------
 

@@ -1,7 +1,9 @@
 """A practice note: a lesson learned, tagged by domain, that other associations endorse.
 
 Title and body are free text written by workers, so they are sealed like case content, with a
-key of the note's own: a note can be erased without touching anything else.
+key of the note's own: a note can be erased (a network admin, who carries out erasures, records
+it and the ledger destroys the key) without touching anything else — one that named a young
+person is not reached by that young person's erasure.
 """
 
 from datetime import datetime
@@ -13,7 +15,7 @@ from domain.actor import Actor
 from domain.errors import InvalidInput, NotPermitted, RuleViolation
 from domain.privacy.sealed import Seal, Sealed
 from domain.rules import LONG_TEXT, SHORT_TEXT, seal_text
-from domain.vocabulary import Domain
+from domain.vocabulary import Domain, Role
 
 
 class PracticeNote(Aggregate):
@@ -65,10 +67,29 @@ class PracticeNote(Aggregate):
         self.published_at = published_at
         self.revisions = 0
         self.endorsements: list[UUID] = []
+        self.erased_at: datetime | None = None
+
+    def require_eraser(self, actor: Actor) -> None:
+        if actor.role is not Role.NETWORK_ADMIN:
+            raise NotPermitted("only a network admin erases a practice note")
+
+    def erase(self, *, actor: Actor, at: datetime) -> None:
+        self.require_eraser(actor)
+        self._require_not_erased()
+        self._erased(actor=actor, erased_at=at)
+
+    @event("Erased")
+    def _erased(self, actor: Actor, erased_at: datetime) -> None:
+        self.erased_at = erased_at
+
+    def _require_not_erased(self) -> None:
+        if self.erased_at is not None:
+            raise RuleViolation("the practice note was erased", code="ERASED")
 
     def revise(self, *, actor: Actor, title: str, body: str, seal: Seal) -> None:
         if not actor.acts_for(self.association_id):
             raise NotPermitted("only the publishing association revises its note")
+        self._require_not_erased()
         self._revised(
             actor=actor,
             title=seal_text(seal, title, "title", SHORT_TEXT),
@@ -84,6 +105,7 @@ class PracticeNote(Aggregate):
     def endorse(self, *, actor: Actor) -> None:
         if actor.association_id is None or actor.acts_for(self.association_id):
             raise NotPermitted("a note is endorsed by another association")
+        self._require_not_erased()
         if actor.association_id in self.endorsements:
             raise RuleViolation("the association already endorsed this note", code="ENDORSED")
         self._endorsed(actor=actor, association_id=actor.association_id)

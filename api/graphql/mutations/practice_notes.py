@@ -37,9 +37,26 @@ class EndorsePracticeNoteInput:
     idempotency_key: str | None = None
 
 
+@strawberry.input
+class ErasePracticeNoteInput:
+    note_id: strawberry.ID
+    idempotency_key: str | None = None
+
+
 @strawberry.type
 class PracticeNoteUpdated:
     practice_note: PracticeNote
+
+
+@strawberry.type
+class PracticeNoteErased:
+    note_id: strawberry.ID
+
+
+ErasePracticeNoteResult = Annotated[
+    PracticeNoteErased | InvalidInput | NotPermitted | NotFound | RuleViolation,
+    strawberry.union("ErasePracticeNoteResult"),
+]
 
 
 PracticeNoteResult = Annotated[
@@ -119,3 +136,25 @@ class PracticeNoteMutations:
             ),
         )
         return await _note_payload(info, outcome)
+
+    @strawberry.mutation(
+        description="network admins: a note's title and body erased for good (its key destroyed)"
+    )
+    async def erase_practice_note(
+        self,
+        info: Info,
+        input: ErasePracticeNoteInput,
+    ) -> ErasePracticeNoteResult:
+        ledger, actor = info.context.parcours.ledger, info.context.viewer
+        outcome = await perform(
+            info,
+            Capability.ERASE,
+            lambda: ledger.erase_practice_note(
+                actor,
+                need_id(input.note_id, "PracticeNote", "note_id"),
+                idempotency_key=input.idempotency_key,
+            ),
+        )
+        if not isinstance(outcome, UUID):
+            return outcome
+        return PracticeNoteErased(note_id=input.note_id)
