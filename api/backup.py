@@ -10,6 +10,7 @@ cannot bring an erased person's data back. Snapshots are left out: they are deri
 again as case files change.
 """
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -37,6 +38,9 @@ SCHEMA = (
 store's receipt-event trigger turns into rows as they are restored."""
 BATCH = 5000
 ERASED_TOPIC = "domain.case_file.layers.erasure:CaseErasure.Erased"
+NOTE_ERASED_TOPIC = "domain.network.practice_note:PracticeNote.Erased"
+ERASURES = (ERASED_TOPIC, NOTE_ERASED_TOPIC)
+"""The events whose subject's key a restore destroys again: a young person's, a note's."""
 
 
 class BackupError(RuntimeError):
@@ -74,10 +78,27 @@ def backup(parcours: Parcours, out: Path) -> BackupReport:
                 target.commit()
         finally:
             target.close()
-        partial.rename(out)
+        _move_into_place(partial, out)
     finally:
         partial.unlink(missing_ok=True)
     return BackupReport(*counts)
+
+
+def _move_into_place(partial: Path, out: Path) -> None:
+    """A hard link, which fails if `out` appeared meanwhile (a rename would replace another
+    backup written there since the check), then the partial name is dropped by the caller; on
+    a file system without hard links (FAT), a rename once `out` is checked absent again."""
+    try:
+        os.link(partial, out)
+    except FileExistsError:
+        raise BackupError(f"{out} exists: choose a new file") from None
+    except OSError:
+        if out.exists():
+            raise BackupError(f"{out} exists: choose a new file") from None
+        try:
+            partial.rename(out)
+        except OSError as error:
+            raise BackupError(f"{out} cannot be written: {error.strerror}") from None
 
 
 @contextmanager
@@ -127,9 +148,10 @@ def _copy_out(
 
 def restore(parcours: Parcours, source: Path) -> BackupReport:
     """Into an empty event store only, and only a backup whose chain verifies; the keys of
-    every erased young person are destroyed before anything is written, and the history is
-    loaded in one transaction: a restore that fails leaves the store empty (a second attempt
-    is not refused) and never an erased person readable beside an older key backup."""
+    every erased young person and practice note are destroyed before anything is written, and
+    the history is loaded in one transaction: a restore that fails leaves the store empty (a
+    second attempt is not refused) and never an erased person or note readable beside an older
+    key backup."""
     store = _Store(parcours)
     if store.count() > 0:
         raise BackupError(
@@ -140,13 +162,15 @@ def restore(parcours: Parcours, source: Path) -> BackupReport:
         _require_backup(backup_db, source)
         _require_intact(backup_db)
         erased = [
-            UUID(str(row[0]))
+            (UUID(str(row[0])), str(row[1]))
             for batch in _read(
-                backup_db, "SELECT originator_id FROM events WHERE topic = ?", (ERASED_TOPIC,)
+                backup_db,
+                "SELECT originator_id, topic FROM events WHERE topic IN (?, ?)",
+                ERASURES,
             )
             for row in batch
         ]
-        for subject in erased:
+        for subject, _ in erased:
             parcours.ledger.vault.destroy_key(subject)
         with store.tables.writing() as write:
             events = store.load_events(write, _read(backup_db, _EVENTS_IN_ORDER))
@@ -154,8 +178,11 @@ def restore(parcours: Parcours, source: Path) -> BackupReport:
             store.load_receipts(write, backup_db)
     finally:
         backup_db.close()
-    for subject in erased:
-        parcours.ledger.forget(subject)
+    for subject, topic in erased:
+        if topic == ERASED_TOPIC:
+            parcours.ledger.forget(subject)
+        else:
+            parcours.ledger.forget_note(subject)
     return BackupReport(events, links, store.receipt_count(), len(erased))
 
 

@@ -12,7 +12,7 @@ from uuid import UUID
 from api.auth.errors import AuthenticationError, InvalidTokenRequest
 from domain.actor import Actor
 from domain.errors import InvalidInput
-from domain.rules import USER_ID_LENGTH, require_user_id
+from domain.rules import require_user_id
 from domain.vocabulary import Role
 
 TOKEN_ROLES = tuple(role for role in Role if role is not Role.SYSTEM)
@@ -51,8 +51,8 @@ def user_named(value: object) -> str:
         raise InvalidTokenRequest(msg, field="user")
     try:
         return require_user_id(value, "user")
-    except InvalidInput:
-        msg = f"the user id must be at most {USER_ID_LENGTH} printable characters"
+    except InvalidInput as refused:  # "user must …": the rule it broke, said of the user id
+        msg = "the user id" + refused.message.removeprefix("user")
         raise InvalidTokenRequest(msg, field="user") from None
 
 

@@ -9,9 +9,11 @@ number and the rule it broke; every line before it is recorded, and running the 
 again records only what was not recorded yet.
 """
 
+import inspect
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
+from functools import cache
 from uuid import UUID
 
 from api.importing.commands import arguments, command_of
@@ -29,7 +31,6 @@ class ImportFailed(Exception):
     writes it (`args.recipients[1]`, `key`), not as the ledger or a request calls it."""
 
     def __init__(self, line: int, error: DomainError) -> None:
-        error.field = line_field(error.field)
         field = f" ({error.field})" if error.field else ""
         super().__init__(f"line {line}{field}: {error}")
         self.line = line
@@ -46,15 +47,19 @@ _OF_THE_LINE = ("line", "command", "key", "as", "actor", "args")
 _FIRST_STEP = re.compile(r"[^.\[]*")
 
 
-def line_field(field: str | None) -> str | None:
-    """Where a refusal points in the line: the ledger names an argument alone (`first_name`,
-    `association_ids[1]`), a line holds it under `args`, some under another name."""
+def line_field(field: str | None, arguments: Collection[str] = ()) -> str | None:
+    """Where a refusal of the command a line runs points in the line: the ledger names an
+    argument alone (`first_name`, `association_ids[1]`), a line holds it under `args`, some
+    under another name; an `association_id` the command takes no argument of is the actor's
+    (a worker enrols for the association they act for)."""
     if field is None:
         return None
     step = _FIRST_STEP.match(field)
     head = "" if step is None else step.group(0)
     if head in _OF_THE_LINE:
         return field
+    if head == "association_id" and head not in arguments:
+        return f"actor.{field}"
     return _LINE_FIELDS.get(head, f"args.{head}") + field[len(head) :]
 
 
@@ -81,6 +86,7 @@ class _Importer:
                 line.actor_with(self.names), idempotency_key=line.key, **arguments_given
             )
         except DomainError as error:
+            error.field = line_field(error.field, _parameters(line.command))
             raise ImportFailed(number, error) from error
         if line.name is not None:
             given.append((line.name, self.names.get(line.name)))
@@ -162,3 +168,10 @@ def import_history(
     importer = _Importer(ledger, report, progress)
     ledger.run_chunks(_chunks(importer, lines, chunk_size))
     return report
+
+
+@cache
+def _parameters(command: str) -> frozenset[str]:
+    """The arguments a ledger command takes (none for a command that is not one)."""
+    method = getattr(Ledger, command, None)
+    return frozenset() if method is None else frozenset(inspect.signature(method).parameters)

@@ -289,8 +289,13 @@ class NetworkCommands(LedgerCore):
     ) -> UUID:
         def seal(text: str) -> Sealed:
             """The key looked up only to seal, once the note has been found revisable: an
-            erased note's key is gone, and its lookup failed first, as an unexpected error."""
-            return self.vault.sealer(note_id)(text)
+            erased note's key is gone, and its lookup failed first, as an unexpected error (a
+            note erased by another process an instant ago may still look revisable here)."""
+            try:
+                sealer = self.vault.sealer(note_id)
+            except KeyError:
+                raise RuleViolation("the practice note was erased", code="ERASED") from None
+            return sealer(text)
 
         def decide() -> Decision:
             note = self.load(PracticeNote, note_id, "note_id")
@@ -318,7 +323,7 @@ class NetworkCommands(LedgerCore):
         note = self.load(PracticeNote, note_id, "note_id")
         if note.erased_at is not None:
             note.require_eraser(actor)
-            if self._forget_note(note_id):
+            if self.forget_note(note_id):
                 return note_id
 
         def decide() -> Decision:
@@ -329,10 +334,12 @@ class NetworkCommands(LedgerCore):
         outcome = self.execute(
             "erase_practice_note", actor, idempotency_key, decide, target=note_id
         )
-        self._forget_note(note_id)
+        self.forget_note(note_id)
         return outcome
 
-    def _forget_note(self, note_id: UUID) -> bool:
+    def forget_note(self, note_id: UUID) -> bool:
+        """The fingerprints of the note's commands forgotten, then its key destroyed (in that
+        order: asked again after a failure, both are done); whether a key was destroyed."""
         self.receipts.forget_fingerprints(note_id)
         return self.vault.destroy_key(note_id)
 

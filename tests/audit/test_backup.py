@@ -314,3 +314,59 @@ def test_a_backup_that_fails_leaves_no_file_and_can_be_run_again(
     assert left == []
     assert report.events == 4
     assert out.is_file()
+
+
+def test_a_restore_erases_an_erased_practice_note_again(
+    instances: Instances, tmp_path: Path, other_backend: Settings
+) -> None:
+    """Only young people's erasures were re-applied: beside an older key backup, a note erased
+    because it named a young person opened again from the restored events."""
+    from domain.network.practice_note import PracticeNote  # noqa: PLC0415
+    from domain.vocabulary import Domain  # noqa: PLC0415
+
+    kek = base64.b64encode(os.urandom(32)).decode()
+    source = build(instances.settings.model_copy(update={"master_key": kek}), clock=instances.clock)
+    network = build_network(source.ledger, instances.clock)
+    note = source.ledger.publish_practice_note(
+        network.worker_a, title="Named a young person", body="by mistake", domains=(Domain.HOUSING,)
+    )
+    older_key = source.key_store.get(note)
+    assert older_key is not None
+    source.ledger.erase_practice_note(network.admin, note)
+    copy = tmp_path / "ledger.backup"
+    backup(source, copy)
+    source.close()
+    target = build(other_backend.model_copy(update={"master_key": kek}))
+    target.key_store.put(note, *older_key)  # the key store restored from an older backup
+    try:
+        restored = restore(target, copy)
+        found = target.ledger.load(PracticeNote, note, "note_id")
+        title = target.ledger.vault.open(found.title)
+    finally:
+        target.close()
+
+    assert restored.erasures_reapplied == 1
+    assert title is None, "the note's key is gone again"
+
+
+def test_a_backup_never_replaces_a_file_written_at_its_place_meanwhile(
+    instances: Instances, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Checked absent at the start, `out` may be written by another backup before this one
+    ends: renamed into place, this one replaced it."""
+    source = instances.start()
+    out = tmp_path / "ledger.backup"
+    original = _Store.batches
+
+    def meanwhile(*args: Any, **kwargs: Any) -> Any:
+        if not out.exists():
+            out.write_bytes(b"another backup")
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(_Store, "batches", meanwhile)
+
+    with pytest.raises(BackupError, match="exists"):
+        backup(source, out)
+
+    assert out.read_bytes() == b"another backup"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []

@@ -49,3 +49,35 @@ def test_an_unexpected_error_is_logged_by_type_and_place_not_by_values(
     assert answer["errors"][0]["message"] == "Unexpected error."
     assert "unexpected RuntimeError at associations" in caplog.text
     assert NAME not in caplog.text
+
+
+def test_a_value_graphql_cannot_serialise_is_logged_as_unexpected(
+    api: Api, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GraphQL's own error, raised while serialising a value the server produced: masked for
+    the client, and so it must be logged — it was dropped with the client's own mistakes."""
+    from dataclasses import replace  # noqa: PLC0415
+
+    from domain.vocabulary import Domain  # noqa: PLC0415
+    from projections.queries import directory  # noqa: PLC0415
+    from projections.queries.paging import Page  # noqa: PLC0415
+
+    n = api.network
+    n.ledger.publish_practice_note(
+        n.worker_a, title="Accueil", body="what we learned", domains=(Domain.EDUCATION,)
+    )
+    api.parcours.settle()
+    original = directory.practice_notes_page
+
+    def beyond_int(*args: object, **kwargs: object) -> Page[directory.NoteRow]:
+        page = original(*args, **kwargs)  # type: ignore[arg-type]
+        items = [(cursor, replace(row, revisions=2**40)) for cursor, row in page.items]
+        return replace(page, items=items)
+
+    monkeypatch.setattr("api.graphql.queries.practice_notes_page", beyond_int)
+    caplog.set_level(logging.DEBUG)
+
+    answer = api.raw(n.worker_a, "{ practiceNotes { edges { node { revisions } } } }")
+
+    assert answer["errors"][0]["message"] == "Unexpected error."
+    assert "unexpected GraphQLError at practiceNotes.edges.0.node.revisions" in caplog.text

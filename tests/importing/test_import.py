@@ -177,6 +177,19 @@ def test_an_invalid_line_stops_the_import_and_names_line_and_field(parcours: Par
             b' "role": "NETWORK_ADMIN"}, "args": {"name": "n", "territory": "93"}, "key": "k"}',
             "actor.user_id",
         ),
+        (  # the actor's association, unknown: not an argument of the enrolment
+            b'{"command": "enrol_young_person", "actor": {"user_id": "x", "role": "WORKER",'
+            b' "association_id": "9b7e6c1e-8f0a-4a55-9d8e-1c2b3a4d5e6f"}, "args": {'
+            b'"first_name": "C", "last_name": "M", "date_of_birth": "2009-05-17",'
+            b' "territory": "93"}, "key": "k"}',
+            "actor.association_id",
+        ),
+        (  # a key of the line it does not know is the line's, not an argument
+            b'{"command": "register_association", "actor": {"user_id": "x",'
+            b' "role": "NETWORK_ADMIN"}, "args": {"name": "n", "territory": "93"}, "key": "k",'
+            b' "keys": "k"}',
+            "keys",
+        ),
         (  # nested past orjson's bound for dumping the arguments: a traceback, no line
             b'{"command": "register_association", "actor": {"user_id": "x",'
             b' "role": "NETWORK_ADMIN"}, "args": {"name": ' + b"[" * 300 + b"]" * 300 + b"},"
@@ -475,6 +488,7 @@ def test_a_refusal_names_the_argument_as_the_line_writes_it(parcours: Parcours) 
         ("partner_ids", "args.partners"),
         ("components[1].association_id", "args.components[1].association_id"),
         ("idempotency_key", "key"),
+        ("association_id", "actor.association_id"),  # no such argument: the actor's
         ("args.domain", "args.domain"),
         ("actor.role", "actor.role"),
         ("line", "line"),
