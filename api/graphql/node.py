@@ -54,18 +54,24 @@ async def _note(info: Info, key: str) -> Node | None:
 
 
 async def _flow(info: Info, kind: str, key: str) -> Node | None:
-    """A referral or handover is visible to the associations that are party to it."""
+    """A referral or a handover, as the case's own lists show it: to the associations party
+    to it, and to the others that see the case (a referral only if they may see its domain).
+    Parties only, `node` refused a handover an involved association read in the list."""
     own = policy.visible_association(info.context.viewer)
     if own is None or not policy.allows(info.context.viewer, Capability.WORK_ON_CASES):
         return None
     if kind == "Referral":
         referral = (await info.context.run(referrals_by_id, [key])).get(key)
-        parties = (
-            None if referral is None else {referral.from_association_id, referral.to_association_id}
-        )
-        return read_referral(info, referral) if referral and own in (parties or ()) else None
+        if referral is None:
+            return None
+        party = own in (referral.from_association_id, referral.to_association_id)
+        person = None if party else await visible_young_person(info, referral.young_person_id)
+        listed = party or (person is not None and person.lists_referral(info, referral))
+        return read_referral(info, referral) if listed else None
     handover = (await info.context.run(handovers_by_id, [key])).get(key)
-    parties = (
-        None if handover is None else {handover.from_association_id, handover.to_association_id}
-    )
-    return read_handover(info, handover) if handover and own in (parties or ()) else None
+    if handover is None:
+        return None
+    party = own in (handover.from_association_id, handover.to_association_id)
+    if not party and await visible_young_person(info, handover.young_person_id) is None:
+        return None
+    return read_handover(info, handover)

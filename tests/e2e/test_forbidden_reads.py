@@ -70,19 +70,53 @@ def test_a_partner_lists_another_partner_s_health_referral_only_under_a_health_c
 # --- node(id) -----------------------------------------------------------------------------------
 
 
-def test_a_handover_is_null_through_node_for_an_association_not_party_to_it(api: Api) -> None:
-    """B sees the case (its accepted referral) but is no party to A's handover to C."""
+def test_a_handover_is_found_through_node_exactly_when_the_case_lists_it(api: Api) -> None:
+    """Parties find it; B, no party, finds it while it sees the case (its accepted referral),
+    as the case's list of handovers shows it — `node` refused it there — and not once its
+    involvement ended."""
     n = api.network
     case = case_led_by_a(api)
     handover = n.ledger.propose_handover(n.worker_a, case, to_association_id=n.c)
     settle(api)
     handover_id = global_id("Handover", handover)
-    as_party = {"node": {"id": handover_id, "handoverStatus": "PROPOSED"}}
+    found = {"node": {"id": handover_id, "handoverStatus": "PROPOSED"}}
+    listed = """query($id: ID!) { youngPerson(id: $id) { handovers { status } } }"""
 
+    assert api.gql(n.worker_a, NODE, id=handover_id) == found
+    assert api.gql(n.worker_c, NODE, id=handover_id) == found
+    assert api.gql(n.worker_b, NODE, id=handover_id) == found
+    assert api.gql(n.worker_b, listed, id=person_id(case))["youngPerson"]["handovers"] == [
+        {"status": "PROPOSED"}
+    ]
+    (referral,) = n.ledger.young_person(case).referrals
+    n.ledger.withdraw_referral(n.worker_a, case, referral_id=UUID(referral))
+    settle(api)
     assert api.gql(n.worker_b, NODE, id=handover_id) == {"node": None}
     assert api.gql(n.coordinator_b, NODE, id=handover_id) == {"node": None}
-    assert api.gql(n.worker_a, NODE, id=handover_id) == as_party
-    assert api.gql(n.worker_c, NODE, id=handover_id) == as_party
+
+
+def test_a_referral_between_others_is_found_through_node_exactly_when_the_case_lists_it(
+    api: Api,
+) -> None:
+    """B sees the case: A's HOUSING referral to C is listed to it (a domain shown to others),
+    A's MENTAL_HEALTH one is not, without B's HEALTH consent — and `node` answers alike."""
+    n = api.network
+    case = case_led_by_a(api)
+    housing, health = (
+        n.ledger.make_referral(n.worker_a, case, to_association_id=n.c, domain=domain)
+        for domain in (Domain.HOUSING, Domain.MENTAL_HEALTH)
+    )
+    settle(api)
+
+    def found(referral: UUID) -> bool:
+        answer = api.gql(n.worker_b, NODE, id=global_id("Referral", referral))
+        return answer["node"] is not None
+
+    listed = api.gql(n.worker_b, REFERRALS_OF_PERSON, id=person_id(case))["youngPerson"]
+    domains = sorted(r["domain"] for r in listed["referrals"])
+
+    assert (found(housing), found(health)) == (True, False)
+    assert domains == ["HOUSING", "HOUSING"]  # B's own accepted one, and A's to C
 
 
 def test_a_referral_is_null_through_node_for_an_auditor_an_evaluator_and_a_network_admin(

@@ -22,6 +22,7 @@ from domain.privacy.vault import ERASED
 from domain.rules import require_aware
 from projections.queries.case_details import CaseDetails, GoalRow, NeedRow
 from projections.queries.cases import AccessFacts, CaseOverview, ConsentScope
+from projections.queries.referrals import ReferralRow
 from projections.queries.timeline import TimelineRequest
 
 
@@ -215,13 +216,15 @@ class YoungPerson(Node):
             rows = list(self.pinned.referrals)
         else:
             rows = await info.context.loaders.referrals.load(self.case.young_person_id) or []
+        return [Referral(row=r) for r in rows if self.lists_referral(info, r)]
+
+    def lists_referral(self, info: Info, row: ReferralRow) -> bool:
+        """A referral the viewer's association is party to, or whose domain it may see: the
+        rule of this list, which `node` follows too."""
         own = policy.visible_association(info.context.viewer)
-        return [
-            Referral(row=r)
-            for r in rows
-            if own in (r.from_association_id, r.to_association_id)
-            or self._shows(info, r.from_association_id, r.domain)
-        ]
+        return own in (row.from_association_id, row.to_association_id) or self._shows(
+            info, row.from_association_id, row.domain
+        )
 
     @strawberry.field
     async def handovers(self, info: Info) -> list[Handover]:
