@@ -198,6 +198,7 @@ class NetworkCommands(LedgerCore):
                 capacity=capacity,
                 starts_on=starts_on,
                 ends_on=ends_on,
+                launched_on=self.clock().date(),
             )
             return programme.id, [programme]
 

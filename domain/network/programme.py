@@ -8,7 +8,7 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.actor import Actor
 from domain.errors import InvalidInput, NotPermitted, RuleViolation
-from domain.rules import require_period, require_range, require_text
+from domain.rules import require_period, require_range, require_text, require_within_horizon
 from domain.vocabulary import Domain, Role
 
 
@@ -30,6 +30,7 @@ class Programme(Aggregate):
         capacity: int | None,
         starts_on: date | None,
         ends_on: date | None,
+        launched_on: date,
     ) -> "Programme":
         if actor.role not in (Role.NETWORK_ADMIN, Role.SYSTEM):
             raise NotPermitted("only a network admin launches programmes")
@@ -42,6 +43,8 @@ class Programme(Aggregate):
         if capacity is not None:
             require_range(capacity, "capacity", 1, 1_000_000)
         require_period(starts_on, ends_on)
+        if starts_on is None and ends_on is not None:  # open from its launch
+            require_within_horizon(ends_on, launched_on, "ends_on", "the launch")
         return cls(
             actor=actor,
             name=require_text(name, "name"),

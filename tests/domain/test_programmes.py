@@ -344,3 +344,20 @@ def test_a_programme_runs_at_most_ten_years(
             "ends_on",
             "ends_on must be within 10 years of the start",
         )
+
+
+def test_a_programme_open_from_its_launch_ends_within_ten_years_of_it(network: Network) -> None:
+    """With no start, the horizon was not checked at all: an end in 2206 was kept."""
+    launched_on = network.clock.now.date()
+
+    def launch(ends_on: date) -> UUID:
+        return programme(network, (network.a,), ends_on=ends_on)
+
+    error = refused(
+        network, InvalidInput, lambda: launch(launched_on.replace(year=launched_on.year + 180))
+    )
+
+    assert (error.field, str(error)) == ("ends_on", "ends_on must be within 10 years of the launch")
+    assert network.then(lambda: launch(launched_on.replace(year=launched_on.year + 2))) == [
+        "Launched"
+    ]
