@@ -35,16 +35,43 @@ def development_keyring(data_dir: Path) -> Keyring:
 
 
 def add_key(directory: Path) -> str:
-    """Creates a new KEK file (0600) and makes it current; returns its id."""
+    """Creates a new KEK file (0600) and makes it current; returns its id.
+
+    Each file is written whole and flushed to disk under a private name, then put in place
+    (the key by a link, which refuses to replace one; the pointer by a rename), the directory
+    flushed too: a key file cut short by a full disk or a crash was loaded as an empty key and
+    stopped every command, and a rotation re-wraps every subject key under the new KEK and then
+    destroys the old one — the new one must be on disk by then."""
     kek_id = "kek-" + datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
-    path = directory / f"{kek_id}.key"
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "w") as handle:
-        handle.write(base64.b64encode(cipher.new_key()).decode("ascii"))
-    pointer = directory / f"{CURRENT}.{os.getpid()}.tmp"
-    pointer.write_text(kek_id)
-    pointer.replace(directory / CURRENT)
+    secret = base64.b64encode(cipher.new_key())
+    _write_durably(directory, f"{kek_id}.key", secret, replace=False)
+    _write_durably(directory, CURRENT, kek_id.encode("ascii"), replace=True)
     return kek_id
+
+
+def _write_durably(directory: Path, name: str, content: bytes, *, replace: bool) -> None:
+    partial = directory / f".{name}.{os.getpid()}.tmp"
+    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if replace:
+            partial.replace(directory / name)
+        else:
+            os.link(partial, directory / name)
+    finally:
+        partial.unlink(missing_ok=True)
+    _sync_directory(directory)
+
+
+def _sync_directory(directory: Path) -> None:
+    descriptor = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 def destroy_previous(data_dir: Path, keyring: Keyring) -> list[str]:
@@ -75,4 +102,9 @@ def _exclusive(path: Path) -> Iterator[None]:
 
 
 def _load(path: Path) -> KeyEncryptionKey:
-    return KeyEncryptionKey(path.stem, base64.b64decode(path.read_text().strip()))
+    """A KEK file, or an error naming it (a damaged file was a bare "must be 32 bytes")."""
+    try:
+        return KeyEncryptionKey(path.stem, base64.b64decode(path.read_text().strip()))
+    except ValueError as error:
+        msg = f"{path} is not a key-encryption key ({error}): restore it from the secret store"
+        raise ValueError(msg) from None

@@ -5,10 +5,12 @@ the old KEK is destroyed, whatever residue of destroyed subject keys the databas
 (dead tuples, WAL, backups) is wrapped under a key that no longer exists.
 """
 
+from collections import Counter
+
 import typer
 
 from api.bootstrap import Parcours, keyring
-from api.cli.app import app, opened, out
+from api.cli.app import app, err, opened, out
 from api.keyring_files import DIRECTORY, add_key, destroy_previous
 from domain.ledger.chain.snapshots import reseal_snapshots
 from domain.privacy.vault import Vault
@@ -29,15 +31,40 @@ def rotate() -> None:
         if settings.master_key is None:
             add_key(settings.data_dir / DIRECTORY)
             _rewrap(parcours)
+            _require_none_left(parcours)
             destroyed = destroy_previous(settings.data_dir, keyring(settings))
             out.print(f"destroyed the previous key-encryption key(s): {', '.join(destroyed)}")
             return
         _rewrap(parcours)
+        _require_none_left(parcours)
         if settings.previous_master_keys:
             out.print(
                 "now remove PARCOURS_PREVIOUS_MASTER_KEYS from the configuration and destroy "
                 f"those keys ({', '.join(settings.previous_master_keys)}) in the secret store"
             )
+
+
+def _require_none_left(parcours: Parcours) -> None:
+    """No key is still wrapped under a previous KEK once the re-wrap is done, or the previous
+    KEKs are kept: a server still running wraps new keys under the KEK it loaded, and those
+    were lost with it. Keys under a KEK this instance does not hold are reported, not waited
+    for: no one here can open them, whatever is destroyed."""
+    ring = keyring(parcours.settings)
+    left = Counter(kek for _, kek, _ in parcours.key_store.wrapped_by_others(ring.current.kek_id))
+    unknown = {kek: n for kek, n in left.items() if kek not in ring.previous}
+    if unknown:
+        listed = ", ".join(f"{n} under {kek}" for kek, n in sorted(unknown.items()))
+        err.print(f"[yellow]warning[/yellow]: key(s) no key-encryption key here opens: {listed}")
+    held = {kek: n for kek, n in left.items() if kek in ring.previous}
+    if held:
+        listed = ", ".join(f"{n} under {kek}" for kek, n in sorted(held.items()))
+        err.print(
+            "[red]error[/red]: key(s) still wrapped under a previous key-encryption key"
+            f" ({listed}), written meanwhile by a running server: nothing was destroyed; stop"
+            " every server"
+            " and run `parcours keys rotate` again"
+        )
+        raise typer.Exit(1)
 
 
 def _rewrap(parcours: Parcours) -> None:

@@ -183,10 +183,15 @@ class Vault:
         return {subject: _opener(key, subject) for subject, key in keys.items()}
 
     def rotate(self) -> int:
-        """Re-wraps every subject key not wrapped by the current KEK; returns how many."""
+        """Re-wraps every subject key not wrapped by the current KEK; returns how many. A key
+        under a KEK this keyring does not hold is left as it is (no one here can open it): it
+        stopped the rotation halfway, every later one at the same key."""
         current = self._keyring.current
+        held = {current.kek_id, *self._keyring.previous}
         moved = 0
         for subject, kek_id, wrapped in self._store.wrapped_by_others(current.kek_id):
+            if kek_id not in held:
+                continue
             key = cipher.unwrap(self._keyring.named(kek_id).key, subject, wrapped)
             self._store.replace(subject, current.kek_id, cipher.wrap(current.key, subject, key))
             moved += 1
