@@ -175,7 +175,7 @@ def restore(parcours: Parcours, source: Path) -> BackupReport:
         with store.tables.writing() as write:
             events = store.load_events(write, _read(backup_db, _EVENTS_IN_ORDER))
             links = store.load_chain(write, _read(backup_db, "SELECT * FROM chain ORDER BY seq"))
-            store.load_receipts(write, backup_db)
+            store.load_receipts(write, backup_db, {str(subject) for subject, _ in erased})
     finally:
         backup_db.close()
     for subject, topic in erased:
@@ -322,8 +322,11 @@ class _Store:
             ]
             last = rows[-1][0]
 
-    def load_receipts(self, write: Writer, backup_db: sqlite3.Connection) -> None:
-        """Loads the backup's receipts (none in a backup made before receipts were rows).
+    def load_receipts(self, write: Writer, backup_db: sqlite3.Connection, erased: set[str]) -> None:
+        """Loads the backup's receipts (none in a backup made before receipts were rows), those
+        of erased subjects without their fingerprints — in the load's one transaction: forgotten
+        after it, a failure there left fingerprints behind and a second restore was refused
+        ("not empty").
 
         After the events: their receipt events, if any, have become rows already (the
         receipt-event trigger), and those rows are the same receipts, so they are skipped."""
@@ -339,7 +342,14 @@ class _Store:
         for rows in _read(backup_db, "SELECT * FROM receipts ORDER BY receipt_id"):
             key = self._id_key
             prepared = [
-                (key(r), c, None if t is None else key(t), key(o), at) for r, c, t, o, at in rows
+                (
+                    key(r),
+                    _forgotten(c) if {t, o} & erased else c,
+                    None if t is None else key(t),
+                    key(o),
+                    at,
+                )
+                for r, c, t, o, at in rows
             ]
             write(statement, prepared)
 
@@ -357,3 +367,9 @@ class _Store:
             write(statement, prepared)
             loaded += len(rows)
         return loaded
+
+
+def _forgotten(command: str) -> str:
+    """A receipt's command without the fingerprint of its arguments (`name#fingerprint`), as
+    `forget_fingerprints` leaves it."""
+    return command.split("#", 1)[0]

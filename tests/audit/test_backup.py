@@ -370,3 +370,40 @@ def test_a_backup_never_replaces_a_file_written_at_its_place_meanwhile(
 
     assert out.read_bytes() == b"another backup"
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_a_restore_loads_an_erased_subject_s_receipts_without_their_fingerprints(
+    instances: Instances, tmp_path: Path, other_backend: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Forgotten after the load was committed, a failure there left the fingerprints (a name
+    and a date of birth, hashed) in the restored store, and a second restore was refused."""
+
+    def store_down(subject: UUID) -> bool:
+        raise OSError("the store is down")
+
+    source = instances.start()
+    network = build_network(source.ledger, instances.clock)
+    person = network.enrol(idempotency_key="enrol-1")  # its receipt keeps a fingerprint
+    with monkeypatch.context() as failing:  # the source's erasure cut short: fingerprints kept
+        failing.setattr(source.ledger.receipts, "forget_fingerprints", store_down)
+        with pytest.raises(OSError, match="store is down"):
+            source.ledger.erase_young_person(network.admin, person, reason="art. 17")
+    copy, again = tmp_path / "ledger.backup", tmp_path / "restored.backup"
+    backup(source, copy)
+    target = build(other_backend)
+    try:
+        with monkeypatch.context() as failing:
+            failing.setattr(target.ledger, "forget", store_down)
+            with pytest.raises(OSError, match="store is down"):
+                restore(target, copy)
+        backup(target, again)
+    finally:
+        target.close()
+
+    def fingerprinted(path: Path) -> int:
+        with sqlite3.connect(path) as held:
+            found = held.execute("SELECT COUNT(*) FROM receipts WHERE command LIKE '%#%'")
+            return int(found.fetchone()[0])
+
+    assert fingerprinted(copy) > 0
+    assert fingerprinted(again) == 0
