@@ -304,3 +304,35 @@ def test_an_append_that_collides_writes_none_of_its_events(
     assert ChainStore(recorder).head() == head
     assert all(recorder.select_events(e.originator_id) == [] for e in fresh)
     assert check(parcours).intact
+
+
+def test_a_checkpoint_or_a_signing_key_cut_short_leaves_nothing_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Written in place, a full disk left an empty key or half a checkpoint, which stopped
+    every later checkpoint and verification; no rerun replaced them."""
+    key_path, witness = tmp_path / "audit-signing.key", tmp_path / "witness"
+    witness.mkdir()
+    first = checkpoints.Checkpoint(1, 1, b"\x01" * 32, checkpoints.now_text())
+    second = checkpoints.Checkpoint(2, 2, b"\x02" * 32, checkpoints.now_text())
+
+    def disk_full(descriptor: int) -> None:
+        raise OSError("No space left on device")
+
+    with monkeypatch.context() as failing:
+        failing.setattr("domain.ledger.chain.checkpoints.os.fsync", disk_full)
+        with pytest.raises(OSError, match="No space"):
+            checkpoints.signing_key(key_path)
+    assert list(tmp_path.iterdir()) == [witness]
+
+    key = checkpoints.signing_key(key_path)
+    checkpoints.write(first, key, witness)
+    with monkeypatch.context() as failing:
+        failing.setattr("domain.ledger.chain.checkpoints.os.fsync", disk_full)
+        with pytest.raises(OSError, match="No space"):
+            checkpoints.write(second, key, witness)
+
+    assert [c.seq for c in checkpoints.read_all(witness, key.public_key())] == [1]
+    assert sorted(p.name for p in witness.iterdir()) == [f"{1:012d}{checkpoints.SUFFIX}"]
+    checkpoints.write(second, key, witness)
+    assert [c.seq for c in checkpoints.read_all(witness, key.public_key())] == [1, 2]
