@@ -11,7 +11,7 @@ import logging
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Generator
 from pathlib import Path
 from typing import Annotated
 
@@ -60,7 +60,7 @@ async def download_export(
         raise
     log.info("evaluation export of study %s downloaded by %s", study, viewer.user_id)
     return StreamingResponse(
-        _chunks(archive),
+        _chunks(archive, directory),
         media_type="application/zip",
         headers={"Content-Disposition": f'attachment; filename="{study}.zip"'},
         background=BackgroundTask(shutil.rmtree, directory, ignore_errors=True),
@@ -83,7 +83,13 @@ def _zipped(
     return archive
 
 
-def _chunks(path: Path) -> Iterator[bytes]:
-    with path.open("rb") as handle:
-        while chunk := handle.read(CHUNK):
-            yield chunk
+def _chunks(path: Path, directory: Path) -> Generator[bytes]:
+    """The archive, then its directory removed however the stream ends: the response's
+    background task runs only after a stream sent whole or cut by the client, and a streaming
+    error or a server stopping left row-level pseudonymised data in the temporary directory."""
+    try:
+        with path.open("rb") as handle:
+            while chunk := handle.read(CHUNK):
+                yield chunk
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)

@@ -5,6 +5,7 @@ import io
 import json
 import zipfile
 from collections.abc import Iterator
+from pathlib import Path
 from uuid import uuid4
 
 import pytest
@@ -74,3 +75,21 @@ def test_an_evaluator_downloads_a_zip_of_a_fresh_export(
     )
     lowered = client.get("/exports/study-a.zip?k=2", headers=evaluator)
     assert lowered.status_code == 422, "evaluators cannot lower k below the default"
+
+
+def test_an_archive_stream_cut_short_removes_its_directory(tmp_path: Path) -> None:
+    """Only a stream sent whole (or cut by the client) ran the response's clean-up: an error
+    while streaming, or a server stopping, left the pseudonymised rows on disk."""
+    from api.export_route import _chunks  # noqa: PLC0415
+
+    directory = tmp_path / "parcours-download-x"
+    directory.mkdir()
+    archive = directory / "study-a.zip"
+    archive.write_bytes(b"z" * (3 * (1 << 16)))
+
+    stream = _chunks(archive, directory)
+    first = next(stream)
+    stream.close()  # what a failing or stopping server does to the generator
+
+    assert len(first) == 1 << 16
+    assert not directory.exists()
