@@ -152,6 +152,8 @@ class LedgerCore(Application[UUID]):
                 self._settle_under(touched)
             except Exception as error:
                 self._settle_under(touched)
+                for job in jobs:  # nothing was sent: the keys its decisions made sealed nothing
+                    self._drop_keys(job)
                 fail_all(jobs, error)
                 return
             else:

@@ -168,3 +168,37 @@ def test_an_enrolment_that_loses_every_race_leaves_no_key(
         network.enrol()
 
     assert stored_keys(network) == before
+
+
+def test_a_batch_that_fails_to_decide_leaves_no_key_behind(
+    network: Network, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An error that is no refusal (a store failing while deciding) failed the whole batch,
+    and the key its first enrolment had made stayed in the key store, sealing nothing."""
+    from domain.case_file.young_person import YoungPerson  # noqa: PLC0415
+
+    person = network.enrol()
+    before = stored_keys(network)
+    ledger = network.ledger
+    jobs = jobs_of(
+        network,
+        [
+            lambda: network.enrol(first_name="Inès"),
+            lambda: ledger.record_intervention(
+                network.worker_a,
+                person,
+                domain=Domain.EDUCATION,
+                kind="visit",
+                occurred_at=network.clock.now - timedelta(hours=1),
+            ),
+        ],
+    )
+
+    def store_down(*args: object, **kwargs: object) -> None:
+        raise OSError("the store is down")
+
+    monkeypatch.setattr(YoungPerson, "record_intervention", store_down)
+    ledger._run_batch(jobs)
+
+    assert [type(job.error) for job in jobs] == [OSError, OSError]
+    assert stored_keys(network) == before
