@@ -191,5 +191,10 @@ def _replay(
 
 def _check_empty(out: Path) -> None:
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise ExportError("OUT_NOT_EMPTY", f"{out} must be a new or empty directory", "out")
+        msg = f"{out} must be a new or empty directory"
+        if out.is_dir() and all(p.name.startswith(".partial-") for p in out.iterdir()):
+            # An export killed before it could clean up: said so, not removed (another export
+            # may be writing there right now).
+            msg += " (it holds what an interrupted export left, .partial-*: remove it)"
+        raise ExportError("OUT_NOT_EMPTY", msg, "out")
     out.mkdir(parents=True, exist_ok=True)

@@ -99,6 +99,22 @@ def test_an_impossible_position_or_a_used_directory_is_refused_before_any_work(
     assert beyond.value.field == "at_position"
     assert not (tmp_path / "beyond").exists()
     assert occupied.value.code == "OUT_NOT_EMPTY"
+    assert "interrupted" not in occupied.value.message
+
+
+def test_an_out_holding_an_interrupted_export_s_leftovers_is_refused_saying_so(
+    simulated: Simulated, tmp_path: Path
+) -> None:
+    """An export killed before it cleaned up leaves its private directory: the refusal that
+    follows said only "must be a new or empty directory", which looked empty to `ls`."""
+    out = tmp_path / "out"
+    (out / ".partial-0123456789ab").mkdir(parents=True)
+
+    with pytest.raises(ExportError) as refused:
+        simulated.export(out)
+
+    assert refused.value.code == "OUT_NOT_EMPTY"
+    assert "an interrupted export left, .partial-*: remove it" in refused.value.message
 
 
 def test_read_models_of_older_code_are_not_read_but_replayed(
