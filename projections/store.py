@@ -126,10 +126,13 @@ class SQLiteReadStore:
         db.execute("BEGIN IMMEDIATE")
         try:
             yield _SQLiteTx(db)
+            db.execute("COMMIT")
         except BaseException:
-            db.execute("ROLLBACK")
+            # A COMMIT that failed (a full disk, a busy database) left this thread's connection
+            # inside its transaction, and every later one on the thread failed to begin.
+            if db.in_transaction:
+                db.execute("ROLLBACK")
             raise
-        db.execute("COMMIT")
 
     def close(self) -> None:
         with self._lock:

@@ -1,11 +1,14 @@
 """A projection that fails on an event stops there, says so loudly, and never skips it."""
 
 import logging
+import sqlite3
+from pathlib import Path
 
 import pytest
 
 from projections.positions import FAILED, LIVE
 from projections.projection import Handler, Recorded, Writer, handles
+from projections.store import SQLiteReadStore
 from projections.timeline import TimelineProjection
 from tests.projections.conftest import World
 
@@ -169,3 +172,39 @@ def test_a_store_outage_is_not_a_projection_failure_and_the_worker_rides_it_out(
     assert [e.kind for _, e in timeline_page(world.parcours.read_store, young_person).items] == [
         "ENROLMENT"
     ]
+
+
+def test_a_commit_that_fails_leaves_the_thread_s_sqlite_connection_usable(
+    tmp_path: Path,
+) -> None:
+    """The COMMIT ran after the transaction's `try`: when it failed (a full disk, a busy
+    database), the thread's connection stayed inside its transaction, and every later one on
+    that thread failed to begin ("cannot start a transaction within a transaction")."""
+    store = SQLiteReadStore(tmp_path / "read.sqlite")
+    with store.transaction() as tx:
+        tx.execute("CREATE TABLE kept (n INTEGER)")
+    real = store._connection()
+
+    class CommitFails:
+        def __init__(self, db: sqlite3.Connection) -> None:
+            self.db = db
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(self.db, name)
+
+        def execute(self, statement: str, params: tuple[object, ...] = ()) -> object:
+            if statement == "COMMIT":
+                raise sqlite3.OperationalError("database or disk is full")
+            return self.db.execute(statement, params)
+
+    store._local.db = CommitFails(real)
+    with pytest.raises(sqlite3.OperationalError, match="disk is full"), store.transaction() as tx:
+        tx.execute("INSERT INTO kept VALUES (1)")
+    store._local.db = real
+
+    with store.transaction() as tx:
+        tx.execute("INSERT INTO kept VALUES (2)")
+        found = tx.fetchall("SELECT n FROM kept")
+    store.close()
+
+    assert found == [(2,)]
