@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+from domain.durable_files import write_whole
 from domain.privacy import cipher
 from domain.privacy.keyring import KeyEncryptionKey, Keyring
 
@@ -37,41 +38,14 @@ def development_keyring(data_dir: Path) -> Keyring:
 def add_key(directory: Path) -> str:
     """Creates a new KEK file (0600) and makes it current; returns its id.
 
-    Each file is written whole and flushed to disk under a private name, then put in place
-    (the key by a link, which refuses to replace one; the pointer by a rename), the directory
-    flushed too: a key file cut short by a full disk or a crash was loaded as an empty key and
-    stopped every command, and a rotation re-wraps every subject key under the new KEK and then
-    destroys the old one — the new one must be on disk by then."""
+    Both written whole (`write_whole`): a key file cut short by a full disk or a crash was
+    loaded as an empty key and stopped every command, and a rotation re-wraps every subject key
+    under the new KEK and then destroys the old one — the new one must be on disk by then."""
     kek_id = "kek-" + datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
     secret = base64.b64encode(cipher.new_key())
-    _write_durably(directory, f"{kek_id}.key", secret, replace=False)
-    _write_durably(directory, CURRENT, kek_id.encode("ascii"), replace=True)
+    write_whole(directory / f"{kek_id}.key", secret, replace=False)
+    write_whole(directory / CURRENT, kek_id.encode("ascii"), replace=True)
     return kek_id
-
-
-def _write_durably(directory: Path, name: str, content: bytes, *, replace: bool) -> None:
-    partial = directory / f".{name}.{os.getpid()}.tmp"
-    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if replace:
-            partial.replace(directory / name)
-        else:
-            os.link(partial, directory / name)
-    finally:
-        partial.unlink(missing_ok=True)
-    _sync_directory(directory)
-
-
-def _sync_directory(directory: Path) -> None:
-    descriptor = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
 
 
 def destroy_previous(data_dir: Path, keyring: Keyring) -> list[str]:

@@ -320,7 +320,7 @@ def test_a_checkpoint_or_a_signing_key_cut_short_leaves_nothing_behind(
         raise OSError("No space left on device")
 
     with monkeypatch.context() as failing:
-        failing.setattr("domain.ledger.chain.checkpoints.os.fsync", disk_full)
+        failing.setattr("domain.durable_files.os.fsync", disk_full)
         with pytest.raises(OSError, match="No space"):
             checkpoints.signing_key(key_path)
     assert list(tmp_path.iterdir()) == [witness]
@@ -328,7 +328,7 @@ def test_a_checkpoint_or_a_signing_key_cut_short_leaves_nothing_behind(
     key = checkpoints.signing_key(key_path)
     checkpoints.write(first, key, witness)
     with monkeypatch.context() as failing:
-        failing.setattr("domain.ledger.chain.checkpoints.os.fsync", disk_full)
+        failing.setattr("domain.durable_files.os.fsync", disk_full)
         with pytest.raises(OSError, match="No space"):
             checkpoints.write(second, key, witness)
 

@@ -4,7 +4,6 @@ into "the chain is the one we saw", which catches a truncated tail and a recompu
 
 import base64
 import json
-import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,6 +11,8 @@ from pathlib import Path
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from domain.durable_files import write_whole
 
 SUFFIX = ".checkpoint.json"
 
@@ -49,7 +50,7 @@ def signing_key(path: Path) -> Ed25519PrivateKey:
             serialization.PrivateFormat.Raw,
             serialization.NoEncryption(),
         )
-        _write_whole(path, base64.b64encode(raw), replace=False)
+        write_whole(path, base64.b64encode(raw), replace=False)
     return _loaded(path)
 
 
@@ -81,27 +82,8 @@ def write(checkpoint: Checkpoint, key: Ed25519PrivateKey, directory: Path) -> Pa
         "signature": base64.b64encode(signature).decode("ascii"),
     }
     path = directory / f"{checkpoint.seq:012d}{SUFFIX}"
-    _write_whole(path, (json.dumps(document, indent=2) + "\n").encode(), replace=True)
+    write_whole(path, (json.dumps(document, indent=2) + "\n").encode(), replace=True)
     return path
-
-
-def _write_whole(path: Path, content: bytes, *, replace: bool) -> None:
-    """Written under a private name, flushed to disk, then put in place (a key by a link,
-    which never replaces one): a file cut short by a full disk — an empty key, half a
-    checkpoint — stopped every later checkpoint and verification, and no rerun replaced it."""
-    partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if replace:
-            partial.replace(path)
-        else:
-            os.link(partial, path)
-    finally:
-        partial.unlink(missing_ok=True)
 
 
 def read_all(directory: Path, public_key: Ed25519PublicKey) -> list[Checkpoint]:
