@@ -14,6 +14,7 @@ from api.bootstrap import Parcours, build
 from api.settings import Settings
 from domain.actor import Actor
 from domain.errors import DomainError
+from domain.ledger import Clock, utc_now
 from domain.vocabulary import Role
 from projections.outage import outage_message
 
@@ -28,8 +29,9 @@ def operator() -> Actor:
 
 
 @contextmanager
-def opened() -> Iterator[Parcours]:
-    """The instance, built from the environment; bad settings or refusals exit with a clear line."""
+def opened(clock: Clock = utc_now) -> Iterator[Parcours]:
+    """The instance, built from the environment (with `clock`: the simulator's); bad settings,
+    refusals and a store outage exit with a clear line."""
     try:
         settings = Settings()
     except ValidationError as error:
@@ -38,7 +40,7 @@ def opened() -> Iterator[Parcours]:
             err.print(f"[red]error[/red]: {escape(where)}: {escape(problem['msg'])}")
         raise typer.Exit(2) from None
     try:
-        parcours = build(settings)
+        parcours = build(settings, clock=clock)
     except Exception as error:
         _unavailable(error)
         raise

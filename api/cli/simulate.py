@@ -7,21 +7,14 @@ simulated months. Settings errors and refusals end the command the same way `ope
 
 import json
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Annotated
 
 import typer
-from pydantic import ValidationError
-from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from api.bootstrap import Parcours, build
-from api.cli.app import app, err, out
-from api.settings import Settings
+from api.cli.app import app, err, opened, out
 from api.simulation import SimulatedClock, SimulationSummary, simulate
-from domain.errors import DomainError
 from projections.runner import ProjectionRunner
 
 
@@ -37,7 +30,7 @@ def simulate_command(
     """Seed a realistic demo network through the ledger's commands, then run the projections."""
     clock = SimulatedClock()
     began = time.perf_counter()
-    with _opened(clock) as parcours:
+    with opened(clock) as parcours:
         if held := parcours.ledger.recorder.max_notification_id():
             err.print(f"note: the instance already holds {held} events; a new network joins them")
         with _progress() as progress:
@@ -57,27 +50,6 @@ def simulate_command(
         typer.echo(json.dumps({**summary.as_dict(), "projected": projected, "seconds": seconds}))
     else:
         out.print(_report(summary, projected, seconds))
-
-
-@contextmanager
-def _opened(clock: SimulatedClock) -> Iterator[Parcours]:
-    """`opened()` with the simulator's clock: bad settings or refusals exit with a clear line."""
-    try:
-        settings = Settings()
-    except ValidationError as error:
-        for problem in error.errors():
-            where = ".".join(str(part) for part in problem["loc"]) or "settings"
-            err.print(f"[red]error[/red]: {escape(where)}: {escape(problem['msg'])}")
-        raise typer.Exit(2) from None
-    parcours = build(settings, clock=clock)
-    try:
-        yield parcours
-    except DomainError as error:
-        where = f"{error.field}: " if error.field else ""
-        err.print(f"[red]error[/red] {error.code}: {escape(where)}{escape(error.message)}")
-        raise typer.Exit(2) from None
-    finally:
-        parcours.close()
 
 
 def _progress() -> Progress:

@@ -5,6 +5,7 @@ end-to-end run stays on SQLite: a PostgreSQL commit per command would double the
 """
 
 import json
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -45,3 +46,18 @@ def test_bad_settings_are_refused_naming_the_variable(environment: dict[str, str
 
     assert result.exit_code == 2
     assert "referral_expiry_days" in result.output
+
+
+def test_an_unreachable_store_is_said_plainly_with_exit_3(tmp_path: Path) -> None:
+    """The simulator opened the instance its own way, without the outage's plain line: a
+    store that could not be reached ended in a traceback."""
+    environment = {
+        "PARCOURS_DATA_DIR": str(tmp_path),
+        "PARCOURS_ENV": "test",
+        "PARCOURS_DATABASE_URL": "postgresql://postgres@127.0.0.1:1/test?connect_timeout=2",
+    }
+
+    result = CliRunner().invoke(app, ["simulate", "--young-people", "1"], env=environment)
+
+    assert result.exit_code == 3
+    assert "UNAVAILABLE" in result.output
