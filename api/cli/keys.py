@@ -6,6 +6,7 @@ the old KEK is destroyed, whatever residue of destroyed subject keys the databas
 """
 
 from collections import Counter
+from collections.abc import Callable
 
 import typer
 
@@ -51,20 +52,22 @@ def _require_none_left(parcours: Parcours) -> None:
     for: no one here can open them, whatever is destroyed."""
     ring = keyring(parcours.settings)
     left = Counter(kek for _, kek, _ in parcours.key_store.wrapped_by_others(ring.current.kek_id))
-    unknown = {kek: n for kek, n in left.items() if kek not in ring.previous}
+    unknown = _listed(left, lambda kek: kek not in ring.previous)
     if unknown:
-        listed = ", ".join(f"{n} under {kek}" for kek, n in sorted(unknown.items()))
-        err.print(f"[yellow]warning[/yellow]: key(s) no key-encryption key here opens: {listed}")
-    held = {kek: n for kek, n in left.items() if kek in ring.previous}
+        err.print(f"[yellow]warning[/yellow]: key(s) no key-encryption key here opens: {unknown}")
+    held = _listed(left, lambda kek: kek in ring.previous)
     if held:
-        listed = ", ".join(f"{n} under {kek}" for kek, n in sorted(held.items()))
         err.print(
             "[red]error[/red]: key(s) still wrapped under a previous key-encryption key"
-            f" ({listed}), written meanwhile by a running server: nothing was destroyed; stop"
-            " every server"
-            " and run `parcours keys rotate` again"
+            f" ({held}), written meanwhile by a running server: nothing was destroyed; stop"
+            " every server and run `parcours keys rotate` again"
         )
         raise typer.Exit(1)
+
+
+def _listed(counts: Counter[str], chosen: Callable[[str], bool]) -> str:
+    """ "3 under kek-a, 1 under kek-b" for the KEKs chosen; empty if none."""
+    return ", ".join(f"{n} under {kek}" for kek, n in sorted(counts.items()) if chosen(kek))
 
 
 def _rewrap(parcours: Parcours) -> None:

@@ -169,7 +169,9 @@ class Context(BaseContext):
     parcours: Parcours
     access_log: AccessLog
     loaders: Loaders
-    accesses: list[Access] = field(default_factory=list)
+    accesses: dict[tuple[str, str], Access] = field(default_factory=dict)
+    """The operation's reads, by young person and kind of content: each noted once however
+    many fields read it (a page of hundreds of referrals looked each one up in a list)."""
     app_state: Any = None
     """The app's state (token verifier…), for websocket authentication."""
     expires_at: datetime | None = None
@@ -218,18 +220,16 @@ class Context(BaseContext):
     def read(self, young_person_id: str, what: str) -> None:
         """Notes a read of case content; the access log gets it when the request ends (once per
         young person and kind of content, however many fields were read)."""
-        if any(a.young_person_id == young_person_id and a.what == what for a in self.accesses):
+        if (young_person_id, what) in self.accesses:
             return
-        self.accesses.append(
-            Access(
-                user_id=self.viewer.user_id,
-                role=self.viewer.role.value,
-                association_id=None
-                if self.viewer.association_id is None
-                else str(self.viewer.association_id),
-                young_person_id=young_person_id,
-                what=what,
-            )
+        self.accesses[young_person_id, what] = Access(
+            user_id=self.viewer.user_id,
+            role=self.viewer.role.value,
+            association_id=None
+            if self.viewer.association_id is None
+            else str(self.viewer.association_id),
+            young_person_id=young_person_id,
+            what=what,
         )
 
     async def run(self, query: Callable[..., T], *args: object) -> T:
@@ -249,10 +249,11 @@ class Context(BaseContext):
     def flush_accesses(self, tx: Tx | None = None) -> None:
         """Records the request's reads: in `tx` when the request read in one session (they then
         commit together), else in a transaction of their own."""
+        reads = list(self.accesses.values())
         if tx is None:
-            self.access_log.record(self.accesses)
-        elif self.accesses:
-            append(tx, self.accesses)
+            self.access_log.record(reads)
+        elif reads:
+            append(tx, reads)
         self.accesses.clear()
 
 

@@ -21,14 +21,28 @@ from api.graphql.refusals import VISIBLE
 logger = logging.getLogger("parcours.graphql")
 
 
+def is_unexpected(error: GraphQLError) -> bool:
+    """Masks everything but GraphQL's own errors and our typed refusals: no internals leak.
+
+    A `GraphQLError` wrapped in another is GraphQL's own refusal of the *request* when the
+    error has no path — a variable of the wrong type (`Variable '$t' has invalid value: String
+    cannot represent a non string value: 5`), a scalar that does not parse — and is shown:
+    masked, a client sending a number for a String learned only "Unexpected error.". With a
+    path it was raised while answering, serialising a value the server produced (an enum or
+    an Int that cannot represent it, the value printed in the message): masked."""
+    original = error.original_error
+    if original is None or isinstance(original, VISIBLE):
+        return False
+    return not (isinstance(original, GraphQLError) and error.path is None)
+
+
 def log_unexpected(errors: Sequence[GraphQLError]) -> None:
+    """The errors the masking hides (`is_unexpected`), by type, path and frames."""
     for error in errors:
-        original = error.original_error
-        if original is None or isinstance(original, VISIBLE):
+        if not is_unexpected(error) or error.original_error is None:
             continue
-        if isinstance(original, GraphQLError) and error.path is None:
-            continue  # GraphQL's own refusal of the request (`schema.is_unexpected`)
         path = ".".join(str(step) for step in error.path or ()) or "the operation"
+        original = error.original_error
         logger.error("unexpected %s at %s\n%s", type(original).__name__, path, where(original))
 
 

@@ -18,7 +18,7 @@ from strawberry.types.graphql import OperationType
 
 from api.graphql import context as context_module
 from api.graphql.context import Context
-from api.graphql.error_log import log_unexpected
+from api.graphql.error_log import is_unexpected, log_unexpected
 from api.graphql.mutations.case_file import CaseFileMutations
 from api.graphql.mutations.case_work import CaseWorkMutations
 from api.graphql.mutations.flows import FlowMutations
@@ -28,7 +28,7 @@ from api.graphql.mutations.practice_notes import PracticeNoteMutations
 from api.graphql.mutations.programmes import ProgrammeMutations
 from api.graphql.outage import DetectStoreOutage
 from api.graphql.queries import Query
-from api.graphql.refusals import VISIBLE, ExplainRefusals
+from api.graphql.refusals import ExplainRefusals
 from api.graphql.subscriptions import Subscription
 from api.graphql.types.directory import Association, Programme
 from api.graphql.types.flows import Handover, Referral
@@ -37,21 +37,6 @@ from api.graphql.types.young_person import YoungPerson
 MAX_DEPTH = 12
 MAX_ALIASES = 30
 MAX_TOKENS = 4000
-
-
-def is_unexpected(error: GraphQLError) -> bool:
-    """Masks everything but GraphQL's own errors and our typed refusals: no internals leak.
-
-    A `GraphQLError` wrapped in another is GraphQL's own refusal of the *request* when the
-    error has no path — a variable of the wrong type (`Variable '$t' has invalid value: String
-    cannot represent a non string value: 5`), a scalar that does not parse — and is shown:
-    masked, a client sending a number for a String learned only "Unexpected error.". With a
-    path it was raised while answering, serialising a value the server produced (an enum or
-    an Int that cannot represent it, the value printed in the message): masked."""
-    original = error.original_error
-    if original is None or isinstance(original, VISIBLE):
-        return False
-    return not (isinstance(original, GraphQLError) and error.path is None)
 
 
 class OperationContext(SchemaExtension):

@@ -3,7 +3,7 @@ refusals, never a value the server produced."""
 
 from graphql import GraphQLError
 
-from api.graphql.schema import is_unexpected
+from api.graphql.error_log import is_unexpected
 from domain.errors import InvalidInput
 
 
