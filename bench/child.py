@@ -14,6 +14,7 @@ import orjson
 
 from api.bootstrap import build
 from api.settings import Settings
+from bench import ceilings
 
 
 def rebuild() -> dict[str, float]:
@@ -52,6 +53,18 @@ def export(study: str, out: str) -> dict[str, float]:
     return {"seconds": elapsed, "rows": float(rows)}
 
 
+def decode() -> dict[str, float]:
+    """P4's ceiling: the log read and decoded as a rebuild does, nothing applied."""
+    events, seconds = ceilings.read_and_decoded(Settings())
+    return {"events": events, "seconds": seconds}
+
+
+def import_in_memory(events: str) -> dict[str, float]:
+    """P3's ceiling: the bench's history imported into an in-memory ledger."""
+    stored, seconds = ceilings.imported_in_memory(int(events))
+    return {"events": stored, "seconds": seconds}
+
+
 def peak_rss_mb() -> float:
     """This process's own peak resident memory. Not `getrusage`'s maxrss: on Linux a child
     inherits its parent's peak through fork, so a big parent would be reported instead."""
@@ -62,7 +75,12 @@ def peak_rss_mb() -> float:
 
 
 def main() -> None:
-    jobs: dict[str, Callable[..., dict[str, float]]] = {"rebuild": rebuild, "export": export}
+    jobs: dict[str, Callable[..., dict[str, float]]] = {
+        "rebuild": rebuild,
+        "export": export,
+        "decode": decode,
+        "import-in-memory": import_in_memory,
+    }
     result = jobs[sys.argv[1]](*sys.argv[2:])
     result["peak_rss_mb"] = peak_rss_mb()
     sys.stdout.write(orjson.dumps(result).decode() + "\n")

@@ -19,6 +19,8 @@ class Dataset:
     settings: Settings
     events: int
     import_seconds: float
+    requested: int
+    """The size asked of `bench.history.history`: the same lines again give the same history."""
 
 
 def import_into(schema: str, events: int, work: Path) -> Dataset:
@@ -30,7 +32,7 @@ def import_into(schema: str, events: int, work: Path) -> Dataset:
         seconds = time.perf_counter() - started
     finally:
         parcours.close()
-    return Dataset(settings, count_events(schema), seconds)
+    return Dataset(settings, count_events(schema), seconds, events)
 
 
 def count_events(schema: str) -> int:

@@ -14,6 +14,15 @@ AT_MOST = "<="
 _COMPARE: dict[str, Callable[[float, float], bool]] = {AT_LEAST: operator.ge, AT_MOST: operator.le}
 
 
+@dataclass(frozen=True)
+class Ceiling:
+    """The best ratio the bar's prescribed work leaves on this machine (`bench/ceilings.py`),
+    and what was timed to find it."""
+
+    ratio: float
+    basis: str
+
+
 @dataclass
 class Row:
     id: str
@@ -28,6 +37,8 @@ class Row:
     """min-max of the ratio (or of ours) over the runs, so noise is visible."""
     peak_rss_mb: float | None = None
     notes: list[str] = field(default_factory=list)
+    ceiling: Ceiling | None = None
+    """Never changes `meets`: it tells whether the bar is within this machine's reach."""
 
 
 def row(
@@ -71,6 +82,7 @@ def print_table(rows: Sequence[Row], console: Console) -> None:
         "ratio",
         "bar",
         "meets",
+        "ceiling",
         "spread",
         "peak RSS MB",
     ):
@@ -85,11 +97,14 @@ def print_table(rows: Sequence[Row], console: Console) -> None:
             f"{r.ratio:.3g}",
             r.bar,
             "[green]yes[/green]" if r.meets else "[red]no[/red]",
+            "" if r.ceiling is None else f"{r.ceiling.ratio:.3g}",
             r.spread,
             "" if r.peak_rss_mb is None else f"{r.peak_rss_mb:g}",
         )
     console.print(table)
     for r in rows:
+        if r.ceiling is not None:
+            console.print(f"{r.id}: ceiling {r.ceiling.ratio:.3g}: {r.ceiling.basis}")
         for note in r.notes:
             console.print(f"{r.id}: {note}")
 

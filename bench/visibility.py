@@ -39,7 +39,7 @@ def _run(seconds: float, work: Path) -> list[float]:
             stderr=subprocess.DEVNULL,
         )
         try:
-            case = new_case(parcours, people=20)
+            case = new_case(parcours.ledger, people=20)
             while _served_position(parcours.read_store) < (parcours.projections.source.head()):
                 time.sleep(0.05)
             return _paced(case, parcours, seconds)
