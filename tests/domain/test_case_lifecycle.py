@@ -7,13 +7,14 @@ import pytest
 
 from domain.actor import Actor
 from domain.errors import InvalidInput, NotFound, NotPermitted, RuleViolation
-from domain.vocabulary import Domain, GoalStatus, Role
+from domain.vocabulary import Domain, GoalStatus, ReferralStatus, Role
 from tests.domain.givens import (
     case_in_care,
     case_of,
     intervention,
     programme,
     programme_of,
+    referral_in,
     refused,
 )
 from tests.support import Network
@@ -155,6 +156,22 @@ def test_an_open_case_is_not_reopened(network: Network) -> None:
 
 def test_only_the_lead_changes_the_referent(network: Network) -> None:
     young_person = network.enrol()
+
+    refused(
+        network,
+        NotPermitted,
+        lambda: network.ledger.change_referent(
+            network.worker_b, young_person, referent_user_id="worker-b"
+        ),
+    )
+
+
+def test_a_partner_involved_in_the_case_does_not_change_the_referent(network: Network) -> None:
+    """B, whose referral was accepted, works on the case (an intervention is recorded) but the
+    referent is the lead's to name."""
+    young_person = network.enrol()
+    referral_in(network, young_person, ReferralStatus.ACCEPTED)
+    intervention(network, network.worker_b, young_person)
 
     refused(
         network,

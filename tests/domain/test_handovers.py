@@ -5,8 +5,8 @@ from uuid import UUID, uuid4
 import pytest
 
 from domain.errors import InvalidInput, NotFound, NotPermitted, RuleViolation
-from domain.vocabulary import HandoverStatus
-from tests.domain.givens import case_of, refused
+from domain.vocabulary import HandoverStatus, ReferralStatus
+from tests.domain.givens import case_of, intervention, referral_in, refused
 from tests.support import Network
 
 
@@ -42,6 +42,22 @@ def test_only_the_lead_proposes_a_handover(network: Network, actor: str) -> None
         NotPermitted,
         lambda: network.ledger.propose_handover(
             getattr(network, actor), young_person, to_association_id=network.c
+        ),
+    )
+
+
+def test_a_partner_involved_in_the_case_does_not_propose_a_handover(network: Network) -> None:
+    """Involvement lets a partner work on the case, not move its lead: B, whose referral was
+    accepted, records interventions but is refused the handover."""
+    young_person = network.enrol()
+    referral_in(network, young_person, ReferralStatus.ACCEPTED)
+    intervention(network, network.worker_b, young_person)
+
+    refused(
+        network,
+        NotPermitted,
+        lambda: network.ledger.propose_handover(
+            network.worker_b, young_person, to_association_id=network.c
         ),
     )
 

@@ -79,10 +79,22 @@ def twenty_cases_each_referred(api: Api) -> None:
     settle(api)
 
 
+def twenty_cases_each_referred_elsewhere(api: Api) -> None:
+    """Twenty referrals to twenty associations: a page of 20 names 21 associations where a
+    page of 2 names 3, so loading them one by one would show in the count."""
+    n = api.network
+    for i in range(20):
+        n.clock.advance(minutes=1)
+        partner = n.ledger.register_association(n.admin, name=f"Partner {i}", territory="93")
+        case = n.enrol(n.worker_a)
+        n.ledger.make_referral(n.worker_a, case, to_association_id=partner, domain=Domain.HOUSING)
+    settle(api)
+
+
 def test_a_page_of_referrals_with_associations_and_competences_costs_the_same_for_any_size(
     api: Api, statements: list[str]
 ) -> None:
-    twenty_cases_each_referred(api)
+    twenty_cases_each_referred_elsewhere(api)
     query = """query($first: Int) { referrals(first: $first) { edges { node { status
         fromAssociation { name competences { domain } }
         toAssociation { name competences { domain } } } } } }"""

@@ -100,7 +100,15 @@ def test_an_event_is_decoded_once_and_only_when_asked_for(world: World) -> None:
     assert len(decoder.topics) == 1
 
 
-hex_like = st.text(alphabet=string.hexdigits + "-_ {}+xurn:", min_size=28, max_size=36)
+hex_like = st.one_of(
+    st.text(alphabet=string.hexdigits + "-_ {}+xurn:", min_size=28, max_size=36),
+    # the forms the constructor accepts, so that values are compared and not only refusals
+    st.uuids().flatmap(
+        lambda u: st.sampled_from(
+            [u.hex, u.hex.upper(), str(u), str(u).upper(), f"{{{u}}}", f"urn:uuid:{u}"]
+        )
+    ),
+)
 
 
 @given(st.uuids())

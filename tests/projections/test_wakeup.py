@@ -53,6 +53,11 @@ def test_an_unreachable_server_degrades_to_polling() -> None:
     require_postgres()
     listener = Listener("postgresql://postgres@127.0.0.1:1/none", "parcours_appended_x")
 
-    listener.wait(0.05)  # no exception: it waited out the pause instead
-
+    started = time.monotonic()
+    listener.wait(0.2)  # no exception: it waits out the pause instead
+    paused = time.monotonic() - started
     listener.close()
+
+    # A lower bound only (a busy machine makes the wait longer, never shorter): a listener that
+    # returned at once would make an idle worker spin on the store it cannot reach.
+    assert paused >= 0.19
