@@ -28,17 +28,33 @@ def operator() -> Actor:
     return Actor(user_id=f"cli:{getpass.getuser()}", role=Role.NETWORK_ADMIN)
 
 
+def settings_from_environment() -> Settings:
+    """The settings, or exit 2 with each bad one named as the operator set it."""
+    try:
+        return Settings()
+    except ValidationError as error:
+        for problem in error.errors():
+            where = variable(problem["loc"])
+            err.print(f"[red]error[/red]: {escape(where)}: {escape(problem['msg'])}")
+        raise typer.Exit(2) from None
+
+
+def variable(location: tuple[int | str, ...]) -> str:
+    """The environment variable a setting's error is about (`PARCOURS_KEY_CACHE_SECONDS`, an
+    item as `PARCOURS_CORS_ORIGINS[1]`): the operator set that, not the model's field name.
+    An error about several settings together has no location, and is about the settings."""
+    if not location:
+        return "settings"
+    field, *within = location
+    prefix = Settings.model_config.get("env_prefix") or ""
+    return prefix + str(field).upper() + "".join(f"[{part}]" for part in within)
+
+
 @contextmanager
 def opened(clock: Clock = utc_now) -> Iterator[Parcours]:
     """The instance, built from the environment (with `clock`: the simulator's); bad settings,
     refusals and a store outage exit with a clear line."""
-    try:
-        settings = Settings()
-    except ValidationError as error:
-        for problem in error.errors():
-            where = ".".join(str(part) for part in problem["loc"]) or "settings"
-            err.print(f"[red]error[/red]: {escape(where)}: {escape(problem['msg'])}")
-        raise typer.Exit(2) from None
+    settings = settings_from_environment()
     try:
         parcours = build(settings, clock=clock)
     except Exception as error:

@@ -4,10 +4,8 @@ from typing import Annotated
 
 import typer
 import uvicorn
-from pydantic import ValidationError
-from rich.markup import escape
 
-from api.cli.app import app, err
+from api.cli.app import app, settings_from_environment
 from api.graphql.schema import build_schema
 from api.settings import Settings
 
@@ -23,13 +21,7 @@ def serve(
     ] = True,
 ) -> None:
     """Serve GraphQL at /graphql (GraphiQL outside production), /healthz and /readyz."""
-    try:
-        settings = Settings()
-    except ValidationError as error:
-        for problem in error.errors():
-            where = ".".join(str(part) for part in problem["loc"]) or "settings"
-            err.print(f"[red]error[/red]: {escape(where)}: {escape(problem['msg'])}")
-        raise typer.Exit(2) from None
+    settings = settings_from_environment()
     factory = "api.cli.serve:embedded_app" if embedded_projections else "api.cli.serve:api_only_app"
     uvicorn.run(
         factory,

@@ -9,14 +9,13 @@ from typing import Annotated, NoReturn
 from uuid import UUID
 
 import typer
-from pydantic import ValidationError
 from rich.markup import escape
 
 from api.auth.durations import DEFAULT_TTL, MAX_TTL, parse_ttl
 from api.auth.errors import AuthConfigurationError, InvalidTokenRequest
 from api.auth.tokens import instance_tokens_from_settings
 from api.auth.viewer import TOKEN_ROLES, role_named
-from api.cli.app import app, err
+from api.cli.app import app, err, settings_from_environment
 from api.settings import Settings
 
 token_app = typer.Typer(help="Bearer tokens for the API.")
@@ -70,13 +69,7 @@ def _association(text: str | None) -> UUID | None:
 
 def _settings() -> Settings:
     """The settings alone: issuing a token opens no database."""
-    try:
-        return Settings()
-    except ValidationError as error:
-        for problem in error.errors():
-            where = ".".join(str(part) for part in problem["loc"]) or "settings"
-            err.print(f"[red]error[/red]: {where}: {escape(problem['msg'])}")
-        raise typer.Exit(2) from None
+    return settings_from_environment()
 
 
 def _fail(where: str, message: str) -> NoReturn:

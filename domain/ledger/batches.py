@@ -23,7 +23,7 @@ from domain.ledger.working_set import WorkingSet
 
 @dataclass
 class Staged:
-    """Commands decided in `LedgerCore.staged` and not saved yet."""
+    """Commands decided in `LedgerCore.run_chunks` and not saved yet."""
 
     jobs: list[Job] = field(default_factory=list)
     outcomes: list[UUID] = field(default_factory=list)
