@@ -71,6 +71,14 @@ def served_generation(tx: Tx, name: str) -> int | None:
     return generation
 
 
+def served_position(tx: Tx, name: str) -> int:
+    """How far in the log the projection's served tables are (0 when none is served)."""
+    row = tx.fetchone(
+        "SELECT position FROM projection_positions WHERE name = ? AND served = 1", (name,)
+    )
+    return 0 if row is None else int(row[0])
+
+
 def add(tx: Tx, name: str, generation: int, version: int, status: str, served: bool) -> None:
     tx.generations.pop(name, None)
     tx.execute(

@@ -20,6 +20,7 @@ from api.graphql.types.timeline import TimelineEntry
 from api.graphql.types.young_person import visible_young_person
 from api.policy import Capability
 from domain.errors import NotFound, NotPermitted
+from projections.queries.cases import facts_position
 from projections.queries.referrals import referral_changes
 from projections.queries.timeline import timeline_changes
 
@@ -69,12 +70,20 @@ class Subscription:
         with info.context.parcours.subscriptions.serving():
             while True:
                 info.context.budget = None  # the poll itself
+                # Rows first, then how far the facts are, then the facts: facts read before
+                # the rows sent an entry recorded after a consent was withdrawn in clear, and
+                # the timeline's projection may run ahead of the facts' (each entry waits
+                # until the facts have caught up with it).
+                changes = await info.context.run(timeline_changes, key, seen)
+                settled = await info.context.run(facts_position)
                 info.context.loaders.clear()
                 person = await visible_young_person(info, str(key))
                 if person is None:
                     return
-                for row, changed_at in await info.context.run(timeline_changes, key, seen):
-                    seen = max(seen, changed_at)
+                for row, changed_at in changes:
+                    if changed_at > settled:
+                        break
+                    seen = changed_at
                     view = policy.entry_view(
                         info.context.viewer,
                         person.facts,

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from uuid import UUID
 
+from projections import positions
 from projections.cases import CasesProjection
 from projections.queries import paging
 from projections.queries.paging import Page
@@ -246,3 +247,11 @@ def consent_scope(row: Sequence[object]) -> ConsentScope:
         expires_on=None if row[6] is None else date.fromisoformat(str(row[6])),
         withdrawn_at=parse_moment(None if row[7] is None else str(row[7])),
     )
+
+
+def facts_position(store: ReadStore) -> int:
+    """How far in the log the access facts are: an entry of another projection written at a
+    later position may rest on a consent withdrawal or an ended involvement the facts do not
+    show yet, and waits until they do."""
+    with store.transaction() as tx:
+        return positions.served_position(tx, CasesProjection.name)

@@ -3,6 +3,7 @@
 import asyncio
 import contextlib
 import json
+import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -17,9 +18,10 @@ from websockets.typing import Origin, Subprotocol
 from api.app import create_app
 from api.auth.tokens import verifier_from_settings
 from api.graphql import context as context_module
-from domain.vocabulary import DeclineReason, Domain
+from api.graphql import subscriptions
+from domain.vocabulary import DeclineReason, Domain, Sensitivity
 from tests.e2e.conftest import Api, serving
-from tests.e2e.scenes import PAST, case_led_by_a, person_id, record, settle
+from tests.e2e.scenes import PAST, case_led_by_a, consent, person_id, record, settle
 
 WAIT = 5.0
 """The longest any single message may take (the server polls its read models every 0.2 s)."""
@@ -451,3 +453,81 @@ def test_a_message_with_a_nul_closes_the_socket_with_4400_naming_the_rule(api: A
             return (None, "answered")
 
     assert run(scenario) == (4400, "strings may not contain the NUL character (U+0000)")
+
+
+def test_an_entry_recorded_after_a_consent_was_withdrawn_is_sent_as_the_withdrawal_shows_it(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The withdrawal and the entry land between the poll's reads: the facts the entry is shown
+    by must be read after the entry, or B gets an ADDICTION summary its consent no longer
+    covers (a query of the same timeline shows it redacted)."""
+    n = api.network
+    case = case_led_by_a(api)
+    given = consent(api, case, Sensitivity.HEALTH)
+    real = subscriptions.timeline_changes
+    armed = threading.Event()
+
+    def withdrawn_then_recorded(store: Any, key: Any, after: int) -> Any:
+        if armed.is_set():
+            armed.clear()
+            n.ledger.withdraw_consent(n.worker_a, case, consent_id=given)
+            n.ledger.record_intervention(
+                n.worker_a,
+                case,
+                domain=Domain.ADDICTION,
+                kind="session",
+                occurred_at=PAST,
+                summary="overdose last night",
+            )
+            settle(api)
+        return real(store, key, after)
+
+    monkeypatch.setattr(subscriptions, "timeline_changes", withdrawn_then_recorded)
+
+    async def scenario() -> Any:
+        async with subscribed(api, api.token(n.worker_b), TIMELINE, id=person_id(case)) as ws:
+            armed.set()
+            while True:
+                message = (await data_of(ws))["data"]["timelineUpdated"]
+                if message["kind"] == "INTERVENTION":
+                    return message
+
+    sent = run(scenario)
+
+    assert (sent["summary"], sent["domain"], sent["redacted"]) == (None, None, True)
+
+
+def test_an_entry_waits_until_the_access_facts_have_caught_up_with_it(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The timeline's projection may commit an entry before the cases projection commits the
+    facts it rests on: the entry is sent once the facts are as far in the log as it is."""
+    n = api.network
+    case = case_led_by_a(api)
+    behind = threading.Event()
+    behind.set()
+    polls_behind: list[int] = []
+    real = subscriptions.facts_position
+
+    def lagging(store: Any) -> int:
+        if behind.is_set():
+            polls_behind.append(1)
+            return 0
+        return real(store)
+
+    monkeypatch.setattr(subscriptions, "facts_position", lagging)
+
+    async def scenario() -> Any:
+        async with subscribed(api, api.token(n.worker_b), TIMELINE, id=person_id(case)) as ws:
+            await asyncio.to_thread(record, api, n.worker_b, case, Domain.HOUSING, "flat visit")
+            await asyncio.to_thread(settle, api)
+            waited_polls = len(polls_behind)
+            while len(polls_behind) < waited_polls + 3:  # three polls with the entry stored
+                await asyncio.sleep(0.05)
+            with contextlib.suppress(TimeoutError):
+                early = await asyncio.wait_for(ws.recv(), 0.01)
+                return ("sent while the facts lagged", early)
+            behind.clear()
+            return ("sent", (await data_of(ws))["data"]["timelineUpdated"]["summary"])
+
+    assert run(scenario) == ("sent", "flat visit")
