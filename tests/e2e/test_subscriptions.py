@@ -20,6 +20,8 @@ from api.auth.tokens import verifier_from_settings
 from api.graphql import context as context_module
 from api.graphql import subscriptions
 from domain.vocabulary import DeclineReason, Domain, Sensitivity
+from projections.queries.cases import facts_position
+from projections.queries.timeline import timeline_changes
 from tests.e2e.conftest import Api, serving
 from tests.e2e.scenes import PAST, case_led_by_a, consent, person_id, record, settle
 
@@ -464,7 +466,7 @@ def test_an_entry_recorded_after_a_consent_was_withdrawn_is_sent_as_the_withdraw
     n = api.network
     case = case_led_by_a(api)
     given = consent(api, case, Sensitivity.HEALTH)
-    real = subscriptions.timeline_changes
+    real = timeline_changes
     armed = threading.Event()
 
     def withdrawn_then_recorded(store: Any, key: Any, after: int) -> Any:
@@ -507,7 +509,7 @@ def test_an_entry_waits_until_the_access_facts_have_caught_up_with_it(
     behind = threading.Event()
     behind.set()
     polls_behind: list[int] = []
-    real = subscriptions.facts_position
+    real = facts_position
 
     def lagging(store: Any) -> int:
         if behind.is_set():
