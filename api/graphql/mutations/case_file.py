@@ -212,6 +212,7 @@ class CaseFileMutations:
         consent = next((c for c in details.consents if c.consent_id == str(outcome)), None)
         if young_person is None or consent is None:
             return not_yet_visible()
+        info.context.read(_raw(input.young_person_id), "consents")  # as the case's own list is
         return ConsentGiven(consent=Consent(row=consent), young_person=young_person)
 
     @strawberry.mutation
@@ -268,6 +269,7 @@ class CaseFileMutations:
         need = next((n for n in details.needs if n.need_id == str(outcome)), None)
         if young_person is None or need is None:
             return not_yet_visible()
+        info.context.read(_raw(input.young_person_id), "needs")  # as the case's own list is
         return NeedIdentified(need=Need(row=need), young_person=young_person)
 
     @strawberry.mutation

@@ -27,7 +27,7 @@ from api.graphql.mutations.perform import (
     refused,
     sees_case,
 )
-from api.graphql.types.flows import Handover, Referral
+from api.graphql.types.flows import Handover, Referral, read_handover, read_referral
 from api.graphql.types.young_person import YoungPerson, visible_young_person
 from api.policy import Capability
 from domain import errors, vocabulary
@@ -133,7 +133,7 @@ async def _referral_case(info: Info, referral_id: str) -> UUID | Failure:
 
 async def _referral(info: Info, referral: UUID) -> Referral | None:
     row = (await info.context.run(referrals_by_id, [str(referral)])).get(str(referral))
-    return None if row is None else Referral(row=row)
+    return None if row is None else read_referral(info, row)
 
 
 async def _handover_case(info: Info, handover_id: str) -> UUID | Failure:
@@ -160,7 +160,7 @@ async def _handover_payload(
     if row is None:
         return not_yet_visible()
     person = await visible_young_person(info, str(young_person))
-    return HandoverUpdated(handover=Handover(row=row), young_person=person)
+    return HandoverUpdated(handover=read_handover(info, row), young_person=person)
 
 
 @strawberry.type
