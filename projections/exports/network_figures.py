@@ -14,7 +14,7 @@ from typing import Any
 from projections.exports.columns import Record, Table, Value, boolean, decimal, integer, string
 from projections.exports.datasets import Data
 from projections.exports.referral_figures import PEOPLE, SUPPRESSED
-from projections.exports.suppression import shown, small
+from projections.exports.suppression import complemented_by_published, shown, small
 
 NO_PROGRAMME = "(none)"
 
@@ -112,7 +112,30 @@ def handovers_between(data: Data, k: int) -> list[Record]:
     for h in data["handovers"]:
         key = (str(h["from_association_id"]), str(h["to_association_id"]), str(h["status"]))
         groups[key].append(str(h["young_person"]))
-    return [handovers_of(names, key, len(who), len(set(who)), k) for key, who in groups.items()]
+    return complete_handovers(
+        [handovers_of(names, key, len(who), len(set(who)), k) for key, who in groups.items()]
+    )
+
+
+def complete_handovers(records: list[Record]) -> list[Record]:
+    """The accepted handovers between associations add up to the headline's
+    `handovers_accepted`."""
+    return complemented_by_published(
+        records,
+        lambda r: "handovers_accepted" if r["status"] == "ACCEPTED" else None,
+        ("handovers", "young_people"),
+        "handovers",
+    )
+
+
+def complete_interventions(records: list[Record]) -> list[Record]:
+    """The interventions and hours of every domain and programme add up to the headline's."""
+    return complemented_by_published(
+        records,
+        lambda _: "interventions",
+        ("interventions", "hours", "young_people"),
+        "interventions",
+    )
 
 
 def handovers_of(
@@ -139,17 +162,19 @@ def interventions_by(data: Data, k: int) -> list[Record]:
     for i in data["interventions"]:
         if not i["retracted"]:
             groups[str(i["domain"]), str(i["programme_id"] or NO_PROGRAMME)].append(i)
-    return [
-        interventions_in(
-            names,
-            key,
-            len(chosen),
-            len({i["young_person"] for i in chosen}),
-            sum(int(str(i["duration_minutes"] or 0)) for i in chosen),
-            k,
-        )
-        for key, chosen in groups.items()
-    ]
+    return complete_interventions(
+        [
+            interventions_in(
+                names,
+                key,
+                len(chosen),
+                len({i["young_person"] for i in chosen}),
+                sum(int(str(i["duration_minutes"] or 0)) for i in chosen),
+                k,
+            )
+            for key, chosen in groups.items()
+        ]
+    )
 
 
 def interventions_in(

@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from domain.vocabulary import DeclineReason
 from projections.exports.columns import Record, Table, boolean, decimal, integer, string
 from projections.exports.datasets import Data
-from projections.exports.suppression import complemented, shown, small
+from projections.exports.suppression import complemented, complemented_by_published, shown, small
 
 SUPPRESSED = boolean("suppressed", "Figures blanked: between 1 and k-1 young people behind them.")
 PEOPLE = integer("young_people", "Distinct young people behind the cell (blank if suppressed).")
@@ -123,7 +123,15 @@ def times(data: Data, k: int) -> list[Record]:
         for label, low, high in BINS:
             chosen = [r for r in measured if _within(r[measure], low, high)]
             records.append(time_bin(measure, (label, low, high), len(chosen), _people(chosen), k))
-    return records
+    return complete_times(records)
+
+
+def complete_times(records: list[Record]) -> list[Record]:
+    """The bins of a measure add up to the referrals it was measured on, which the funnel
+    publishes (those answered, those completed)."""
+    return complemented_by_published(
+        records, lambda r: str(r["measure"]), ("referrals", "young_people"), "referrals"
+    )
 
 
 def time_bin(

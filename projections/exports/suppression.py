@@ -10,7 +10,8 @@ report; the row-level datasets are pseudonymised microdata for the study's evalu
 publication.
 """
 
-from collections.abc import Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
 
 from projections.exports.columns import Record, Value
 
@@ -62,6 +63,27 @@ def complemented(
             out[target].update(dict.fromkeys(figures), suppressed=True)
             changed = True
     return list(out)
+
+
+def complemented_by_published(
+    records: Sequence[Record],
+    total_of: Callable[[Record], str | None],
+    figures: Sequence[str],
+    size: str,
+) -> list[Record]:
+    """Secondary suppression for cells that add up to a total published in another table (the
+    interventions of every domain and programme to the headline's, the accepted handovers
+    between associations to `handovers_accepted`): `total_of` names the published total a cell
+    is a part of, or None. Such a total is known whatever this table hides, so a cell hidden
+    alone among its parts is hidden with another part, never with the total."""
+    parts: dict[str, list[int]] = defaultdict(list)
+    for i, record in enumerate(records):
+        total = total_of(record)
+        if total is not None:
+            parts[total].append(i)
+    known = [{**dict.fromkeys(figures), size: 0, "suppressed": False} for _ in parts]
+    groups = [(len(records) + n, members) for n, members in enumerate(parts.values())]
+    return complemented([*records, *known], groups, figures, size)[: len(records)]
 
 
 def _count(value: object) -> int:

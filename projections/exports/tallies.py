@@ -17,6 +17,8 @@ from projections.exports.columns import Record
 from projections.exports.headline import indicator
 from projections.exports.network_figures import (
     NO_PROGRAMME,
+    complete_handovers,
+    complete_interventions,
     coverage_cell,
     handovers_of,
     interventions_in,
@@ -24,6 +26,7 @@ from projections.exports.network_figures import (
 from projections.exports.referral_figures import (
     BINS,
     complete_funnel,
+    complete_times,
     funnel_stage,
     median,
     time_bin,
@@ -157,7 +160,7 @@ def times(staging: Staging, k: int) -> list[Record]:
             upper = "" if high is None else f" AND {measure} < {high!r}"
             chosen, people = _tally(staging, "ds_referrals", f"{measure} >= {low!r}{upper}")
             records.append(time_bin(measure, limits, chosen, people, k))
-    return records
+    return complete_times(records)
 
 
 def coverage(staging: Staging, k: int) -> list[Record]:
@@ -186,27 +189,32 @@ def coverage(staging: Staging, k: int) -> list[Record]:
 
 def handovers_between(staging: Staging, k: int) -> list[Record]:
     names = dict(_all(staging, "SELECT association_id, name FROM ds_associations"))
-    return [
-        handovers_of(names, (origin, target, status), int(rows), int(people), k)
-        for origin, target, status, rows, people in _all(
-            staging,
-            "SELECT from_association_id, to_association_id, status, count(*),"
-            " count(DISTINCT young_person) FROM ds_handovers GROUP BY ALL ORDER BY min(rowid)",
-        )
-    ]
+    return complete_handovers(
+        [
+            handovers_of(names, (origin, target, status), int(rows), int(people), k)
+            for origin, target, status, rows, people in _all(
+                staging,
+                "SELECT from_association_id, to_association_id, status, count(*),"
+                " count(DISTINCT young_person) FROM ds_handovers GROUP BY ALL"
+                " ORDER BY min(rowid)",
+            )
+        ]
+    )
 
 
 def interventions_by(staging: Staging, k: int) -> list[Record]:
     names = dict(_all(staging, "SELECT programme_id, name FROM ds_programmes"))
-    return [
-        interventions_in(names, (domain, programme), int(rows), int(people), int(minutes), k)
-        for domain, programme, rows, people, minutes in _all(
-            staging,
-            f"SELECT domain, coalesce(nullif(programme_id, ''), '{NO_PROGRAMME}'), count(*),"
-            " count(DISTINCT young_person), sum(coalesce(duration_minutes, 0))"
-            " FROM ds_interventions WHERE NOT retracted GROUP BY ALL ORDER BY min(rowid)",
-        )
-    ]
+    return complete_interventions(
+        [
+            interventions_in(names, (domain, programme), int(rows), int(people), int(minutes), k)
+            for domain, programme, rows, people, minutes in _all(
+                staging,
+                f"SELECT domain, coalesce(nullif(programme_id, ''), '{NO_PROGRAMME}'), count(*),"
+                " count(DISTINCT young_person), sum(coalesce(duration_minutes, 0))"
+                " FROM ds_interventions WHERE NOT retracted GROUP BY ALL ORDER BY min(rowid)",
+            )
+        ]
+    )
 
 
 def retention(staging: Staging, k: int, as_at: date | None) -> list[Record]:

@@ -9,12 +9,21 @@ from pathlib import Path
 from projections.exports.columns import Record
 from projections.exports.datasets import Data
 from projections.exports.headline import indicators
-from projections.exports.network_figures import coverage
-from projections.exports.referral_figures import STAGES, complete_funnel, funnel, funnel_stage
+from projections.exports.network_figures import coverage, handovers_between, interventions_by
+from projections.exports.referral_figures import (
+    STAGES,
+    complete_funnel,
+    funnel,
+    funnel_stage,
+    times,
+)
 from projections.exports.retention import complete_cohorts, retained, retention
 from tests.exports.conftest import Simulated, read_csv
 
 MEASURES = ("young_people", "referrals", "open_needs", "handovers", "interventions", "value")
+
+
+K = 5
 
 
 def referral(person: str, *, completed: bool) -> Record:
@@ -224,3 +233,68 @@ def test_a_hidden_total_is_an_equation_too() -> None:
     assert stages["DECLINED:AT_CAPACITY"]["suppressed"] is True
     assert stages["EXPIRED"]["suppressed"] is True
     assert stages["MADE"]["referrals"] == 27
+
+
+def intervention(person: str, domain: str, minutes: int) -> Record:
+    return {
+        "young_person": person,
+        "domain": domain,
+        "programme_id": None,
+        "retracted": False,
+        "duration_minutes": minutes,
+    }
+
+
+def test_an_intervention_cell_hidden_alone_hides_another_so_the_headline_gives_nothing() -> None:
+    """The cells add up to the headline's interventions and hours, which are published: with
+    MENTAL_HEALTH (2 young people) hidden alone, headline minus HOUSING gave its 2 and 1.5 h."""
+    delivered = [intervention(f"p{i}", "HOUSING", 60) for i in range(6)]
+    delivered += [intervention("x1", "MENTAL_HEALTH", 45), intervention("x2", "MENTAL_HEALTH", 45)]
+    published = data(interventions=delivered)
+
+    headline = {r["indicator"]: r for r in indicators(published, K)}
+    cells = {str(c["domain"]): c for c in interventions_by(published, K)}
+
+    assert (headline["interventions"]["value"], headline["hours_delivered"]["value"]) == (8, 7.5)
+    assert cells["MENTAL_HEALTH"]["suppressed"] is True
+    assert cells["HOUSING"]["suppressed"] is True, "secondary: or the headline minus HOUSING"
+    assert cells["HOUSING"]["hours"] is None
+
+
+def test_an_accepted_handover_cell_hidden_alone_hides_another_accepted_one() -> None:
+    def handover(person: str, to: str, status: str) -> Record:
+        return {
+            "young_person": person,
+            "from_association_id": "a",
+            "to_association_id": to,
+            "status": status,
+        }
+
+    handovers = [handover(f"p{i}", "b", "ACCEPTED") for i in range(6)]
+    handovers += [handover(f"x{i}", "c", "ACCEPTED") for i in range(2)]
+    handovers += [handover(f"q{i}", "d", "PROPOSED") for i in range(6)]
+
+    cells = {
+        (str(c["to_association_id"]), str(c["status"])): c
+        for c in handovers_between(data(handovers=handovers), K)
+    }
+
+    assert cells["c", "ACCEPTED"]["suppressed"] is True
+    assert cells["b", "ACCEPTED"]["suppressed"] is True, "secondary: handovers_accepted minus b"
+    assert cells["d", "PROPOSED"]["handovers"] == 6, "no published total of proposals"
+
+
+def test_a_time_bin_hidden_alone_hides_another_of_its_measure() -> None:
+    """The days-to-response bins add up to the referrals answered, which the funnel gives."""
+    referrals = [referral(f"p{i}", completed=True) for i in range(8)]
+    for slow in referrals[6:]:
+        slow["days_to_response"] = 10.0
+
+    bins = times(data(referrals=referrals), K)
+    response = [b for b in bins if b["measure"] == "days_to_response"]
+    completion = [b for b in bins if b["measure"] == "days_to_completion"]
+
+    hidden = [b["bin"] for b in response if b["suppressed"]]
+    assert "7-14 days" in hidden
+    assert len(hidden) >= 2, "secondary: or the answered referrals minus the rest"
+    assert not any(b["suppressed"] for b in completion), "8 completed in one bin: nothing small"
