@@ -55,9 +55,11 @@ UNSUPPORTED = {
     "too many aliases": '{ youngPerson(id: "x") { timeline { edges { '
     + " ".join(f"c{i}: cursor" for i in range(MAX_ALIASES + 1))
     + " } } } }",
-    "too many tokens": '{ youngPerson(id: "x") { timeline { edges { '
-    + " cursor" * MAX_TOKENS
-    + " } } } }",
+    # Spreads of two short tokens each, so the document stays under MAX_TEXT and validates:
+    # only the token limit refuses it.
+    "too many tokens": '{ youngPerson(id: "x") { timeline { edges { node {'
+    + " ...E" * (MAX_TOKENS // 2)
+    + " } } } } } fragment E on TimelineEntry { id kind }",
     "no young person": "{ me { userId } }",
 }
 

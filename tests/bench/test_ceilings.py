@@ -31,6 +31,8 @@ from tests.conftest import backend_settings
 
 
 def test_a_ceiling_is_reported_and_never_changes_the_verdict(tmp_path: Path) -> None:
+    """Each row's ceiling sits on the other side of its bar from its ratio: a verdict taken
+    from the ceiling would flip both."""
     met = row("P1", "command", 700, 1000, "/s", 0.7, (AT_LEAST, 0.6))
     met.ceiling = Ceiling(0.5, "a bare INSERT plus the command in memory")
     missed = row("P3", "import", 1, 100, "/s", 0.01, (AT_LEAST, 0.4))
@@ -42,6 +44,7 @@ def test_a_ceiling_is_reported_and_never_changes_the_verdict(tmp_path: Path) -> 
     first, second = json.loads(target.read_text())
     assert (first["meets"], second["meets"]) == (True, False)
     assert first["ceiling"] == {"ratio": 0.5, "basis": "a bare INSERT plus the command in memory"}
+    assert second["ceiling"]["ratio"] == 0.9
 
 
 def test_the_sequential_ceiling_adds_the_in_memory_command_to_a_bare_insert() -> None:

@@ -30,7 +30,7 @@ def test_a_setting_out_of_range_is_named_as_its_variable(
     assert result.exit_code == 2, result.output
     assert "error: PARCOURS_KEY_CACHE_SECONDS: " in result.output
     assert "greater than or equal to 0" in result.output
-    assert not (tmp_path / "ledger.sqlite").exists(), "nothing is opened on bad settings"
+    assert list(tmp_path.iterdir()) == [], "nothing is opened or written on bad settings"
 
 
 def test_an_item_of_a_list_setting_and_a_rule_over_several_are_named() -> None:

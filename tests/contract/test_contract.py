@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import pytest
 from graphql import build_schema, find_breaking_changes
 
 from api.graphql.schema import build_schema as parcours_schema
@@ -22,7 +23,7 @@ def test_the_exported_schema_contains_the_contract_without_breaking_changes() ->
 
 def test_the_copy_in_the_repository_is_the_shared_contract() -> None:
     if not SHARED.exists():
-        return  # outside the workspace (a plain clone): the copy is the reference
+        pytest.skip("outside the workspace (a plain clone): the copy is the reference")
     assert COPY.read_text() == SHARED.read_text()
 
 

@@ -310,6 +310,8 @@ def test_the_cli_imports_a_file_with_a_progress_bar(
 
     assert result.exit_code == 0, result.output
     assert "imported 2 lines in 1 transactions" in result.output
+    progress = next(line for line in result.output.splitlines() if line.startswith("importing"))
+    assert progress.split()[-2] == "2/2", "the bar counts the lines as they are decided"
 
 
 def test_the_cli_says_which_line_is_invalid(tmp_path: Path, environment: dict[str, str]) -> None:
@@ -433,6 +435,9 @@ def test_an_import_line_may_do_only_what_its_actor_s_role_may(
         import_history(parcours.ledger, [line])
 
     assert isinstance(failure.value.error, NotPermitted)
+    # The policy's refusal, not the domain's own (which would refuse some of these later):
+    article = "an" if role[0] in "AEIOU" else "a"
+    assert failure.value.error.message.startswith(f"{article} {role.lower()} may not ")
     assert stored(parcours) == 0
 
 

@@ -7,6 +7,7 @@ from uuid import UUID, uuid4
 import pytest
 
 from api.bootstrap import KEYS_FILE, Parcours, keyring
+from domain.privacy import cipher
 from domain.privacy.keystore import KeyStore
 from domain.privacy.sealed import Sealed
 from domain.privacy.vault import KeyConflict, Vault
@@ -26,17 +27,30 @@ def test_a_destroyed_key_opens_nothing_any_more(instances: Instances) -> None:
     assert parcours.vault.open(sealed) is None
 
 
-def test_keys_are_stored_wrapped_and_overwritten_on_deletion_in_sqlite(
-    instances: Instances,
-) -> None:
+def test_keys_are_stored_wrapped_under_the_key_encryption_key(instances: Instances) -> None:
+    """What the store holds is the key wrapped under the KEK, never the key itself."""
+    parcours = instances.start()
+    subject = uuid4()
+    parcours.vault.create_key(subject)
+    stored = parcours.key_store.get(subject)
+    assert stored is not None
+    kek_id, wrapped = stored
+
+    key = cipher.unwrap(keyring(instances.settings).named(kek_id).key, subject, wrapped)
+
+    assert cipher.open_sealed(key, parcours.vault.sealer(subject)("Camille")) == "Camille"
+    assert key not in wrapped
+
+
+def test_a_destroyed_key_is_overwritten_in_the_sqlite_file(instances: Instances) -> None:
+    if instances.settings.database_url is not None:
+        pytest.skip("PostgreSQL relies on KEK rotation, not on overwriting (README, erasure)")
     parcours = instances.start()
     subject = uuid4()
     parcours.vault.create_key(subject)
     stored = parcours.key_store.get(subject)
     assert stored is not None
     wrapped = stored[1]
-    if instances.settings.database_url is not None:
-        return  # PostgreSQL relies on KEK rotation, not on overwriting (README, erasure)
     key_file = Path(instances.settings.data_dir) / KEYS_FILE
     assert wrapped in key_file.read_bytes()
 

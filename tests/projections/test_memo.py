@@ -11,6 +11,7 @@ from domain.vocabulary import Domain
 from projections.memo import Memo
 from projections.projection import Handler, Recorded, Writer, handles
 from projections.queries.timeline import timeline_page
+from projections.store import Params, Row
 from projections.timeline import TimelineProjection, recall, remember
 from tests.conftest import Instances
 from tests.projections.conftest import World
@@ -79,13 +80,25 @@ def test_an_answer_to_a_referral_made_before_a_restart_reads_its_domain_from_the
     ]
 
 
-def test_an_answer_in_a_later_batch_gets_the_same_entry_from_the_memo(world: World) -> None:
+def test_an_answer_in_a_later_batch_gets_the_same_entry_from_the_memo(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
     young_person = world.network.enrol()
     referral = refer_to_b(world, young_person)
     world.caught_up()
+    subject_reads: list[str] = []
+    fetchone = Writer.fetchone
+
+    def counted(self: Writer, statement: str, params: Params = ()) -> Row | None:
+        if "{subjects}" in statement:
+            subject_reads.append(statement)
+        return fetchone(self, statement, params)
+
+    monkeypatch.setattr(Writer, "fetchone", counted)
     world.network.ledger.accept_referral(world.network.worker_b, young_person, referral_id=referral)
     world.caught_up()
 
+    assert subject_reads == [], "the referral's domain came from the memo, not its table"
     assert domains_of_referral_entries(world, young_person) == [
         ("Referral made", "HOUSING"),
         ("Referral accepted", "HOUSING"),
