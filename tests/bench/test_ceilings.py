@@ -7,6 +7,7 @@ the ceiling's work to the real path's.
 
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -70,8 +71,9 @@ def test_the_import_ceiling_decides_the_very_history_the_store_import_records(
     assert seconds > 0
 
 
-@pytest.fixture
-def simulated(settings: Settings) -> Iterator[Parcours]:
+@contextmanager
+def simulated_network(settings: Settings) -> Iterator[Parcours]:
+    """Eight young people over two months, the read models caught up."""
     clock = SimulatedClock()
     parcours = build(settings, clock=clock)
     try:
@@ -81,6 +83,12 @@ def simulated(settings: Settings) -> Iterator[Parcours]:
         yield parcours
     finally:
         parcours.close()
+
+
+@pytest.fixture
+def simulated(settings: Settings) -> Iterator[Parcours]:
+    with simulated_network(settings) as parcours:
+        yield parcours
 
 
 def test_the_rebuild_ceiling_reads_the_whole_log(simulated: Parcours) -> None:
@@ -95,17 +103,13 @@ def test_the_rebuild_ceiling_reads_the_whole_log(simulated: Parcours) -> None:
 def test_the_export_ceiling_reads_every_row_the_export_stages(tmp_path: Path) -> None:
     """On PostgreSQL only: the bench measures P8 there, through PostgreSQL's binary COPY."""
     with backend_settings("postgres", tmp_path / "var") as settings:
-        clock = SimulatedClock()
-        parcours = build(settings, clock=clock)
-        try:
-            simulate(parcours.ledger, clock, young_people=8, months=2, seed=5)
-            parcours.projections.prepare()
-            parcours.projections.catch_up()
-            with staging() as staged, parcours.read_store.transaction() as tx:
-                stage_sources(Reader(tx, *EXPORTED), staged, parcours.vault)
-                exported = sum(staged.count(f"src_{name}") for name in SOURCES)
-        finally:
-            parcours.close()
+        with (
+            simulated_network(settings) as parcours,
+            staging() as staged,
+            parcours.read_store.transaction() as tx,
+        ):
+            stage_sources(Reader(tx, *EXPORTED), staged, parcours.vault)
+            exported = sum(staged.count(f"src_{name}") for name in SOURCES)
 
         rows, seconds = source_read_seconds(settings)
 
