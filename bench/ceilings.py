@@ -98,7 +98,7 @@ def source_read_seconds(settings: Settings) -> tuple[int, float]:
         parcours.close()
     schema = sql.Identifier(settings.database_schema)
     tables = [(served[logical], listed) for logical, listed in SOURCES.values()]
-    with psycopg.connect(database_url(), autocommit=True) as db:
+    with psycopg.connect(settings.database_url or database_url(), autocommit=True) as db:
         rows = sum(_count(db, schema, table) for table, _ in tables)
         started = time.perf_counter()
         for table, listed in tables:

@@ -1,12 +1,14 @@
 """The root `parcours` command and its shared plumbing (settings, errors, the operator actor)."""
 
 import getpass
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib.metadata import version as installed_version
 
 import typer
 from pydantic import ValidationError
+from pydantic_settings import SettingsError
 from rich.console import Console
 from rich.markup import escape
 
@@ -36,6 +38,11 @@ def settings_from_environment() -> Settings:
         for problem in error.errors():
             where = variable(problem["loc"])
             err.print(f"[red]error[/red]: {escape(where)}: {escape(problem['msg'])}")
+        raise typer.Exit(2) from None
+    except SettingsError as error:  # a list or a mapping that is not JSON, before validation
+        named = re.search(r'field "([^"]+)"', str(error))
+        where = variable((named.group(1),) if named else ())
+        err.print(f"[red]error[/red]: {escape(where)}: must be JSON (a list or an object)")
         raise typer.Exit(2) from None
 
 

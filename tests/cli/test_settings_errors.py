@@ -33,6 +33,21 @@ def test_a_setting_out_of_range_is_named_as_its_variable(
     assert list(tmp_path.iterdir()) == [], "nothing is opened or written on bad settings"
 
 
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("PARCOURS_CORS_ORIGINS", "https://x.example"), ("PARCOURS_PREVIOUS_MASTER_KEYS", "k1=abc")],
+)
+def test_a_list_or_a_mapping_that_is_not_json_is_named(
+    tmp_path: Path, name: str, value: str
+) -> None:
+    environment = {"PARCOURS_ENV": "test", "PARCOURS_DATA_DIR": str(tmp_path), name: value}
+
+    result = CliRunner().invoke(app, ["projections", "status"], env=environment)
+
+    assert result.exit_code == 2, result.output
+    assert f"error: {name}: must be JSON" in result.output
+
+
 def test_an_item_of_a_list_setting_and_a_rule_over_several_are_named() -> None:
     assert variable(("cors_origins", 1)) == "PARCOURS_CORS_ORIGINS[1]"
     assert variable(()) == "settings"
