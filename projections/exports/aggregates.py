@@ -26,25 +26,41 @@ AGGREGATES: tuple[Table, ...] = (
 
 def build_aggregates(data: Data, k: int, as_at: date | None) -> Data:
     """From records in memory: the definition `tallies` is checked against."""
-    return {
-        headline.INDICATORS.name: headline.indicators(data, k),
-        referral_figures.FUNNEL.name: referral_figures.funnel(data, k),
-        referral_figures.TIMES.name: referral_figures.times(data, k),
-        network_figures.COVERAGE.name: network_figures.coverage(data, k),
-        network_figures.HANDOVERS_BETWEEN.name: network_figures.handovers_between(data, k),
-        retention.RETENTION.name: retention.retention(data, k, as_at),
-        network_figures.INTERVENTIONS_BY.name: network_figures.interventions_by(data, k),
-    }
+    return _tied(
+        {
+            headline.INDICATORS.name: headline.indicators(data, k),
+            referral_figures.FUNNEL.name: referral_figures.funnel(data, k),
+            referral_figures.TIMES.name: referral_figures.times(data, k),
+            network_figures.COVERAGE.name: network_figures.coverage(data, k),
+            network_figures.HANDOVERS_BETWEEN.name: network_figures.handovers_between(data, k),
+            retention.RETENTION.name: retention.retention(data, k, as_at),
+            network_figures.INTERVENTIONS_BY.name: network_figures.interventions_by(data, k),
+        }
+    )
 
 
 def tally_aggregates(staging: Staging, k: int, as_at: date | None) -> Data:
     """From the staged datasets, whatever their size."""
-    return {
-        headline.INDICATORS.name: tallies.indicators(staging, k),
-        referral_figures.FUNNEL.name: tallies.funnel(staging, k),
-        referral_figures.TIMES.name: tallies.times(staging, k),
-        network_figures.COVERAGE.name: tallies.coverage(staging, k),
-        network_figures.HANDOVERS_BETWEEN.name: tallies.handovers_between(staging, k),
-        retention.RETENTION.name: tallies.retention(staging, k, as_at),
-        network_figures.INTERVENTIONS_BY.name: tallies.interventions_by(staging, k),
-    }
+    return _tied(
+        {
+            headline.INDICATORS.name: tallies.indicators(staging, k),
+            referral_figures.FUNNEL.name: tallies.funnel(staging, k),
+            referral_figures.TIMES.name: tallies.times(staging, k),
+            network_figures.COVERAGE.name: tallies.coverage(staging, k),
+            network_figures.HANDOVERS_BETWEEN.name: tallies.handovers_between(staging, k),
+            retention.RETENTION.name: tallies.retention(staging, k, as_at),
+            network_figures.INTERVENTIONS_BY.name: tallies.interventions_by(staging, k),
+        }
+    )
+
+
+def _tied(tables: Data) -> Data:
+    """The funnel and the answer times suppressed together (`complete_together`), knowing
+    whether the headline's closed-loop rate gives COMPLETED away."""
+    rate = next(r for r in tables[headline.INDICATORS.name] if r["indicator"] == "closed_loop_rate")
+    stages, bins = referral_figures.complete_together(
+        tables[referral_figures.FUNNEL.name],
+        tables[referral_figures.TIMES.name],
+        completed_known=not rate["suppressed"] and rate["value"] is not None,
+    )
+    return tables | {referral_figures.FUNNEL.name: stages, referral_figures.TIMES.name: bins}

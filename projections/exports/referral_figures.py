@@ -105,6 +105,33 @@ def complete_funnel(records: Sequence[Record]) -> list[Record]:
     return complemented(records, groups, figures, "referrals")
 
 
+def complete_together(
+    stages: Sequence[Record], bins: Sequence[Record], completed_known: bool
+) -> tuple[list[Record], list[Record]]:
+    """Secondary suppression across the funnel and the answer times, whose figures tie them:
+    the days-to-completion bins add up to COMPLETED, and the days-to-response bins to ACCEPTED
+    and DECLINED together (every answer is one or the other). A cell hidden in one table came
+    back from the other — ACCEPTED, hidden, was the response bins minus DECLINED. When the
+    headline's closed-loop rate is published (`completed_known`), COMPLETED is known whatever
+    the funnel hides, so it cannot be the funnel's second hidden cell."""
+    cells = [*stages, *bins]
+    at = {str(r["stage"]): i for i, r in enumerate(stages)}
+    measured = {
+        measure: [n for n, r in enumerate(cells) if r.get("measure") == measure]
+        for measure in ("days_to_response", "days_to_completion")
+    }
+    groups = [
+        (at["MADE"], [at[stage] for stage in END_STATES]),
+        (at["DECLINED"], [i for stage, i in at.items() if stage.startswith("DECLINED:")]),
+        (at["COMPLETED"], measured["days_to_completion"]),
+        (at["ACCEPTED"], [at["DECLINED"], *measured["days_to_response"]]),
+    ]
+    known = frozenset({at["COMPLETED"]} if completed_known else ())
+    figures = ("referrals", "young_people", "share_of_made")
+    done = complemented(cells, groups, figures, "referrals", known)
+    return done[: len(stages)], done[len(stages) :]
+
+
 def funnel_stage(stage: str, referrals: int, people: int, made: int, k: int) -> Record:
     hidden = small(people, k)
     return {

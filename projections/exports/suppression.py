@@ -35,6 +35,7 @@ def complemented(
     groups: Iterable[tuple[int, Sequence[int]]],
     figures: Sequence[str],
     size: str,
+    known: frozenset[int] = frozenset(),
 ) -> list[Record]:
     """Secondary suppression. Each group is an equation, a total and the cells that add up to it
     (a cohort and its quarters, the referrals made and their end states): with exactly one of
@@ -42,25 +43,30 @@ def complemented(
     hidden with it: the published part whose `size` (the figure being protected) is smallest
     and not zero — a zero hides nothing, it is known or can be inferred — else the total.
     Groups share cells (DECLINED is a part of MADE and the total of its reasons), so this runs
-    until no equation has a lone hidden member."""
+    until no equation has a lone hidden member. `known` cells are published elsewhere (a rate
+    gives them away): hidden or not here, they count as shown, and hiding them hides nothing.
+    Only the `figures` a record has are blanked (tables of several kinds may share equations)."""
     out: list[dict[str, Value]] = [dict(record) for record in records]
     equations = [(total, [total, *parts]) for total, parts in groups]
     changed = True
     while changed:
         changed = False
         for total, members in equations:
-            if sum(1 for i in members if out[i]["suppressed"]) != 1:
+            if sum(1 for i in members if out[i]["suppressed"] and i not in known) != 1:
                 continue
             shown_parts = [
-                i for i in members if i != total and not out[i]["suppressed"] and out[i][size]
+                i
+                for i in members
+                if i != total and i not in known and not out[i]["suppressed"] and out[i][size]
             ]
             if shown_parts:
                 target = min(shown_parts, key=lambda i: _count(out[i][size]))
-            elif not out[total]["suppressed"]:
+            elif not out[total]["suppressed"] and total not in known:
                 target = total
             else:
                 continue  # a hidden total over parts that are all zero: it is zero, known
-            out[target].update(dict.fromkeys(figures), suppressed=True)
+            out[target].update(dict.fromkeys(f for f in figures if f in out[target]))
+            out[target]["suppressed"] = True
             changed = True
     return list(out)
 
@@ -81,9 +87,10 @@ def complemented_by_published(
         total = total_of(record)
         if total is not None:
             parts[total].append(i)
-    known = [{**dict.fromkeys(figures), size: 0, "suppressed": False} for _ in parts]
+    totals = [{**dict.fromkeys(figures), size: 0, "suppressed": False} for _ in parts]
     groups = [(len(records) + n, members) for n, members in enumerate(parts.values())]
-    return complemented([*records, *known], groups, figures, size)[: len(records)]
+    published = frozenset(total for total, _ in groups)
+    return complemented([*records, *totals], groups, figures, size, published)[: len(records)]
 
 
 def _count(value: object) -> int:

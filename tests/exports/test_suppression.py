@@ -6,18 +6,24 @@ import re
 from datetime import date
 from pathlib import Path
 
+from projections.exports import tallies
+from projections.exports.aggregates import build_aggregates
 from projections.exports.columns import Record
 from projections.exports.datasets import Data
 from projections.exports.headline import indicators
 from projections.exports.network_figures import coverage, handovers_between, interventions_by
 from projections.exports.referral_figures import (
+    END_STATES,
+    FUNNEL,
     STAGES,
+    TIMES,
     complete_funnel,
     funnel,
     funnel_stage,
     times,
 )
 from projections.exports.retention import complete_cohorts, retained, retention
+from projections.exports.staging import staging
 from tests.exports.conftest import Simulated, read_csv
 
 MEASURES = ("young_people", "referrals", "open_needs", "handovers", "interventions", "value")
@@ -297,3 +303,79 @@ def test_a_time_bin_hidden_alone_hides_another_of_its_measure() -> None:
     assert "7-14 days" in hidden
     assert len(hidden) >= 2, "secondary: or the answered referrals minus the rest"
     assert not any(b["suppressed"] for b in completion), "8 completed in one bin: nothing small"
+
+
+def declined(person: str) -> Record:
+    return {
+        **referral(person, completed=False),
+        "declined_on": date(2026, 1, 3),
+        "status": "DECLINED",
+        "accepted_on": None,
+        "decline_reason": "OTHER",
+    }
+
+
+def still_open(person: str) -> Record:
+    return {**referral(person, completed=False), "accepted_on": None, "status": "MADE"}
+
+
+def test_a_stage_hidden_in_the_funnel_does_not_come_back_through_the_rate_and_the_bins() -> None:
+    """5 completed, 20 declined, 2 still open: the funnel hid STILL_OPEN and then COMPLETED,
+    which the headline's closed-loop rate (and the completion bins) publish anyway, so made
+    minus completed minus declined gave the 2 back."""
+    referrals = [referral(f"c{i}", completed=True) for i in range(5)]
+    referrals += [declined(f"d{i}") for i in range(20)] + [still_open(f"o{i}") for i in range(2)]
+
+    tables = build_aggregates(data(referrals=referrals), K, None)
+    stages = {str(r["stage"]): r for r in tables[FUNNEL.name]}
+
+    assert stages["STILL_OPEN"]["suppressed"] is True
+    hidden = [s for s in END_STATES if s != "COMPLETED" and stages[s]["suppressed"]]
+    assert len(hidden) >= 2, f"made minus the rest gives {hidden} back"
+
+
+def test_accepted_hidden_in_the_funnel_does_not_come_back_from_the_response_bins() -> None:
+    """Every answer is an acceptance or a decline: with ACCEPTED hidden and DECLINED and the
+    response bins shown, ACCEPTED was the bins minus DECLINED."""
+    referrals = [declined(f"d{i}") for i in range(10)]
+    referrals += [{**still_open(f"a{i}"), "accepted_on": date(2026, 1, 2)} for i in range(2)]
+    referrals += [still_open(f"o{i}") for i in range(10)]
+
+    tables = build_aggregates(data(referrals=referrals), K, None)
+    stages = {str(r["stage"]): r for r in tables[FUNNEL.name]}
+    response = [b for b in tables[TIMES.name] if b["measure"] == "days_to_response"]
+
+    assert stages["ACCEPTED"]["suppressed"] is True
+    assert stages["DECLINED"]["suppressed"] or any(b["suppressed"] for b in response)
+
+
+def test_the_counted_path_hides_the_same_second_cells() -> None:
+    """The export counts its aggregates in DuckDB (`tallies`): the same secondary suppression
+    there as in the record-level definition above."""
+    with staging() as work:
+        work.db.execute(
+            "CREATE TABLE ds_interventions (young_person VARCHAR, domain VARCHAR,"
+            " programme_id VARCHAR, retracted BOOLEAN, duration_minutes BIGINT)"
+        )
+        work.db.execute("CREATE TABLE ds_programmes (programme_id VARCHAR, name VARCHAR)")
+        work.db.executemany(
+            "INSERT INTO ds_interventions VALUES (?, ?, NULL, FALSE, ?)",
+            [(f"p{i}", "HOUSING", 60) for i in range(6)]
+            + [("x1", "MENTAL_HEALTH", 45), ("x2", "MENTAL_HEALTH", 45)],
+        )
+        work.db.execute(
+            "CREATE TABLE ds_handovers (young_person VARCHAR, from_association_id VARCHAR,"
+            " to_association_id VARCHAR, status VARCHAR)"
+        )
+        work.db.execute("CREATE TABLE ds_associations (association_id VARCHAR, name VARCHAR)")
+        work.db.executemany(
+            "INSERT INTO ds_handovers VALUES (?, 'a', ?, 'ACCEPTED')",
+            [(f"p{i}", "b") for i in range(6)] + [(f"x{i}", "c") for i in range(2)],
+        )
+
+        interventions = {str(c["domain"]): c for c in tallies.interventions_by(work, K)}
+        handovers = {str(c["to_association_id"]): c for c in tallies.handovers_between(work, K)}
+
+    assert interventions["MENTAL_HEALTH"]["suppressed"] is True
+    assert interventions["HOUSING"]["suppressed"] is True
+    assert (handovers["c"]["suppressed"], handovers["b"]["suppressed"]) == (True, True)
