@@ -73,9 +73,9 @@ def rebuild_row(data: Dataset, runs: int, small: tuple[int, float]) -> Row:
     decoded = [python_child("decode", data.settings) for _ in range(runs)]
     decoding = [d["events"] / d["seconds"] for d in decoded]
     rebuilt.ceiling = Ceiling(
-        median([d / b for d, b in zip(decoding, baselines, strict=True)]),
+        max(d / b for d, b in zip(decoding, baselines, strict=True)),  # a bound: the best run
         f"the log read and decoded as a rebuild does, nothing applied:"
-        f" {median(decoding):,.0f} events/s",
+        f" {max(decoding):,.0f} events/s (the fastest run)",
     )
     busy = [r["cpu_seconds"] / r["seconds"] for r in results]
     rebuilt.notes.append(

@@ -52,7 +52,7 @@ def export_row(data: Dataset, runs: int, work: Path, small: Dataset) -> Row:
         baselines.append(result["rows"] / _duckdb_copy_seconds(out))
     ratios = [o / b for o, b in zip(rates, baselines, strict=True)]
     read = [source_read_seconds(data.settings) for _ in range(runs)]
-    source_rows, reading = read[0][0], median([taken for _, taken in read])
+    source_rows, reading = read[0][0], min(taken for _, taken in read)  # a bound: the fastest
     for_full = median(seconds) * FULL_EVENTS / data.events
     bound = (
         f"<= {BOUND_SECONDS:g} s for 1M events ({for_full:.1f} s scaled from this run)",
