@@ -45,7 +45,7 @@ def test_bad_settings_are_refused_naming_the_variable(environment: dict[str, str
     result = CliRunner().invoke(app, ["simulate", "--young-people", "1"], env=environment)
 
     assert result.exit_code == 2
-    assert "referral_expiry_days" in result.output
+    assert "error: PARCOURS_REFERRAL_EXPIRY_DAYS: " in result.output
 
 
 def test_an_unreachable_store_is_said_plainly_with_exit_3(tmp_path: Path) -> None:
