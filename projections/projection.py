@@ -108,6 +108,9 @@ class Projection:
     version: ClassVar[int]
     tables: ClassVar[dict[str, Table]]
     handlers: ClassVar[dict[str, list[Handler]]]
+    holds_facts: ClassVar[bool] = False
+    """Readers decide what they may see of other projections' rows by this one's (access
+    facts): its served generation commits each batch before theirs (`ProjectionRunner`)."""
 
     @classmethod
     def physical(cls, generation: int) -> dict[str, str]:

@@ -181,6 +181,13 @@ class ProjectionRunner:
         the server while another's handlers run here. Errors are raised once every
         generation is done with the batch."""
         behind = [g for g in written if g.position < batch[-1].position]
+        facts = [g for g in behind if g.served and self._holds_facts(g)]
+        if facts and len(facts) < len(behind):
+            # Applied at once, the timeline could commit an entry before the facts it is shown
+            # by (a consent withdrawn just before it): a reader in between saw it in clear.
+            for generation in facts:
+                self._apply(generation, batch)
+            behind = [g for g in behind if g not in facts]
         alone = len(behind) < 2 or len(batch) < self.concurrent_from or self._at_once < 2
         applying = (
             None if self.store.dialect != "postgres" or alone else self._submit(behind, batch)
@@ -210,6 +217,10 @@ class ProjectionRunner:
                     max_workers=self._at_once, thread_name_prefix="parcours-apply"
                 )
             return [self._appliers.submit(self._apply, g, batch) for g in behind]
+
+    def _holds_facts(self, generation: Generation) -> bool:
+        projection = self.projections.get(generation.name)
+        return projection is not None and projection.holds_facts
 
     def _handlers_of(self, generation: Generation) -> Sequence[str]:
         projection = self.projections.get(generation.name)

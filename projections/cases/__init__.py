@@ -15,3 +15,4 @@ class CasesProjection(Projection):
     """2: the `interventions` table (duration, programme) for evaluation exports."""
     tables = {**overview.TABLES, **access.TABLES, **flows.TABLES, **interventions.TABLES}
     handlers = HANDLERS
+    holds_facts = True
