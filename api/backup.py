@@ -22,6 +22,7 @@ from uuid import UUID, uuid4
 
 from api.bootstrap import Parcours
 from domain.collector import each_paused
+from domain.ledger import fingerprints
 from domain.ledger.chain.store import ChainStore
 from domain.ledger.chain.tables import Reader, StoredTables, Writer
 from domain.ledger.chain.verify import verify
@@ -344,7 +345,7 @@ class _Store:
             prepared = [
                 (
                     key(r),
-                    _forgotten(c) if {t, o} & erased else c,
+                    fingerprints.parts(c)[0] if {t, o} & erased else c,
                     None if t is None else key(t),
                     key(o),
                     at,
@@ -367,9 +368,3 @@ class _Store:
             write(statement, prepared)
             loaded += len(rows)
         return loaded
-
-
-def _forgotten(command: str) -> str:
-    """A receipt's command without the fingerprint of its arguments (`name#fingerprint`), as
-    `forget_fingerprints` leaves it."""
-    return command.split("#", 1)[0]

@@ -97,12 +97,18 @@ def complete_funnel(records: Sequence[Record]) -> list[Record]:
     """Secondary suppression of the funnel: the end states add up to the referrals made, the
     decline reasons to those declined."""
     at = {str(r["stage"]): i for i, r in enumerate(records)}
-    groups = [
+    return complemented(records, _funnel_equations(at), FUNNEL_FIGURES, "referrals")
+
+
+FUNNEL_FIGURES = ("referrals", "young_people", "share_of_made")
+
+
+def _funnel_equations(at: dict[str, int]) -> list[tuple[int, list[int]]]:
+    """The funnel's own equations, by the index of each stage."""
+    return [
         (at["MADE"], [at[stage] for stage in END_STATES]),
         (at["DECLINED"], [i for stage, i in at.items() if stage.startswith("DECLINED:")]),
     ]
-    figures = ("referrals", "young_people", "share_of_made")
-    return complemented(records, groups, figures, "referrals")
 
 
 def complete_together(
@@ -121,14 +127,12 @@ def complete_together(
         for measure in ("days_to_response", "days_to_completion")
     }
     groups = [
-        (at["MADE"], [at[stage] for stage in END_STATES]),
-        (at["DECLINED"], [i for stage, i in at.items() if stage.startswith("DECLINED:")]),
+        *_funnel_equations(at),
         (at["COMPLETED"], measured["days_to_completion"]),
         (at["ACCEPTED"], [at["DECLINED"], *measured["days_to_response"]]),
     ]
     known = frozenset({at["COMPLETED"]} if completed_known else ())
-    figures = ("referrals", "young_people", "share_of_made")
-    done = complemented(cells, groups, figures, "referrals", known)
+    done = complemented(cells, groups, FUNNEL_FIGURES, "referrals", known)
     return done[: len(stages)], done[len(stages) :]
 
 

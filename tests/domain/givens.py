@@ -95,6 +95,12 @@ def referral_in(network: Network, young_person_id: UUID, status: ReferralStatus)
     return referral
 
 
+def partner_b_at_work(network: Network, young_person_id: UUID) -> None:
+    """B involved through an accepted referral, and working on the case (an intervention)."""
+    referral_in(network, young_person_id, ReferralStatus.ACCEPTED)
+    intervention(network, network.worker_b, young_person_id)
+
+
 def programme(
     network: Network,
     partners: tuple[UUID, ...],

@@ -7,14 +7,14 @@ import pytest
 
 from domain.actor import Actor
 from domain.errors import InvalidInput, NotFound, NotPermitted, RuleViolation
-from domain.vocabulary import Domain, GoalStatus, ReferralStatus, Role
+from domain.vocabulary import Domain, GoalStatus, Role
 from tests.domain.givens import (
     case_in_care,
     case_of,
     intervention,
+    partner_b_at_work,
     programme,
     programme_of,
-    referral_in,
     refused,
 )
 from tests.support import Network
@@ -170,8 +170,7 @@ def test_a_partner_involved_in_the_case_does_not_change_the_referent(network: Ne
     """B, whose referral was accepted, works on the case (an intervention is recorded) but the
     referent is the lead's to name."""
     young_person = network.enrol()
-    referral_in(network, young_person, ReferralStatus.ACCEPTED)
-    intervention(network, network.worker_b, young_person)
+    partner_b_at_work(network, young_person)
 
     refused(
         network,

@@ -5,8 +5,8 @@ from uuid import UUID, uuid4
 import pytest
 
 from domain.errors import InvalidInput, NotFound, NotPermitted, RuleViolation
-from domain.vocabulary import HandoverStatus, ReferralStatus
-from tests.domain.givens import case_of, intervention, referral_in, refused
+from domain.vocabulary import HandoverStatus
+from tests.domain.givens import case_of, partner_b_at_work, refused
 from tests.support import Network
 
 
@@ -50,8 +50,7 @@ def test_a_partner_involved_in_the_case_does_not_propose_a_handover(network: Net
     """Involvement lets a partner work on the case, not move its lead: B, whose referral was
     accepted, records interventions but is refused the handover."""
     young_person = network.enrol()
-    referral_in(network, young_person, ReferralStatus.ACCEPTED)
-    intervention(network, network.worker_b, young_person)
+    partner_b_at_work(network, young_person)
 
     refused(
         network,

@@ -8,7 +8,7 @@ store for ever.
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from uuid import UUID
 
 import pytest
@@ -16,6 +16,7 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
 from domain.ledger import ConcurrencyConflict, fingerprints
+from domain.ledger.group_commit import Job
 from domain.ledger.receipt import Receipt
 from domain.vocabulary import Domain
 from tests.domain.givens import jobs_of
@@ -28,6 +29,23 @@ def stored_keys(network: Network) -> set[UUID]:
     return set(network.ledger.vault._store._keys) - {fingerprints.SECRET}  # type: ignore[attr-defined]
 
 
+def enrolment_and_intervention(network: Network, person: UUID, occurred_at: datetime) -> list[Job]:
+    """A batch of two jobs: an enrolment, then an intervention on `person` at that time."""
+    return jobs_of(
+        network,
+        [
+            lambda: network.enrol(first_name="Inès"),
+            lambda: network.ledger.record_intervention(
+                network.worker_a,
+                person,
+                domain=Domain.EDUCATION,
+                kind="visit",
+                occurred_at=occurred_at,
+            ),
+        ],
+    )
+
+
 def test_an_enrolment_decided_again_alone_keeps_only_the_key_of_the_saved_young_person(
     network: Network,
 ) -> None:
@@ -36,19 +54,7 @@ def test_an_enrolment_decided_again_alone_keeps_only_the_key_of_the_saved_young_
     person = network.enrol()
     before = stored_keys(network)
     ledger = network.ledger
-    jobs = jobs_of(
-        network,
-        [
-            lambda: network.enrol(first_name="Inès"),
-            lambda: ledger.record_intervention(
-                network.worker_a,
-                person,
-                domain=Domain.EDUCATION,
-                kind="visit",
-                occurred_at=network.clock.now + timedelta(days=1),
-            ),
-        ],
-    )
+    jobs = enrolment_and_intervention(network, person, network.clock.now + timedelta(days=1))
 
     ledger._run_batch(jobs)
 
@@ -180,19 +186,7 @@ def test_a_batch_that_fails_to_decide_leaves_no_key_behind(
     person = network.enrol()
     before = stored_keys(network)
     ledger = network.ledger
-    jobs = jobs_of(
-        network,
-        [
-            lambda: network.enrol(first_name="Inès"),
-            lambda: ledger.record_intervention(
-                network.worker_a,
-                person,
-                domain=Domain.EDUCATION,
-                kind="visit",
-                occurred_at=network.clock.now - timedelta(hours=1),
-            ),
-        ],
-    )
+    jobs = enrolment_and_intervention(network, person, network.clock.now - timedelta(hours=1))
 
     def store_down(*args: object, **kwargs: object) -> None:
         raise OSError("the store is down")
