@@ -145,9 +145,13 @@ class ProjectionRunner:
         read = 0
         batches = 0
         while (max_batches is None or batches < max_batches) and not (stop and stop.is_set()):
-            written = [g for g in self.generations() if g.status in WRITTEN]
+            every = self.generations()
+            written = [g for g in every if g.status in WRITTEN]
             if until is not None:
                 written = [g for g in written if g.position < until]
+            held = self._facts_stopped_at(every)
+            if held is not None:
+                written = [g for g in written if self._holds_facts(g) or g.position < held]
             if not written:
                 break
             self._keep_memos_of(written)
@@ -157,7 +161,7 @@ class ProjectionRunner:
                 if until is not None:
                     batch = [r for r in batch if r.position <= until]
                 if batch:
-                    self._apply_all(written, batch)
+                    self._apply_all(written, batch, held)
             if not batch:
                 self._swap_caught_up()
                 break
@@ -166,28 +170,52 @@ class ProjectionRunner:
             self._swap_caught_up()
         return read
 
+    def _facts_stopped_at(self, every: list[Generation]) -> int | None:
+        """Where the served access facts stopped, if their generation failed: no generation of
+        another projection goes past them until they are rebuilt. The timeline read on beyond it
+        would show entries recorded after a consent was withdrawn, in clear, to partners the
+        failed facts still count as allowed — a stale read model is safer than that."""
+        stopped = [
+            g.position for g in every if g.served and g.status == FAILED and self._holds_facts(g)
+        ]
+        return min(stopped, default=None)
+
     def _keep_memos_of(self, written: list[Generation]) -> None:
         """Lets go of the memos of generations no longer written (retired, failed, dropped)."""
         keep = {(g.name, g.generation) for g in written}
         for gone in [key for key in self._memos if key not in keep]:
             del self._memos[gone]
 
-    def _apply_all(self, written: list[Generation], batch: list[Recorded]) -> None:
+    def _apply_all(
+        self, written: list[Generation], batch: list[Recorded], held: int | None = None
+    ) -> None:
         """Applies the batch to each generation, each in its own transaction.
 
         On PostgreSQL a long batch (a rebuild, a catch-up after downtime) goes to several
         generations at the same time (`CONCURRENT_GENERATIONS`), on connections of their own:
         the generations share nothing but the batch, and one generation's statements run on
         the server while another's handlers run here. Errors are raised once every
-        generation is done with the batch."""
+        generation is done with the batch.
+
+        Past a position `held` where the served facts stopped (failed before this batch, or on
+        it), only the facts' generations are applied: one after the other, as this happens
+        only until they are fixed."""
         behind = [g for g in written if g.position < batch[-1].position]
         facts = [g for g in behind if g.served and self._holds_facts(g)]
         if facts and len(facts) < len(behind):
             # Applied at once, the timeline could commit an entry before the facts it is shown
             # by (a consent withdrawn just before it): a reader in between saw it in clear.
             for generation in facts:
-                self._apply(generation, batch)
+                if not self._apply(generation, batch):
+                    stopped = generation.position
+                    held = stopped if held is None else min(held, stopped)
             behind = [g for g in behind if g not in facts]
+        if held is not None:
+            for generation in behind:
+                upto = batch if self._holds_facts(generation) else _upto(batch, held)
+                if upto:
+                    self._apply(generation, upto)
+            return
         alone = len(behind) < 2 or len(batch) < self.concurrent_from or self._at_once < 2
         applying = (
             None if self.store.dialect != "postgres" or alone else self._submit(behind, batch)
@@ -202,7 +230,7 @@ class ProjectionRunner:
 
     def _submit(
         self, behind: list[Generation], batch: list[Recorded]
-    ) -> list["Future[None]"] | None:
+    ) -> list["Future[bool]"] | None:
         """The batch handed to the appliers' threads, or None once the runner is closed."""
         handled = {name for g in behind for name in self._handlers_of(g)}
         for recorded in batch:
@@ -235,18 +263,19 @@ class ProjectionRunner:
         if appliers is not None:
             appliers.shutdown(wait=True)
 
-    def _apply(self, generation: Generation, batch: list[Recorded]) -> None:
-        """Applies the batch's unseen events and the new position in one transaction.
+    def _apply(self, generation: Generation, batch: list[Recorded]) -> bool:
+        """Applies the batch's unseen events and the new position in one transaction; False
+        when a handler failed and the generation stopped.
 
         The position is read again *inside* the transaction, under a lock (PostgreSQL: the
         row, FOR UPDATE; SQLite: the write transaction), so even two runners racing on one
         generation — a misconfiguration leadership should prevent — never apply an event twice.
         """
         if all(r.position <= generation.position for r in batch):
-            return
+            return True
         projection = self.projections.get(generation.name)
         if projection is None:
-            return
+            return True
         try:
             try:
                 self._write(generation, projection, batch, pipelined=True)
@@ -260,10 +289,11 @@ class ProjectionRunner:
             if is_outage(failed.error):
                 raise failed.error from None  # transient: nothing was written; retried later
             self._fail(generation, failed.at, failed.error)
-            return
+            return False
         self._keep_statistics(generation, projection, batch[-1].position)
         with self._advanced:
             self._advanced.notify_all()
+        return True
 
     def _keep_statistics(
         self, generation: Generation, projection: type[Projection], reached: int
@@ -440,6 +470,10 @@ class ProjectionRunner:
                 policy.run_once()
             except Exception:
                 log.exception("policy %s failed; it will be retried", type(policy).__name__)
+
+
+def _upto(batch: list[Recorded], position: int) -> list[Recorded]:
+    return [r for r in batch if r.position <= position]
 
 
 def _warn_pipelined_only(generation: Generation, error: Exception) -> None:

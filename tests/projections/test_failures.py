@@ -2,10 +2,13 @@
 
 import logging
 import sqlite3
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
+from domain.vocabulary import Domain
+from projections.cases import CasesProjection
 from projections.positions import FAILED, LIVE
 from projections.projection import Handler, Recorded, Writer, handles
 from projections.store import SQLiteReadStore
@@ -23,6 +26,18 @@ def _explode(w: Writer, r: Recorded) -> None:
 
 class BrokenTimeline(TimelineProjection):
     handlers = {**TimelineProjection.handlers, "YoungPerson.Enrolled": [_explode]}
+
+
+def _explode_on_intervention(w: Writer, r: Recorded) -> None:
+    msg = "cannot project this intervention"
+    raise ValueError(msg)
+
+
+class BrokenCases(CasesProjection):
+    handlers = {
+        **CasesProjection.handlers,
+        "CaseInterventions.InterventionRecorded": [_explode_on_intervention],
+    }
 
 
 def _refused_pipelined(w: Writer, r: Recorded) -> None:
@@ -91,27 +106,36 @@ def test_an_event_that_cannot_be_decoded_fails_the_projections_that_read_it(
     world: World, at_once: bool
 ) -> None:
     """Not the runner: the other projections go on (a class renamed without its topic kept
-    would otherwise stop every projection at every restart)."""
+    would otherwise stop every projection at every restart). The access facts read every
+    event of a case file: when they are the ones failing, the others wait for them
+    (`test_no_projection_goes_past_the_access_facts_where_they_failed`)."""
     world.caught_up()
     runner = world.parcours.projections
     runner.concurrent_from = 1 if at_once else 10**9
-    world.network.enrol()
+    world.network.ledger.register_association(world.network.admin, name="Late", territory="93")
+    young_person = world.network.enrol()
     read = runner.source.read
 
-    def undecodable_enrolments(after: int, limit: int) -> list[Recorded]:
+    def undecodable_registrations(after: int, limit: int) -> list[Recorded]:
         batch = read(after, limit)
         for recorded in batch:
-            if recorded.name == "YoungPerson.Enrolled":
+            if recorded.name == "Association.Registered":
                 recorded._decode = _undecodable
         return batch
 
-    runner.source.read = undecodable_enrolments  # type: ignore[method-assign]
+    runner.source.read = undecodable_registrations  # type: ignore[method-assign]
     runner.catch_up()
 
     state = {g.name: g for g in runner.generations() if g.served}
-    assert state["timeline"].status == FAILED
-    assert "cannot be decoded" in (state["timeline"].error or "")
-    assert state["directory"].status == LIVE
+    assert state["directory"].status == FAILED
+    assert "cannot be decoded" in (state["directory"].error or "")
+    assert state["cases"].status == state["timeline"].status == LIVE
+    assert state["timeline"].position == runner.source.head()
+
+    from projections.queries.timeline import timeline_page  # noqa: PLC0415
+
+    page = timeline_page(world.parcours.read_store, young_person)
+    assert [entry.kind for _, entry in page.items] == ["ENROLMENT"]
 
 
 def _undecodable() -> object:
@@ -135,6 +159,58 @@ def test_once_fixed_a_failed_projection_resumes_at_the_event_it_failed_on(world:
     page = timeline_page(world.parcours.read_store, young_person)
     assert [entry.kind for _, entry in page.items] == ["ENROLMENT"]
     assert {g.status for g in runner.generations() if g.served} == {LIVE}
+
+
+@pytest.mark.parametrize("at_once", [False, True], ids=["one-after-the-other", "at-once"])
+def test_no_projection_goes_past_the_access_facts_where_they_failed(
+    world: World, at_once: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The timeline read on past a failed cases projection would show what was recorded after
+    a consent was withdrawn, to partners the stale facts still allow: it waits for the facts
+    to be fixed, then catches up."""
+    network = world.network
+    young_person = network.enrol()
+    world.caught_up()
+    runner = world.parcours.projections
+    runner.concurrent_from = 1 if at_once else 10**9
+    monkeypatch.setitem(runner.projections, "cases", BrokenCases)
+    failing_at = runner.source.head() + 1
+    for kind in ("first meeting", "second meeting"):
+        network.ledger.record_intervention(
+            network.worker_a,
+            young_person,
+            domain=Domain.EDUCATION,
+            kind=kind,
+            occurred_at=network.clock.now - timedelta(hours=1),
+        )
+
+    runner.catch_up()
+
+    from projections.queries.timeline import timeline_page  # noqa: PLC0415
+
+    state = {g.name: g for g in runner.generations() if g.served}
+    assert state["cases"].status == FAILED
+    assert state["cases"].failed_position == failing_at
+    assert {g.position for g in state.values()} == {state["cases"].position}
+    assert state["cases"].position < failing_at
+    assert {g.status for name, g in state.items() if name != "cases"} == {LIVE}
+    page = timeline_page(world.parcours.read_store, young_person)
+    assert [entry.kind for _, entry in page.items] == ["ENROLMENT"]
+    network.enrol()  # read on, later, with the facts still failed
+    runner.catch_up()
+    assert {g.position for g in runner.generations() if g.served} == {state["cases"].position}
+
+    monkeypatch.setitem(runner.projections, "cases", CasesProjection)
+    runner.prepare()
+    runner.catch_up()
+
+    page = timeline_page(world.parcours.read_store, young_person)
+    assert sorted(entry.kind for _, entry in page.items) == [
+        "ENROLMENT",
+        "INTERVENTION",
+        "INTERVENTION",
+    ]
+    assert {g.position for g in runner.generations() if g.served} == {runner.source.head()}
 
 
 def test_a_store_outage_is_not_a_projection_failure_and_the_worker_rides_it_out(
