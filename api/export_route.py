@@ -30,8 +30,9 @@ from projections.exports.suppression import DEFAULT_K
 PATH = "/exports/{study}.zip"
 CHUNK = 1 << 16
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-STATUS = {"UNKNOWN_STUDY": 404, "INVALID_STUDY_NAME": 404}
-"""Any other refusal (a position out of range…) is the request's fault: 422."""
+STATUS = {"UNKNOWN_STUDY": 404, "INVALID_STUDY_NAME": 404, "REPLAY_FAILED": 503}
+"""Any other refusal (a position out of range…) is the request's fault: 422; a read model that
+cannot be replayed is the instance's (503, until the projection is fixed)."""
 
 log = logging.getLogger("parcours.exports")
 

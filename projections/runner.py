@@ -149,7 +149,7 @@ class ProjectionRunner:
             written = [g for g in every if g.status in WRITTEN]
             if until is not None:
                 written = [g for g in written if g.position < until]
-            held = self._facts_stopped_at(every)
+            held = self.facts_held_at(every)
             if held is not None:
                 written = [g for g in written if self._holds_facts(g) or g.position < held]
             if not written:
@@ -170,13 +170,14 @@ class ProjectionRunner:
             self._swap_caught_up()
         return read
 
-    def _facts_stopped_at(self, every: list[Generation]) -> int | None:
-        """Where the served access facts stopped, if their generation failed: no generation of
-        another projection goes past them until they are rebuilt. The timeline read on beyond it
+    def facts_held_at(self, every: list[Generation]) -> int | None:
+        """Where the served access facts stand, if they are not live (failed, or stale while a
+        new generation of newer code is built): no generation of another projection goes past
+        them until a live generation serves them again. The timeline read on beyond them
         would show entries recorded after a consent was withdrawn, in clear, to partners the
-        failed facts still count as allowed — a stale read model is safer than that."""
+        frozen facts still count as allowed — a stale read model is safer than that."""
         stopped = [
-            g.position for g in every if g.served and g.status == FAILED and self._holds_facts(g)
+            g.position for g in every if g.served and g.status != LIVE and self._holds_facts(g)
         ]
         return min(stopped, default=None)
 

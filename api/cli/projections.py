@@ -54,10 +54,16 @@ def status(
     with opened() as parcours:
         head = parcours.projections.source.head()
         generations = parcours.projections.generations()
+        held = parcours.projections.facts_held_at(generations)
     if as_json:
         typer.echo(json.dumps([_as_dict(g, head) for g in generations]))
     else:
         out.print(_table(generations, head))
+    if held is not None:
+        err.print(
+            f"[yellow]the other projections wait at position {held} until the access facts"
+            " (cases) are live again[/yellow]"
+        )
     _fail_if_failed(generations)
 
 

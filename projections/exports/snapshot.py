@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from projections import positions
 from projections.cases import CasesProjection
 from projections.directory import DirectoryProjection
+from projections.exports.errors import ExportError
 from projections.leadership import SoleLeadership
+from projections.positions import LIVE
 from projections.projection import Projection
 from projections.queries.served import Reader
 from projections.runner import ProjectionRunner
@@ -138,11 +140,25 @@ def replayed(
         while read := runner.catch_up(max_batches=1, until=position):
             if progress is not None:
                 progress(read)
+        _refuse_stopped(runner, position)
         with store.transaction() as tx:
             sink(Reader(tx, *EXPORTED))
     finally:
         store.close()
     return Snapshot(position, True, {p.name: p.version for p in EXPORTED})
+
+
+def _refuse_stopped(runner: ProjectionRunner, position: int) -> None:
+    """A projection failing during the replay stops there (and the others wait for the access
+    facts): exported anyway, the files would claim a position their tables never reached."""
+    for generation in runner.generations():
+        if generation.served and generation.status != LIVE:
+            msg = (
+                f"the read models could not be replayed to position {position}: {generation.name}"
+                f" stopped at position {generation.failed_position} ({generation.error});"
+                " fix the projection, or export as at an earlier position"
+            )
+            raise ExportError("REPLAY_FAILED", msg, "at_position")
 
 
 def _consistent(tx: Tx) -> None:

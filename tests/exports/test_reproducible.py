@@ -13,9 +13,11 @@ from domain.ledger.chain.store import ChainStore
 from domain.vocabulary import Role
 from projections.cases import CasesProjection
 from projections.directory import DirectoryProjection
+from projections.exports import snapshot
 from projections.exports.errors import ExportError
 from projections.exports.manifest import code_digest
 from tests.exports.conftest import Simulated
+from tests.projections.broken import BrokenCases
 
 
 def sha256(path: Path) -> str:
@@ -132,3 +134,22 @@ def test_read_models_of_older_code_are_not_read_but_replayed(
     assert upgraded.content["read_models"] == "replayed from the log"
     assert upgraded.content["ledger"] == live.content["ledger"]
     assert upgraded.files["data/interventions.csv"] == live.files["data/interventions.csv"]
+
+
+def test_a_replay_stopped_by_a_failing_projection_is_refused_not_exported(
+    simulated: Simulated, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Exported anyway, the files would claim a position their tables never reached (the
+    cases table short of it, and the directory held where the access facts stopped)."""
+    head = simulated.parcours.projections.source.head()
+    monkeypatch.setattr(snapshot, "EXPORTED", (BrokenCases, DirectoryProjection))
+    out = tmp_path / "out"
+
+    with pytest.raises(ExportError) as refused:
+        simulated.export(out, k=2, at_position=head)
+
+    assert refused.value.code == "REPLAY_FAILED"
+    assert refused.value.field == "at_position"
+    assert f"could not be replayed to position {head}: cases stopped at" in refused.value.message
+    assert "cannot project this intervention" in refused.value.message
+    assert not out.exists() or not any(out.iterdir())

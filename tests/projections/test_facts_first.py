@@ -23,18 +23,28 @@ def test_the_facts_commit_a_batch_before_the_timeline(
     lock = threading.Lock()
     apply = runner._apply
 
-    def noted(generation: Generation, batch: list[Recorded]) -> None:
+    def noted(generation: Generation, batch: list[Recorded]) -> bool:
         with lock:
             order.append(f"{generation.name} starts")
         if generation.name == "cases":
             time.sleep(0.3)  # slow facts: the timeline must wait for them all the same
-        apply(generation, batch)
+        applied = apply(generation, batch)
         with lock:
             order.append(f"{generation.name} ends")
+        return applied
 
     monkeypatch.setattr(runner, "_apply", noted)
+    batches: list[int] = []
+    apply_all = runner._apply_all
+
+    def counted(written: list[Generation], batch: list[Recorded], held: int | None) -> None:
+        batches.append(len(batch))
+        apply_all(written, batch, held)
+
+    monkeypatch.setattr(runner, "_apply_all", counted)
     world.network.enrol()
 
     runner.catch_up()
 
     assert order.index("cases ends") < order.index("timeline starts")
+    assert len(batches) == 1  # the timeline took the batch with the facts, not held to the next
