@@ -12,13 +12,16 @@ import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 
 import psycopg
 from psycopg import sql
 
+from api.access_log import Access, AccessLog
 from api.bootstrap import Parcours, ensure_schema, keyring
 from api.settings import Settings
+from domain.actor import Actor
 from domain.ledger.chain.store import ChainStore
 from projections.exports.export import ExportSources, Progress, export_evaluation
 from projections.exports.manifest import Manifest
@@ -39,7 +42,14 @@ def run_export(
     at_position: int | None = None,
     k: int = DEFAULT_K,
     progress: Progress | None = None,
+    reader: Actor,
+    access_log: AccessLog | None = None,
 ) -> Manifest:
+    """Exports the study for `reader`, recording in the access log each young person whose
+    (pseudonymised) rows the export holds, before its files are put in place: who took whose
+    data out is what auditors ask first, and an export stays linkable to its people through
+    the study's secret."""
+    log = AccessLog(parcours.read_store) if access_log is None else access_log
     with scratch_stores(parcours.settings) as scratch:
         sources = ExportSources(
             read_store=parcours.read_store,
@@ -50,8 +60,22 @@ def run_export(
             scratch=scratch,
         )
         return export_evaluation(
-            sources, study, out, at_position=at_position, k=k, progress=progress
+            sources,
+            study,
+            out,
+            at_position=at_position,
+            k=k,
+            progress=progress,
+            disclosed=partial(_record, log, reader, study),
         )
+
+
+def _record(log: AccessLog, reader: Actor, study: str, position: int, people: list[str]) -> None:
+    association = None if reader.association_id is None else str(reader.association_id)
+    what = f"evaluation export of study {study} as at position {position}"
+    log.record(
+        [Access(reader.user_id, reader.role.value, association, person, what) for person in people]
+    )
 
 
 @contextmanager

@@ -21,9 +21,11 @@ from fastapi.responses import StreamingResponse
 from starlette.background import BackgroundTask
 
 from api import policy
+from api.access_log import AccessLog
 from api.auth.dependencies import CurrentViewer
 from api.bootstrap import Parcours
 from api.policy import Capability
+from domain.actor import Actor
 from projections.exports.errors import ExportError
 from projections.exports.suppression import DEFAULT_K
 
@@ -52,7 +54,9 @@ async def download_export(
     parcours: Parcours = request.app.state.parcours
     directory = Path(tempfile.mkdtemp(prefix="parcours-download-"))
     try:
-        archive = await run_in_threadpool(_zipped, parcours, study, directory, at_position, k)
+        archive = await run_in_threadpool(
+            _zipped, parcours, study, directory, at_position, k, viewer.actor, request
+        )
     except ExportError as error:
         shutil.rmtree(directory, ignore_errors=True)
         raise HTTPException(STATUS.get(error.code, 422), detail=error.message) from None
@@ -69,12 +73,21 @@ async def download_export(
 
 
 def _zipped(
-    parcours: Parcours, study: str, directory: Path, at_position: int | None, k: int
+    parcours: Parcours,
+    study: str,
+    directory: Path,
+    at_position: int | None,
+    k: int,
+    reader: Actor,
+    request: Request,
 ) -> Path:
     from api.evaluation import run_export  # noqa: PLC0415 - pyarrow/matplotlib load on first use
 
     root = directory / "export"
-    run_export(parcours, study, root, at_position=at_position, k=k)
+    access_log: AccessLog = request.app.state.access_log
+    run_export(
+        parcours, study, root, at_position=at_position, k=k, reader=reader, access_log=access_log
+    )
     archive = directory / f"{study}.zip"
     with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zipped:
         for path in sorted(p for p in root.rglob("*") if p.is_file()):

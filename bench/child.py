@@ -15,6 +15,8 @@ import orjson
 from api.bootstrap import build
 from api.settings import Settings
 from bench import ceilings
+from domain.actor import Actor
+from domain.vocabulary import Role
 
 
 def rebuild() -> dict[str, float]:
@@ -41,7 +43,8 @@ def export(study: str, out: str) -> dict[str, float]:
     parcours = build(Settings())
     try:
         started = time.perf_counter()
-        manifest = run_export(parcours, study, Path(out))
+        evaluator = Actor("bench-evaluator", Role.EVALUATOR)
+        manifest = run_export(parcours, study, Path(out), reader=evaluator)
         elapsed = time.perf_counter() - started
     finally:
         parcours.close()

@@ -86,7 +86,13 @@ def evaluation(
 
         try:
             manifest = run_export(
-                parcours, study, out_dir, at_position=at_position, k=k, progress=progress
+                parcours,
+                study,
+                out_dir,
+                at_position=at_position,
+                k=k,
+                progress=progress,
+                reader=operator(),
             )
         except ExportError as error:
             _refuse(error)

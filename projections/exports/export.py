@@ -31,7 +31,7 @@ from projections.exports.ledger_point import ledger_point
 from projections.exports.manifest import Manifest, write_manifest
 from projections.exports.pseudonyms import Pseudonymiser
 from projections.exports.staging import Staging, staging
-from projections.exports.streaming import stage_sources
+from projections.exports.streaming import KEPT, stage_sources
 from projections.exports.study import StudySecrets
 from projections.exports.suppression import DEFAULT_K
 from projections.exports.writing import Written, fingerprint, write_dataset, write_table
@@ -39,6 +39,9 @@ from projections.source import EventSource
 from projections.store import ReadStore
 
 Progress = Callable[[str, int, int], None]
+Disclosed = Callable[[int, list[str]], None]
+"""Told the export's position and the young people whose rows it holds, before its files are
+put in place: an export whose disclosure cannot be recorded is not handed out."""
 """Called with (what is being done, how much of it is done, out of how much)."""
 
 
@@ -63,6 +66,7 @@ def export_evaluation(
     at_position: int | None = None,
     k: int = DEFAULT_K,
     progress: Progress | None = None,
+    disclosed: Disclosed,
 ) -> Manifest:
     def report_progress(what: str, done: int, total: int) -> None:
         if progress is not None:
@@ -76,7 +80,10 @@ def export_evaluation(
     partial = out / f".partial-{uuid4().hex[:12]}"
     partial.mkdir()
     try:
-        written = _export(sources, study, partial, at_position, k, pseudonyms, report_progress)
+        written, position, people = _export(
+            sources, study, partial, at_position, k, pseudonyms, report_progress
+        )
+        disclosed(position, people)
         _move_up(partial, written.path.name)
     except BaseException:
         _empty(out)
@@ -112,8 +119,9 @@ def _export(
     k: int,
     pseudonyms: Pseudonymiser,
     report_progress: Progress,
-) -> Manifest:
-    """The export, written into `out` (a private directory the caller renames into place)."""
+) -> tuple[Manifest, int, list[str]]:
+    """The export, written into `out` (a private directory the caller renames into place), its
+    position and the young people whose rows it holds."""
     with staging() as work:
         sink = partial(stage_sources, staging=work, vault=sources.vault)
         fixed = _snapshot(sources, at_position, report_progress, sink)
@@ -133,11 +141,14 @@ def _export(
             for table in AGGREGATES:
                 written += write_table(out, table, aggregates[table.name])
             documents = _documents(html.result())
+        people = [
+            str(row[0]) for row in work.db.execute(f"SELECT young_person_id FROM {KEPT}").fetchall()
+        ]
     for name, text in documents.items():
         (out / name).write_text(text, encoding="utf-8")
         written.append(fingerprint(out, out / name))
     report_progress("manifest", steps - 1, steps)
-    return write_manifest(out, study, k, fixed, point, written)
+    return write_manifest(out, study, k, fixed, point, written), fixed.position, people
 
 
 def _write_datasets(work: Staging, out: Path, progress: Progress, steps: int) -> list[Written]:

@@ -13,7 +13,12 @@ from api.bootstrap import Parcours, build
 from api.evaluation import run_export, study_secrets
 from api.settings import Settings
 from api.simulation import SimulatedClock, simulate
+from domain.actor import Actor
+from domain.vocabulary import Role
 from projections.exports.manifest import Manifest
+
+EVALUATOR = Actor("evaluator-1", Role.EVALUATOR)
+"""Who the tests export for: the access log records them."""
 
 
 @dataclass
@@ -26,6 +31,7 @@ class Simulated:
     position_before_erasures: int
 
     def export(self, out: Path, study: str = "study-a", **options: object) -> Manifest:
+        options.setdefault("reader", EVALUATOR)
         return run_export(self.parcours, study, out, **options)  # type: ignore[arg-type]
 
     def create_study(self, name: str) -> None:

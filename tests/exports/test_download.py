@@ -93,3 +93,38 @@ def test_an_archive_stream_cut_short_removes_its_directory(tmp_path: Path) -> No
 
     assert len(first) == 1 << 16
     assert not directory.exists()
+
+
+def test_a_download_is_in_the_access_log_under_each_young_person_it_holds(
+    client: TestClient, simulated: Simulated
+) -> None:
+    """Pseudonymised, the rows still belong to people the study's secret links them to: an
+    auditor asking who took a young person's data out finds the evaluator and the study."""
+    response = client.get("/exports/study-a.zip", headers=bearer(simulated, Role.EVALUATOR))
+    assert response.status_code == 200, response.text
+    position = json.loads(
+        zipfile.ZipFile(io.BytesIO(response.content)).read("study-a/manifest.json")
+    )["ledger"]["position"]
+
+    query = """query($id: ID!) { accessLog(youngPersonId: $id) { edges { node {
+        userId role associationId what } } } }"""
+    auditor = bearer(simulated, Role.AUDITOR)
+    exported = {str(p) for p in simulated.young_people} - {str(p) for p in simulated.erased}
+    for person in simulated.young_people:
+        answer = client.post(
+            "/graphql", json={"query": query, "variables": {"id": str(person)}}, headers=auditor
+        ).json()
+        nodes = [e["node"] for e in answer["data"]["accessLog"]["edges"]]
+        expected = (
+            [
+                {
+                    "userId": "evaluator-1",
+                    "role": "EVALUATOR",
+                    "associationId": None,
+                    "what": f"evaluation export of study study-a as at position {position}",
+                }
+            ]
+            if str(person) in exported
+            else []
+        )
+        assert nodes == expected, person

@@ -11,7 +11,7 @@ from domain.vocabulary import Role
 from projections.cases import CasesProjection
 from projections.queries.served import Reader
 from tests.conftest import Instances
-from tests.exports.conftest import Simulated, exported_text, pseudonyms, read_csv
+from tests.exports.conftest import EVALUATOR, Simulated, exported_text, pseudonyms, read_csv
 from tests.persistence.test_personal_data_at_rest import SENTINELS, write_every_personal_field
 
 CASE_IDS = (
@@ -32,7 +32,7 @@ def test_no_personal_value_reaches_any_exported_file(instances: Instances, tmp_p
     study_secrets(parcours).create("sentinels")
     out = tmp_path / "export"
 
-    run_export(parcours, "sentinels", out, k=1)
+    run_export(parcours, "sentinels", out, k=1, reader=EVALUATOR)
 
     text = exported_text(out)
     lowered = text.lower()

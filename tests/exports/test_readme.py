@@ -1,6 +1,7 @@
 """The README's DuckDB query runs over a real export, and the codebook describes every column
 of every file the export writes (no more, no less)."""
 
+import getpass
 import json
 import re
 from pathlib import Path
@@ -10,6 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
+from api.access_log import AccessLog
 from api.cli import app
 from tests.conftest import cli_environment
 from tests.exports.conftest import Simulated, read_csv
@@ -38,6 +40,10 @@ def test_the_readme_duckdb_query_runs_over_an_export_made_by_the_cli(
     assert "exported study study-a as at position" in made.output
     assert refused.exit_code == 2
     assert "OUT_NOT_EMPTY: --out:" in refused.output
+    logged = AccessLog(simulated.parcours.read_store).page(str(simulated.young_people[0]))
+    assert [(r.user_id, r.role) for _, r in logged.items] == [
+        (f"cli:{getpass.getuser()}", "NETWORK_ADMIN")
+    ]
     monkeypatch.chdir(tmp_path)
 
     with duckdb.connect() as db:

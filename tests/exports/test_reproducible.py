@@ -3,11 +3,13 @@ after the live read models have moved on; the manifest binds the export to the c
 
 import hashlib
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
 
+from api.access_log import Access, AccessLog
 from domain.actor import Actor
 from domain.ledger.chain.store import ChainStore
 from domain.vocabulary import Role
@@ -153,3 +155,19 @@ def test_a_replay_stopped_by_a_failing_projection_is_refused_not_exported(
     assert f"could not be replayed to position {head}: cases stopped at" in refused.value.message
     assert "cannot project this intervention" in refused.value.message
     assert not out.exists() or not any(out.iterdir())
+
+
+def test_an_export_whose_disclosure_cannot_be_recorded_is_not_handed_out(
+    simulated: Simulated, tmp_path: Path
+) -> None:
+    class Unwritable(AccessLog):
+        def record(self, accesses: Sequence[Access]) -> None:
+            msg = "the access log is unavailable"
+            raise OSError(msg)
+
+    out = tmp_path / "out"
+
+    with pytest.raises(OSError, match="the access log is unavailable"):
+        simulated.export(out, k=2, access_log=Unwritable(simulated.parcours.read_store))
+
+    assert not any(out.iterdir())
