@@ -43,6 +43,20 @@ _GUARDS = {
 }
 
 
+_GUARDED = {
+    "postgres": "SELECT 1 FROM pg_trigger WHERE tgname = 'access_log_append_only'"
+    " AND tgrelid = to_regclass('access_log')",
+}
+
+
+def _guarded(tx: Tx) -> bool:
+    """Whether the table and its guard are already there (PostgreSQL): replacing the trigger
+    locks the table against every request's record, which an export from the CLI beside a
+    live instance must not do."""
+    check = _GUARDED.get(tx.dialect)
+    return check is not None and tx.fetchone(check) is not None
+
+
 @dataclass(frozen=True)
 class Access:
     user_id: str
@@ -68,6 +82,8 @@ class AccessLog:
     def __init__(self, store: ReadStore) -> None:
         self._store = store
         with store.transaction() as tx:
+            if _guarded(tx):
+                return
             tx.execute(_TABLE)
             tx.execute(_INDEX)
             for guard in _GUARDS[store.dialect]:

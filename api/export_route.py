@@ -24,10 +24,12 @@ from api import policy
 from api.access_log import AccessLog
 from api.auth.dependencies import CurrentViewer
 from api.bootstrap import Parcours
+from api.graphql.outage import StoreUnavailableError
 from api.policy import Capability
 from domain.actor import Actor
 from projections.exports.errors import ExportError
 from projections.exports.suppression import DEFAULT_K
+from projections.outage import outage_message
 
 PATH = "/exports/{study}.zip"
 CHUNK = 1 << 16
@@ -60,8 +62,11 @@ async def download_export(
     except ExportError as error:
         shutil.rmtree(directory, ignore_errors=True)
         raise HTTPException(STATUS.get(error.code, 422), detail=error.message) from None
-    except BaseException:
+    except BaseException as error:
         shutil.rmtree(directory, ignore_errors=True)
+        outage = outage_message(error) if isinstance(error, Exception) else None
+        if outage is not None:  # the export or its access record could not be written
+            raise StoreUnavailableError(outage) from error
         raise
     log.info("evaluation export of study %s downloaded by %s", study, viewer.user_id)
     return StreamingResponse(

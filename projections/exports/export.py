@@ -39,10 +39,10 @@ from projections.source import EventSource
 from projections.store import ReadStore
 
 Progress = Callable[[str, int, int], None]
+"""Called with (what is being done, how much of it is done, out of how much)."""
 Disclosed = Callable[[int, list[str]], None]
 """Told the export's position and the young people whose rows it holds, before its files are
 put in place: an export whose disclosure cannot be recorded is not handed out."""
-"""Called with (what is being done, how much of it is done, out of how much)."""
 
 
 @dataclass(frozen=True)

@@ -40,10 +40,18 @@ def test_the_readme_duckdb_query_runs_over_an_export_made_by_the_cli(
     assert "exported study study-a as at position" in made.output
     assert refused.exit_code == 2
     assert "OUT_NOT_EMPTY: --out:" in refused.output
-    logged = AccessLog(simulated.parcours.read_store).page(str(simulated.young_people[0]))
-    assert [(r.user_id, r.role) for _, r in logged.items] == [
-        (f"cli:{getpass.getuser()}", "NETWORK_ADMIN")
-    ]
+    position = made.output.split("as at position ", 1)[1].split()[0]
+    logged = AccessLog(simulated.parcours.read_store).page(first=500)
+    assert {(r.user_id, r.role, r.what) for _, r in logged.items} == {
+        (
+            f"cli:{getpass.getuser()}",
+            "NETWORK_ADMIN",
+            f"evaluation export of study study-a as at position {position}",
+        )
+    }
+    assert {r.young_person_id for _, r in logged.items} == {
+        str(p) for p in simulated.young_people if p not in simulated.erased
+    }
     monkeypatch.chdir(tmp_path)
 
     with duckdb.connect() as db:

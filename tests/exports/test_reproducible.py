@@ -157,17 +157,34 @@ def test_a_replay_stopped_by_a_failing_projection_is_refused_not_exported(
     assert not out.exists() or not any(out.iterdir())
 
 
+@pytest.mark.parametrize("replayed", [False, True], ids=["live", "as-at-a-position"])
 def test_an_export_whose_disclosure_cannot_be_recorded_is_not_handed_out(
-    simulated: Simulated, tmp_path: Path
+    simulated: Simulated, tmp_path: Path, replayed: bool
 ) -> None:
+    """Told first who the export holds (everyone not erased now, replayed or not), the record
+    failing takes every file with it."""
+    asked: list[Access] = []
+
     class Unwritable(AccessLog):
         def record(self, accesses: Sequence[Access]) -> None:
+            asked.extend(accesses)
             msg = "the access log is unavailable"
             raise OSError(msg)
 
+    position = simulated.position_before_erasures if replayed else None
     out = tmp_path / "out"
 
     with pytest.raises(OSError, match="the access log is unavailable"):
-        simulated.export(out, k=2, access_log=Unwritable(simulated.parcours.read_store))
+        simulated.export(
+            out, k=2, at_position=position, access_log=Unwritable(simulated.parcours.read_store)
+        )
 
     assert not any(out.iterdir())
+    assert {a.young_person_id for a in asked} == {
+        str(p) for p in simulated.young_people if p not in simulated.erased
+    }
+    assert len(asked) == len(simulated.young_people) - len(simulated.erased)
+    as_at = position or simulated.parcours.projections.source.head()
+    assert {(a.user_id, a.role, a.what) for a in asked} == {
+        ("evaluator-1", "EVALUATOR", f"evaluation export of study study-a as at position {as_at}")
+    }
