@@ -72,6 +72,16 @@ class Network:
         fields.update(overrides)
         return self.ledger.enrol_young_person(actor or self.worker_a, **fields)  # type: ignore[arg-type]
 
+    def intervene(self, young_person: UUID, kind: str = "visit") -> UUID:
+        """Worker A records an education intervention of an hour ago."""
+        return self.ledger.record_intervention(
+            self.worker_a,
+            young_person,
+            domain=Domain.EDUCATION,
+            kind=kind,
+            occurred_at=self.clock.now - timedelta(hours=1),
+        )
+
     def position(self) -> int:
         return self.ledger.recorder.max_notification_id() or 0
 

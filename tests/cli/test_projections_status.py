@@ -1,15 +1,12 @@
 """`parcours projections status`: a failed projection exits 1, and projections held behind the
 access facts say why they lag."""
 
-from datetime import timedelta
-
 import pytest
 from typer.testing import CliRunner
 
 from api.bootstrap import build
 from api.cli import app
 from api.settings import Settings
-from domain.vocabulary import Domain
 from tests.projections.broken import BrokenCases
 from tests.support import FrozenClock, build_network
 
@@ -26,13 +23,7 @@ def test_the_projections_held_behind_failed_facts_say_where_and_why(
         runner.prepare()
         runner.catch_up()
         monkeypatch.setitem(runner.projections, "cases", BrokenCases)
-        network.ledger.record_intervention(
-            network.worker_a,
-            young_person,
-            domain=Domain.EDUCATION,
-            kind="first meeting",
-            occurred_at=clock.now - timedelta(hours=1),
-        )
+        network.intervene(young_person)
         runner.catch_up()
         held = next(g for g in runner.generations() if g.served and g.name == "cases").position
     finally:

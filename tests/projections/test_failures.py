@@ -2,13 +2,10 @@
 
 import logging
 import sqlite3
-from datetime import timedelta
 from pathlib import Path
-from uuid import UUID
 
 import pytest
 
-from domain.vocabulary import Domain
 from projections.cases import CasesProjection
 from projections.positions import FAILED, LIVE, STALE
 from projections.projection import Handler, Recorded, Writer, handles
@@ -152,17 +149,6 @@ class StillBrokenNewerCases(BrokenCases):
     version = CasesProjection.version + 1
 
 
-def _recorded_intervention(world: World, young_person: UUID, kind: str) -> None:
-    network = world.network
-    network.ledger.record_intervention(
-        network.worker_a,
-        young_person,
-        domain=Domain.EDUCATION,
-        kind=kind,
-        occurred_at=network.clock.now - timedelta(hours=1),
-    )
-
-
 def test_no_projection_goes_past_the_access_facts_where_they_failed(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -177,7 +163,7 @@ def test_no_projection_goes_past_the_access_facts_where_they_failed(
     monkeypatch.setitem(runner.projections, "cases", BrokenCases)
     failing_at = runner.source.head() + 1
     for kind in ("first meeting", "second meeting"):
-        _recorded_intervention(world, young_person, kind)
+        world.network.intervene(young_person, kind)
 
     runner.catch_up()
 
@@ -216,13 +202,13 @@ def test_facts_frozen_while_newer_code_rebuilds_them_hold_the_others_too(
     world.caught_up()
     runner = world.parcours.projections
     monkeypatch.setitem(runner.projections, "cases", BrokenCases)
-    _recorded_intervention(world, young_person, "first")
+    world.network.intervene(young_person, "first")
     runner.catch_up()
     stopped = next(g for g in runner.generations() if g.served and g.name == "cases").position
 
     monkeypatch.setitem(runner.projections, "cases", StillBrokenNewerCases)
     runner.prepare()
-    _recorded_intervention(world, young_person, "after the facts stopped")
+    world.network.intervene(young_person, "after the facts stopped")
     runner.catch_up()
 
     served = {g.name: g for g in runner.generations() if g.served}
@@ -240,7 +226,7 @@ def test_a_rebuild_of_the_facts_while_they_hold_the_others_releases_them(
     runner = world.parcours.projections
     runner.batch_size = 2
     monkeypatch.setitem(runner.projections, "cases", BrokenCases)
-    _recorded_intervention(world, young_person, "first")
+    world.network.intervene(young_person, "first")
     runner.catch_up()
     assert {g.status for g in runner.generations() if g.name == "cases"} == {FAILED}
 
