@@ -64,12 +64,15 @@ def replay(
             runner = ProjectionRunner(
                 store, source, [projection], SoleLeadership(), batch_size=5000
             )
-            runner.prepare()
-            for _ in range(ATTEMPTS):
-                target = _live_position(live, projection)
-                read += _follow(runner, target, progress)
-                if _live_position(live, projection) == target:
-                    break
+            try:
+                runner.prepare()
+                for _ in range(ATTEMPTS):
+                    target = _live_position(live, projection)
+                    read += _follow(runner, target, progress)
+                    if _live_position(live, projection) == target:
+                        break
+            finally:
+                runner.close()
             reached = max(reached, target)
             live_rows = served_contents(live, projection)
             differences += _compare(projection, live_rows, served_contents(store, projection))

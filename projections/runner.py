@@ -22,6 +22,7 @@ from projections.outage import is_outage
 from projections.policies import Policy
 from projections.positions import BUILDING, FAILED, LIVE, RETIRED, STALE, Generation
 from projections.projection import Projection, Recorded, Writer
+from projections.read_ahead import ReadAhead
 from projections.source import EventSource
 from projections.store import ReadStore, Tx
 from projections.wakeup import Pause, Wakeup
@@ -72,6 +73,7 @@ class ProjectionRunner:
         self._advanced = threading.Condition()
         self._appliers: ThreadPoolExecutor | None = None
         self._appliers_lock = threading.Lock()
+        self._ahead = ReadAhead(source)
         self._closed = False
         self._memos: dict[tuple[str, int], Memo] = {}
         """Each written generation's memo (`projections.memo`), forgotten with any batch of
@@ -157,9 +159,14 @@ class ProjectionRunner:
             self._keep_memos_of(written)
             start = min(g.position for g in written)
             with collector_paused():
-                batch = self.source.read(start, self.batch_size)
+                batch = self._ahead.take(start)
+                if batch is None:
+                    batch = self.source.read(start, self.batch_size)
                 if until is not None:
                     batch = [r for r in batch if r.position <= until]
+                if self._long(batch):
+                    after = batch[-1].position
+                    self._ahead.start(after, self.batch_size, self._handled_by(written))
                 if batch:
                     self._apply_all(written, batch, held)
             if not batch:
@@ -168,7 +175,17 @@ class ProjectionRunner:
             read += len(batch)
             batches += 1
             self._swap_caught_up()
+        self._ahead.drop()
         return read
+
+    def _long(self, batch: list[Recorded]) -> bool:
+        """Whether more of the log very likely follows a long batch, worth reading ahead
+        (`read_ahead.py`): a full batch on PostgreSQL, where the appliers wait on the server."""
+        return (
+            self.store.dialect == "postgres"
+            and len(batch) == self.batch_size
+            and len(batch) >= self.concurrent_from
+        )
 
     def facts_held_at(self, every: list[Generation]) -> int | None:
         """Where the served access facts stand, if they are not live (failed, or stale while a
@@ -233,7 +250,7 @@ class ProjectionRunner:
         self, behind: list[Generation], batch: list[Recorded]
     ) -> list["Future[bool]"] | None:
         """The batch handed to the appliers' threads, or None once the runner is closed."""
-        handled = {name for g in behind for name in self._handlers_of(g)}
+        handled = self._handled_by(behind)
         for recorded in batch:
             if recorded.name in handled:
                 with suppress(Exception):  # one that cannot be decoded fails in its handler
@@ -251,6 +268,9 @@ class ProjectionRunner:
         projection = self.projections.get(generation.name)
         return projection is not None and projection.holds_facts
 
+    def _handled_by(self, generations: list[Generation]) -> set[str]:
+        return {name for g in generations for name in self._handlers_of(g)}
+
     def _handlers_of(self, generation: Generation) -> Sequence[str]:
         projection = self.projections.get(generation.name)
         return () if projection is None else list(projection.handlers)
@@ -263,6 +283,7 @@ class ProjectionRunner:
             appliers, self._appliers = self._appliers, None
         if appliers is not None:
             appliers.shutdown(wait=True)
+        self._ahead.close()
 
     def _apply(self, generation: Generation, batch: list[Recorded]) -> bool:
         """Applies the batch's unseen events and the new position in one transaction; False

@@ -136,11 +136,14 @@ def replayed(
         runner = ProjectionRunner(
             store, source, EXPORTED, SoleLeadership(), batch_size=REPLAY_BATCH
         )
-        runner.prepare()
-        while read := runner.catch_up(max_batches=1, until=position):
-            if progress is not None:
-                progress(read)
-        _refuse_stopped(runner, position)
+        try:
+            runner.prepare()
+            while read := runner.catch_up(max_batches=1, until=position):
+                if progress is not None:
+                    progress(read)
+            _refuse_stopped(runner, position)
+        finally:
+            runner.close()
         with store.transaction() as tx:
             sink(Reader(tx, *EXPORTED))
     finally:

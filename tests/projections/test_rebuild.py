@@ -11,10 +11,12 @@ from tests.projections.scenarios import Scenario, steps
 
 
 def rebuild_everything(world: World) -> None:
-    """On PostgreSQL every batch goes to the generations at the same time (the path of a
-    real rebuild's long batches); on SQLite, one after the other."""
+    """On PostgreSQL every batch goes to the generations at the same time, and each full batch
+    has the next one read ahead (the paths of a real rebuild's long batches); on SQLite, one
+    after the other."""
     runner = world.parcours.projections
     runner.concurrent_from = 1
+    runner.batch_size = 3
     for projection in PROJECTIONS:
         runner.request_rebuild(projection.name)
     runner.catch_up()
