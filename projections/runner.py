@@ -146,36 +146,43 @@ class ProjectionRunner:
         closed the stores under it."""
         read = 0
         batches = 0
-        while (max_batches is None or batches < max_batches) and not (stop and stop.is_set()):
-            every = self.generations()
-            written = [g for g in every if g.status in WRITTEN]
-            if until is not None:
-                written = [g for g in written if g.position < until]
-            held = self.facts_held_at(every)
-            if held is not None:
-                written = [g for g in written if self._holds_facts(g) or g.position < held]
-            if not written:
-                break
-            self._keep_memos_of(written)
-            start = min(g.position for g in written)
-            with collector_paused():
-                batch = self._ahead.take(start)
-                if batch is None:
-                    batch = self.source.read(start, self.batch_size)
+        try:
+            while (max_batches is None or batches < max_batches) and not (stop and stop.is_set()):
+                every = self.generations()
+                written = [g for g in every if g.status in WRITTEN]
                 if until is not None:
-                    batch = [r for r in batch if r.position <= until]
-                if self._long(batch):
-                    after = batch[-1].position
-                    self._ahead.start(after, self.batch_size, self._handled_by(written))
-                if batch:
-                    self._apply_all(written, batch, held)
-            if not batch:
+                    written = [g for g in written if g.position < until]
+                held = self.facts_held_at(every)
+                if held is not None:
+                    written = [g for g in written if self._holds_facts(g) or g.position < held]
+                if not written:
+                    break
+                self._keep_memos_of(written)
+                start = min(g.position for g in written)
+                with collector_paused():
+                    batch = self._ahead.take(start)
+                    if batch is None:
+                        batch = self.source.read(start, self.batch_size)
+                    if until is not None:
+                        batch = [r for r in batch if r.position <= until]
+                    last = (max_batches is not None and batches + 1 >= max_batches) or (
+                        stop is not None and stop.is_set()
+                    )
+                    if self._long(batch) and not last and batch[-1].position != until:
+                        after = batch[-1].position
+                        self._ahead.start(after, self.batch_size, self._handled_by(written))
+                    if batch:
+                        self._apply_all(written, batch, held)
+                if not batch:
+                    self._swap_caught_up()
+                    break
+                read += len(batch)
+                batches += 1
                 self._swap_caught_up()
-                break
-            read += len(batch)
-            batches += 1
-            self._swap_caught_up()
-        self._ahead.drop()
+        finally:
+            # A batch read ahead serves this call only: kept, a later call (the worker's retry
+            # after an error) would take an old read — empty, or an outage since over.
+            self._ahead.drop()
         return read
 
     def _long(self, batch: list[Recorded]) -> bool:

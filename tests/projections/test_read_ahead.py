@@ -2,12 +2,16 @@
 read models it builds are the very ones built batch by batch, and a batch read ahead from
 another position than the next one is never used."""
 
+from collections.abc import Collection
+
+import psycopg
 import pytest
 
 from projections.catalogue import PROJECTIONS
 from projections.contents import served_contents
 from projections.projection import Recorded
 from projections.read_ahead import ReadAhead
+from projections.runner import ProjectionRunner
 from tests.projections.conftest import World
 
 
@@ -66,3 +70,78 @@ def test_a_batch_read_ahead_is_used_only_as_the_next_batch_from_its_position(
     assert all(r.position > 2 for r in taken)
     ahead.start(2, 3, set())  # closed: nothing is read any more
     assert ahead.take(2) is None
+
+
+def _long_batches_of_three(world: World) -> ProjectionRunner:
+    runner = world.parcours.projections
+    runner.concurrent_from = 1
+    runner.batch_size = 3
+    return runner
+
+
+def test_a_caller_going_batch_by_batch_reads_each_batch_once(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The export's and the audit's replays call `catch_up(max_batches=1)` in a loop: a batch
+    read ahead for a next call would be dropped, and read again."""
+    for _ in range(4):
+        world.network.enrol()
+    world.caught_up()
+    runner = _long_batches_of_three(world)
+    reads: list[int] = []
+    read = runner.source.read
+
+    def counted(after: int, limit: int) -> list[Recorded]:
+        reads.append(after)
+        return read(after, limit)
+
+    monkeypatch.setattr(runner.source, "read", counted)
+    for projection in PROJECTIONS:
+        runner.request_rebuild(projection.name)
+    batches = 0
+    while runner.catch_up(max_batches=1):
+        batches += 1
+
+    assert batches >= 3
+    assert len(reads) == batches + 1  # each batch once, and the empty read that ends it
+
+
+def test_a_read_ahead_left_by_an_error_is_not_used_by_the_next_catch_up(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Read while the log ended there, it would hide the events recorded since; read during
+    an outage, it would raise that outage again once the store is back."""
+    for _ in range(2):
+        world.network.enrol()
+    world.caught_up()
+    runner = _long_batches_of_three(world)
+    read_ahead = runner._ahead._read
+    down = [True]
+
+    def unreachable(after: int, limit: int, names: Collection[str]) -> list[Recorded]:
+        if down[0]:
+            msg = "server closed the connection"
+            raise psycopg.OperationalError(msg)
+        return read_ahead(after, limit, names)
+
+    swap = runner._swap_caught_up
+
+    def lost_after_the_commit() -> None:
+        if down[0]:
+            msg = "connection lost"
+            raise psycopg.OperationalError(msg)
+        swap()
+
+    monkeypatch.setattr(runner._ahead, "_read", unreachable)
+    monkeypatch.setattr(runner, "_swap_caught_up", lost_after_the_commit)
+    for projection in PROJECTIONS:
+        runner.request_rebuild(projection.name)
+    with pytest.raises(psycopg.OperationalError, match="connection lost"):
+        runner.catch_up()
+    down[0] = False
+    world.network.enrol()  # recorded before the worker's retry
+
+    runner.catch_up()
+
+    head = runner.source.head()
+    assert {g.position for g in runner.generations() if g.served} == {head}
