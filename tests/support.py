@@ -72,14 +72,16 @@ class Network:
         fields.update(overrides)
         return self.ledger.enrol_young_person(actor or self.worker_a, **fields)  # type: ignore[arg-type]
 
-    def intervene(self, young_person: UUID, kind: str = "visit") -> UUID:
-        """Worker A records an education intervention of an hour ago."""
+    def intervene(self, young_person: UUID, kind: str = "visit", key: str | None = None) -> UUID:
+        """Worker A records an education intervention of an hour ago (with `key` as its
+        idempotency key, if given)."""
         return self.ledger.record_intervention(
             self.worker_a,
             young_person,
             domain=Domain.EDUCATION,
             kind=kind,
             occurred_at=self.clock.now - timedelta(hours=1),
+            idempotency_key=key,
         )
 
     def position(self) -> int:

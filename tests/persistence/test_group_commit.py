@@ -8,7 +8,6 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import replace
-from datetime import timedelta
 from functools import partial
 from uuid import UUID, uuid4
 
@@ -22,7 +21,7 @@ from domain.ledger.group_commit import Job
 from domain.ledger.receipt import CommandReceipt
 from domain.vocabulary import Domain
 from tests.conftest import Instances
-from tests.support import Network, build_network
+from tests.support import build_network
 
 
 class HeldCommitter:
@@ -74,23 +73,12 @@ def submit_all(calls: list[Callable[[], UUID]], held: HeldCommitter) -> list[UUI
     return [r for r in results if r is not None]
 
 
-def record(network: Network, young_person: UUID, kind: str, key: str | None = None) -> UUID:
-    return network.ledger.record_intervention(
-        network.worker_a,
-        young_person,
-        domain=Domain.EDUCATION,
-        kind=kind,
-        occurred_at=network.clock.now - timedelta(hours=1),
-        idempotency_key=key,
-    )
-
-
 def test_commands_submitted_together_are_saved_in_one_batch(instances: Instances) -> None:
     parcours = instances.start()
     network = build_network(parcours.ledger, instances.clock)
     people = [network.enrol() for _ in range(3)]
     calls: list[Callable[[], UUID]] = [
-        partial(record, network, yp, f"visit {n}") for n, yp in enumerate(people * 4)
+        partial(network.intervene, yp, f"visit {n}") for n, yp in enumerate(people * 4)
     ]
     batches_before = parcours.ledger.committer.batches
 
@@ -110,9 +98,9 @@ def test_a_refused_command_in_a_batch_fails_alone(instances: Instances) -> None:
     network = build_network(parcours.ledger, instances.clock)
     young_person = network.enrol()
     calls: list[Callable[[], UUID]] = [
-        lambda: record(network, young_person, "before"),
-        lambda: record(network, uuid4(), "nobody"),
-        lambda: record(network, young_person, "after"),
+        lambda: network.intervene(young_person, "before"),
+        lambda: network.intervene(uuid4(), "nobody"),
+        lambda: network.intervene(young_person, "after"),
     ]
 
     with HeldCommitter(parcours) as held:
@@ -131,9 +119,9 @@ def test_one_key_submitted_twice_in_a_batch_has_one_effect(instances: Instances)
     network = build_network(parcours.ledger, instances.clock)
     young_person = network.enrol()
     calls: list[Callable[[], UUID]] = [
-        lambda: record(network, young_person, "visit", key="same-visit"),
-        lambda: record(network, young_person, "other"),
-        lambda: record(network, young_person, "visit", key="same-visit"),
+        lambda: network.intervene(young_person, "visit", key="same-visit"),
+        lambda: network.intervene(young_person, "other"),
+        lambda: network.intervene(young_person, "visit", key="same-visit"),
     ]
 
     with HeldCommitter(parcours) as held:
@@ -157,7 +145,7 @@ def test_concurrent_writers_lose_and_duplicate_nothing(instances: Instances, wri
         for n in range(10):
             try:
                 acknowledged.append(
-                    record(network, people[(writer + n) % 4], "visit", key=f"w{writer}-{n}")
+                    network.intervene(people[(writer + n) % 4], "visit", key=f"w{writer}-{n}")
                 )
             except BaseException as error:
                 errors.append(error)
@@ -180,9 +168,9 @@ def test_a_writer_with_a_stale_working_set_decides_again(instances: Instances) -
     network = build_network(first.ledger, instances.clock)
     young_person = network.enrol()
     other = instances.start().ledger
-    record(replace(network, ledger=other), young_person, "warm the cache")
+    replace(network, ledger=other).intervene(young_person, "warm the cache")
 
-    record(network, young_person, "written elsewhere")
+    network.intervene(young_person, "written elsewhere")
     referral = network.ledger.make_referral(
         network.worker_a,
         young_person,
@@ -192,7 +180,7 @@ def test_a_writer_with_a_stale_working_set_decides_again(instances: Instances) -
     )
     elsewhere = replace(network, ledger=other)
     accepted = other.accept_referral(network.worker_b, young_person, referral_id=referral)
-    record(elsewhere, young_person, "after")
+    elsewhere.intervene(young_person, "after")
 
     assert accepted == referral
     fresh = instances.start().ledger.young_person(young_person)
@@ -221,13 +209,13 @@ def test_a_batch_refused_in_flight_runs_again_and_so_does_the_one_decided_on_it(
 
     def send_after_an_intruder(encoded: Encoded) -> Future[None]:
         if not sent:
-            record(intruder, young_person, "written elsewhere meanwhile")
+            intruder.intervene(young_person, "written elsewhere meanwhile")
         sent.append(send(encoded))
         return sent[-1]
 
     ledger.appender.send = send_after_an_intruder  # type: ignore[method-assign]
     calls: list[Callable[[], UUID]] = [
-        partial(record, network, young_person, f"visit {n}", f"key {n}") for n in range(9)
+        partial(network.intervene, young_person, f"visit {n}", f"key {n}") for n in range(9)
     ]
 
     with HeldCommitter(parcours) as held:
