@@ -57,7 +57,14 @@ async def download_export(
     directory = Path(tempfile.mkdtemp(prefix="parcours-download-"))
     try:
         archive = await run_in_threadpool(
-            _zipped, parcours, study, directory, at_position, k, viewer.actor, request
+            _zipped,
+            parcours,
+            study,
+            directory,
+            at_position,
+            k,
+            viewer.actor,
+            request.app.state.access_log,
         )
     except ExportError as error:
         shutil.rmtree(directory, ignore_errors=True)
@@ -84,12 +91,11 @@ def _zipped(
     at_position: int | None,
     k: int,
     reader: Actor,
-    request: Request,
+    access_log: AccessLog,
 ) -> Path:
     from api.evaluation import run_export  # noqa: PLC0415 - pyarrow/matplotlib load on first use
 
     root = directory / "export"
-    access_log: AccessLog = request.app.state.access_log
     run_export(
         parcours, study, root, at_position=at_position, k=k, reader=reader, access_log=access_log
     )

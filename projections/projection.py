@@ -4,7 +4,8 @@ Handlers write SQL with `{table}` placeholders; the runner binds them to the phy
 the generation being written, which is how a rebuild writes new tables while the old ones serve.
 """
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -80,6 +81,16 @@ class Recorded:
 
     def __repr__(self) -> str:
         return f"Recorded({self.position}, {self.name!r}, {self.stream_id}, {self.version})"
+
+
+def decode_handled(batch: Iterable[Recorded], names: Collection[str]) -> None:
+    """Decodes the events of the batch some handler will ask for, here and once, rather than
+    by two generations' threads at the same time; one that cannot be decoded fails later, in
+    its handler."""
+    for recorded in batch:
+        if recorded.name in names:
+            with suppress(Exception):
+                _ = recorded.event
 
 
 def occurred(r: Recorded) -> str:

@@ -10,11 +10,10 @@ as a read at that moment would give them (positions commit in order: see `source
 
 from collections.abc import Collection
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import suppress
 from dataclasses import dataclass
 from threading import Lock
 
-from projections.projection import Recorded
+from projections.projection import Recorded, decode_handled
 from projections.source import EventSource
 
 
@@ -66,8 +65,5 @@ class ReadAhead:
 
     def _read(self, after: int, limit: int, names: Collection[str]) -> list[Recorded]:
         batch = list(self._source.read(after, limit))
-        for recorded in batch:
-            if recorded.name in names:
-                with suppress(Exception):  # one that cannot be decoded fails in its handler
-                    _ = recorded.event
+        decode_handled(batch, names)
         return batch

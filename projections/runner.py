@@ -12,7 +12,6 @@ import threading
 import time
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
-from contextlib import suppress
 
 from domain.collector import collector_paused
 from projections import positions
@@ -21,7 +20,7 @@ from projections.memo import Memo
 from projections.outage import is_outage
 from projections.policies import Policy
 from projections.positions import BUILDING, FAILED, LIVE, RETIRED, STALE, Generation
-from projections.projection import Projection, Recorded, Writer
+from projections.projection import Projection, Recorded, Writer, decode_handled
 from projections.read_ahead import ReadAhead
 from projections.source import EventSource
 from projections.store import ReadStore, Tx
@@ -158,19 +157,11 @@ class ProjectionRunner:
                 if not written:
                     break
                 self._keep_memos_of(written)
-                start = min(g.position for g in written)
+                last = (max_batches is not None and batches + 1 >= max_batches) or (
+                    stop is not None and stop.is_set()
+                )
                 with collector_paused():
-                    batch = self._ahead.take(start)
-                    if batch is None:
-                        batch = self.source.read(start, self.batch_size)
-                    if until is not None:
-                        batch = [r for r in batch if r.position <= until]
-                    last = (max_batches is not None and batches + 1 >= max_batches) or (
-                        stop is not None and stop.is_set()
-                    )
-                    if self._long(batch) and not last and batch[-1].position != until:
-                        after = batch[-1].position
-                        self._ahead.start(after, self.batch_size, self._handled_by(written))
+                    batch = self._next_batch(written, until, read_ahead=not last)
                     if batch:
                         self._apply_all(written, batch, held)
                 if not batch:
@@ -184,6 +175,22 @@ class ProjectionRunner:
             # after an error) would take an old read — empty, or an outage since over.
             self._ahead.drop()
         return read
+
+    def _next_batch(
+        self, written: list[Generation], until: int | None, *, read_ahead: bool
+    ) -> list[Recorded]:
+        """The batch after the least advanced generation (up to `until`): the one read ahead
+        if it starts there, else read now; and, if `read_ahead` and it is long, the next one
+        read meanwhile."""
+        start = min(g.position for g in written)
+        batch = self._ahead.take(start)
+        if batch is None:
+            batch = self.source.read(start, self.batch_size)
+        if until is not None:
+            batch = _upto(batch, until)
+        if read_ahead and self._long(batch) and batch[-1].position != until:
+            self._ahead.start(batch[-1].position, self.batch_size, self._handled_by(written))
+        return batch
 
     def _long(self, batch: list[Recorded]) -> bool:
         """Whether more of the log very likely follows a long batch, worth reading ahead
@@ -257,11 +264,7 @@ class ProjectionRunner:
         self, behind: list[Generation], batch: list[Recorded]
     ) -> list["Future[bool]"] | None:
         """The batch handed to the appliers' threads, or None once the runner is closed."""
-        handled = self._handled_by(behind)
-        for recorded in batch:
-            if recorded.name in handled:
-                with suppress(Exception):  # one that cannot be decoded fails in its handler
-                    _ = recorded.event  # decoded here once, not by two generations at once
+        decode_handled(batch, self._handled_by(behind))
         with self._appliers_lock:
             if self._closed:
                 return None
